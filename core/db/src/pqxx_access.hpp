@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Private to the db layer: what Session and Transaction wrap.
+
+#include <memory>
+
+#include <pqxx/pqxx>
+
+#include "dms/db/session.hpp"
+
+namespace dms::db {
+
+struct Session::Impl {
+    DbSettings settings;
+    std::string dbname;
+    std::string description;
+    std::unique_ptr<pqxx::connection> conn;
+};
+
+struct Transaction::Impl {
+    pqxx::work& work;
+};
+
+inline pqxx::work& work(Transaction& tx) {
+    return tx.impl().work;
+}
+
+/// Turn a libpqxx exception into a dms error (never returns).
+[[noreturn]] void rethrow_db_error(std::string_view what, const std::exception& e);
+
+} // namespace dms::db

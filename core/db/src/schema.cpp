@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dms/db/schema.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "dms/core/embedded_file.hpp"
+#include "dms/core/error.hpp"
+#include "dms/core/logging.hpp"
+
+#include "pqxx_access.hpp"
+
+namespace dms::db {
+namespace sql {
+std::span<const EmbeddedFile> embedded_files(); // generated from sql/
+} // namespace sql
+
+namespace {
+
+// Any constant will do; it only has to be the same for every dms program.
+constexpr long long schema_lock_key = 0x646d735f736368; // "dms_sch"
+
+[[noreturn]] void bundle_error(const std::string& message) {
+    throw Error(ErrorCode::schema_bundle, message);
+}
+
+int upgrade_version(const std::string& name) {
+    // NNNN_description.sql
+    int v = 0;
+    const auto us = name.find('_');
+    const bool sql_suffix = name.size() > 4 && name.ends_with(".sql");
+    if (us == std::string::npos || us == 0 || !sql_suffix) {
+        bundle_error(fmt::format("upgrade file '{}' is not named NNNN_description.sql", name));
+    }
+    const auto [p, ec] = std::from_chars(name.data(), name.data() + us, v);
+    if (ec != std::errc{} || p != name.data() + us || v < 2) {
+        bundle_error(fmt::format("upgrade file '{}' does not start with a version >= 2", name));
+    }
+    return v;
+}
+
+SchemaStatus inspect(pqxx::work& w, const SchemaBundle& bundle) {
+    SchemaStatus st;
+    const auto tables = w.exec1("SELECT count(*) FROM pg_catalog.pg_tables "
+                                "WHERE schemaname = 'public'")[0]
+                            .as<long long>();
+    if (tables == 0) {
+        return st;
+    }
+    const auto has_version =
+        w.exec1("SELECT to_regclass('public.schema_version') IS NOT NULL")[0].as<bool>();
+    if (!has_version) {
+        st.state = SchemaState::foreign;
+        return st;
+    }
+    const auto r = w.exec("SELECT version FROM schema_version");
+    if (r.size() != 1) {
+        st.state = SchemaState::foreign;
+        return st;
+    }
+    st.version = r[0][0].as<int>();
+    const int latest = bundle.latest_version();
+    st.state = st.version == latest  ? SchemaState::current
+               : st.version < latest ? SchemaState::older
+                                     : SchemaState::newer;
+    return st;
+}
+
+SchemaChange apply(Session& session, const SchemaBundle& bundle, bool allow_install) {
+    return session.transaction("schema", [&](Transaction& tx) {
+        auto& w = work(tx);
+        w.exec(fmt::format("SELECT pg_advisory_xact_lock({})", schema_lock_key));
+        const auto st = inspect(w, bundle);
+        SchemaChange change;
+        change.from = st.version;
+        change.to = bundle.latest_version();
+        switch (st.state) {
+        case SchemaState::current:
+            return change;
+        case SchemaState::foreign:
+            throw Error(ErrorCode::schema_foreign,
+                        fmt::format("{}: database has tables but no dms schema_version row; "
+                                    "refusing to touch it",
+                                    session.describe()));
+        case SchemaState::newer:
+            throw Error(ErrorCode::schema_unknown,
+                        fmt::format("{}: schema version {} is newer than this program knows "
+                                    "({}); upgrade dms first",
+                                    session.describe(), st.version, change.to));
+        case SchemaState::empty:
+            if (!allow_install) {
+                throw Error(ErrorCode::schema_missing,
+                            fmt::format("{}: database has no dms schema; run create_db",
+                                        session.describe()));
+            }
+            w.exec(bundle.schema_sql);
+            change.applied.emplace_back("schema.sql");
+            break;
+        case SchemaState::older:
+            for (const auto& up : bundle.upgrades) {
+                if (up.version > st.version) {
+                    w.exec(up.sql);
+                    change.applied.push_back(up.name);
+                }
+            }
+            w.exec0(
+                fmt::format("UPDATE schema_version SET version = {}, applied = now()", change.to));
+            break;
+        }
+        const auto got = w.exec1("SELECT version FROM schema_version")[0].as<int>();
+        if (got != change.to) {
+            bundle_error(fmt::format("after applying {} the schema says version {}, expected {}",
+                                     fmt::join(change.applied, ", "), got, change.to));
+        }
+        return change;
+    });
+}
+
+} // namespace
+
+int SchemaBundle::latest_version() const {
+    return upgrades.empty() ? 1 : upgrades.back().version;
+}
+
+SchemaBundle
+SchemaBundle::from_files(const std::string& schema_sql,
+                         const std::vector<std::pair<std::string, std::string>>& upgrades) {
+    SchemaBundle b;
+    b.schema_sql = schema_sql;
+    for (const auto& [name, text] : upgrades) {
+        b.upgrades.push_back({upgrade_version(name), name, text});
+    }
+    std::sort(b.upgrades.begin(), b.upgrades.end(),
+              [](const auto& a, const auto& c) { return a.version < c.version; });
+    int expect = 2;
+    for (const auto& up : b.upgrades) {
+        if (up.version != expect) {
+            bundle_error(fmt::format("upgrade '{}' has version {}, expected {} (gap or duplicate)",
+                                     up.name, up.version, expect));
+        }
+        ++expect;
+    }
+    return b;
+}
+
+const SchemaBundle& SchemaBundle::embedded() {
+    static const SchemaBundle bundle = [] {
+        std::string schema;
+        std::vector<std::pair<std::string, std::string>> ups;
+        for (const auto& f : sql::embedded_files()) {
+            if (f.name == "schema.sql") {
+                schema = std::string(f.content);
+            } else {
+                ups.emplace_back(std::string(f.name), std::string(f.content));
+            }
+        }
+        if (schema.empty()) {
+            bundle_error("schema.sql is not compiled in");
+        }
+        return from_files(schema, ups);
+    }();
+    return bundle;
+}
+
+SchemaStatus inspect_schema(Session& session, const SchemaBundle& bundle) {
+    return session.transaction("inspect schema",
+                               [&](Transaction& tx) { return inspect(work(tx), bundle); });
+}
+
+SchemaChange create_schema(Session& session, const SchemaBundle& bundle) {
+    return apply(session, bundle, true);
+}
+
+SchemaChange upgrade_schema(Session& session, const SchemaBundle& bundle) {
+    return apply(session, bundle, false);
+}
+
+SchemaChange create_database(const DbSettings& settings, const SchemaBundle& bundle) {
+    bool created = false;
+    std::optional<Session> session;
+    try {
+        session.emplace(Session::open(settings));
+    } catch (const DatabaseError& e) {
+        if (std::string_view(e.what()).find("does not exist") == std::string_view::npos) {
+            throw;
+        }
+        auto admin = Session::open(settings, "postgres");
+        const auto quoted = admin.transaction(
+            "quote", [&](Transaction& tx) { return work(tx).quote_name(settings.name); });
+        admin.execute_outside_transaction("CREATE DATABASE " + quoted);
+        log::notice(admin.describe(), "create_db", "created database {}", settings.name);
+        created = true;
+        session.emplace(Session::open(settings));
+    }
+    auto change = create_schema(*session, bundle);
+    change.created_database = created;
+    return change;
+}
+
+} // namespace dms::db

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Configuration: the INI file /etc/dms/dms.conf (REFERENCE.md 11.1).
+//
+// Sections: [DEFAULT] applies to every program, [dmsd] and [zone_tool] to one
+// program and override [DEFAULT]. Every key must be a known option of the section
+// (options.cpp holds the table); anything else is a ConfigError naming file and line.
+// `-c FILE` beats $DMS_CONFIG beats the default path. A missing default file means
+// built-in defaults; a missing file that was asked for is an error.
+
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "dms/core/logging.hpp"
+
+namespace dms {
+
+enum class Program { dmsd, zone_tool };
+std::string_view to_string(Program program);
+
+inline constexpr std::string_view default_config_path = "/etc/dms/dms.conf";
+
+/// Which sections may carry an option.
+enum class OptionScope { common, dmsd, zone_tool };
+
+/// How an option's value is checked.
+enum class OptionKind { text, path, port, count, seconds, log_level, log_target, facility };
+
+struct OptionSpec {
+    std::string_view name;
+    OptionScope scope;
+    OptionKind kind;
+    std::string_view default_value;
+    std::string_view description;
+    std::string_view zone_tool_default = {}; ///< when zone_tool's default differs
+};
+
+/// Every option dms reads, in the order etc/dms.conf.sample documents them.
+std::span<const OptionSpec> config_options();
+
+struct DbSettings {
+    std::string host; ///< empty: the local unix socket
+    int port = 5432;
+    std::string name = "dms";
+    std::string user = "dms";
+    std::string password_file; ///< empty: no password (peer/trust/.pgpass)
+    int connect_timeout = 10;  ///< seconds
+};
+
+struct Config {
+    Program program = Program::zone_tool;
+    std::string source; ///< file read, or "(built-in defaults)"
+    DbSettings db;
+    log::Settings log;
+    /// Effective value of every option of this program, as text.
+    std::map<std::string, std::string, std::less<>> values;
+
+    const std::string& value(std::string_view name) const;
+};
+
+/// Parse configuration text. `file_name` is used in error messages only.
+/// Throws ConfigError ("FILE:LINE: problem") on any bad line, unknown section or
+/// key, repeated key, or bad value.
+Config parse_config(Program program, std::istream& in, std::string_view file_name);
+
+/// Built-in defaults only.
+Config default_config(Program program);
+
+/// Resolve the path (`cli_path`, then $DMS_CONFIG, then the default) and parse it.
+Config load_config(Program program, const std::optional<std::string>& cli_path);
+
+} // namespace dms

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The one exception root of dms and the table of error codes.
+//
+// Expected outcomes are values; broken invariants and infrastructure failures are
+// exceptions derived from dms::Error. Each carries an ErrorCode, which maps to the
+// JSON-RPC error code (REFERENCE.md 6.4, where the original defined one) and to the
+// zone_tool exit status.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "dms/core/exit_status.hpp"
+
+namespace dms {
+
+/// Every error code dms reports. The table in error.cpp gives name, JSON-RPC code,
+/// exit status and description for each; add new codes there too.
+enum class ErrorCode {
+    internal,       ///< a bug: an invariant broke
+    usage,          ///< bad command line or call arguments
+    config,         ///< bad or unreadable configuration file
+    io,             ///< a file could not be read or written
+    database,       ///< PostgreSQL could not be reached or failed
+    db_read_only,   ///< the database is a read-only hot standby
+    schema_missing, ///< the database has no dms schema (run create_db)
+    schema_unknown, ///< the database schema version is newer than this program
+    schema_foreign, ///< the database holds tables that are not a dms schema
+    schema_bundle,  ///< schema.sql and sql/upgrades/ disagree (packaging bug)
+};
+
+struct ErrorInfo {
+    ErrorCode code;
+    std::string_view name;        ///< stable name, e.g. "DBReadOnlyError"
+    int jsonrpc_code;             ///< JSON-RPC error code
+    ExitStatus exit_status;       ///< zone_tool / dmsd exit status
+    std::string_view description; ///< one line for documentation
+};
+
+/// The table entry for a code. Never throws.
+const ErrorInfo& error_info(ErrorCode code) noexcept;
+
+/// Base of all dms exceptions.
+class Error : public std::runtime_error {
+public:
+    Error(ErrorCode code, const std::string& message) : std::runtime_error(message), m_code(code) {}
+
+    ErrorCode code() const noexcept { return m_code; }
+    const ErrorInfo& info() const noexcept { return error_info(m_code); }
+    ExitStatus exit_status() const noexcept { return info().exit_status; }
+
+private:
+    ErrorCode m_code;
+};
+
+/// Configuration file errors; the message names file and line.
+class ConfigError : public Error {
+public:
+    explicit ConfigError(const std::string& message) : Error(ErrorCode::config, message) {}
+};
+
+/// Database errors seen outside the db layer (libpqxx exceptions never leave it).
+class DatabaseError : public Error {
+public:
+    using Error::Error;
+    explicit DatabaseError(const std::string& message) : Error(ErrorCode::database, message) {}
+};
+
+} // namespace dms

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The table of configuration options. etc/dms.conf.sample documents each of them
+// (a unit test checks it), so add an entry there when adding one here.
+#include <array>
+
+#include "dms/core/config.hpp"
+
+namespace dms {
+namespace {
+
+using enum OptionScope;
+using enum OptionKind;
+
+// clang-format off
+constexpr std::array options{
+    OptionSpec{"db_host", common, text, "",
+               "PostgreSQL host name or address; empty for the local unix socket"},
+    OptionSpec{"db_port", common, port, "5432", "PostgreSQL port"},
+    OptionSpec{"db_name", common, text, "dms", "database name"},
+    OptionSpec{"db_user", common, text, "dms", "database user"},
+    OptionSpec{"db_password_file", common, path, "",
+               "file whose first line is the database password; empty for none"},
+    OptionSpec{"db_connect_timeout", common, count, "10", "seconds to wait for a connection"},
+    OptionSpec{"log_level", common, log_level, "info",
+               "lowest level logged: debug info notice warning error critical", "warning"},
+    OptionSpec{"log_target", common, log_target, "stderr", "where logs go: stderr or syslog"},
+    OptionSpec{"syslog_facility", common, facility, "daemon",
+               "syslog facility when log_target = syslog: user daemon local0..local7"},
+};
+// clang-format on
+
+} // namespace
+
+std::span<const OptionSpec> config_options() {
+    return options;
+}
+
+} // namespace dms

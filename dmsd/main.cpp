@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// dmsd: the DMS daemon. This build checks its configuration and database; the
+// event engine and state machines are added on top of it.
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/ostream.h>
+
+#include "dms/core/config.hpp"
+#include "dms/core/error.hpp"
+#include "dms/core/logging.hpp"
+#include "dms/core/version.hpp"
+#include "dms/db/schema.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr std::string_view usage =
+    "usage: dmsd [-c FILE] [--check] [--version] [--help]\n"
+    "\n"
+    "  -c, --config FILE   configuration file (default $DMS_CONFIG, then /etc/dms/dms.conf)\n"
+    "      --check         check the configuration and the database schema, then exit\n"
+    "  -V, --version       print the version\n"
+    "  -h, --help          this text\n";
+
+int check(const dms::Config& cfg) {
+    auto session = dms::db::Session::open(cfg.db);
+    const auto st = dms::db::inspect_schema(session);
+    if (st.state != dms::db::SchemaState::current) {
+        dms::log::error(session.describe(), "check", "schema version {} is not the current {}",
+                        st.version, dms::db::SchemaBundle::embedded().latest_version());
+        return dms::to_int(dms::ExitStatus::unavailable);
+    }
+    fmt::print(std::cout, "{}: configuration OK; database {} at schema version {}\n", cfg.source,
+               session.describe(), st.version);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    po::options_description desc;
+    desc.add_options()("config,c", po::value<std::string>())("check", "")("version,V", "")("help,h",
+                                                                                           "");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+    } catch (const po::error& e) {
+        std::cerr << "dmsd: " << e.what() << "\n" << usage;
+        return dms::to_int(dms::ExitStatus::usage);
+    }
+    if (vm.count("help") != 0U) {
+        std::cout << usage;
+        return 0;
+    }
+    if (vm.count("version") != 0U) {
+        fmt::print(std::cout, "dmsd (dms) {}\n", dms::version());
+        return 0;
+    }
+    try {
+        std::optional<std::string> path;
+        if (vm.count("config") != 0U) {
+            path = vm["config"].as<std::string>();
+        }
+        const auto cfg = dms::load_config(dms::Program::dmsd, path);
+        dms::log::configure(cfg.log);
+        if (vm.count("check") != 0U) {
+            return check(cfg);
+        }
+        dms::log::critical("dmsd", "start",
+                           "event processing is not part of this build yet; use --check");
+        return dms::to_int(dms::ExitStatus::software);
+    } catch (const dms::Error& e) {
+        std::cerr << "dmsd: " << e.what() << "\n";
+        return dms::to_int(e.exit_status());
+    }
+}

@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Shared shell helpers for scripts/. Source it; do not run it.
+
+DMS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+DMS_BUILD=${DMS_BUILD:-$DMS_TOP/build}
+
+die() { echo "${0##*/}: $*" >&2; exit 1; }
+note() { echo "${0##*/}: $*" >&2; }
+
+# A TCP port on 127.0.0.1 that nothing listens on now (random start, checked with ss).
+free_port() {
+    local port tries=0
+    while (( tries++ < 200 )); do
+        port=$(( 20000 + RANDOM % 40000 ))
+        if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
+            echo "$port"; return 0
+        fi
+    done
+    return 1
+}
+
+# Run a command as the unprivileged owner of server data when we are root
+# (initdb and postgres refuse to run as root).
+as_owner() {
+    if [[ $(id -u) == 0 ]]; then
+        runuser -u "${DMS_DATA_OWNER:-postgres}" -- "$@"
+    else
+        "$@"
+    fi
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// zone_tool create_db / upgrade_db / --version against the test cluster.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "dms/zone_tool/cli.hpp"
+
+#include "pg_fixture.hpp"
+#include "temp_dir.hpp"
+#include "zone_tool_runner.hpp"
+
+namespace dms::test {
+namespace {
+
+class ZoneToolDb : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto& c = PgCluster::get();
+        if (!c.unavailable.empty()) {
+            if (std::getenv("CI") != nullptr) {
+                FAIL() << c.unavailable;
+            }
+            GTEST_SKIP() << c.unavailable;
+        }
+        m_db = "dms_zt_" + std::to_string(getpid());
+        m_conf = m_dir.write(
+            "dms.conf", "[DEFAULT]\ndb_host = " + c.host + "\ndb_port = " + std::to_string(c.port) +
+                            "\ndb_user = " + c.user + "\ndb_name = " + m_db + "\n");
+    }
+    void TearDown() override {
+        if (m_db.empty()) {
+            return;
+        }
+        const auto& c = PgCluster::get();
+        pqxx::connection conn("host=" + c.host + " port=" + std::to_string(c.port) +
+                              " user=" + c.user + " dbname=postgres");
+        pqxx::nontransaction ntx(conn);
+        ntx.exec("DROP DATABASE IF EXISTS " + ntx.quote_name(m_db) + " WITH (FORCE)");
+    }
+    ToolResult run(const std::vector<std::string>& args) { return run_zone_tool(m_conf, args); }
+
+    TempDir m_dir;
+    std::string m_db;
+    std::string m_conf;
+};
+
+TEST_F(ZoneToolDb, CreateDbCreatesDatabaseAndSchemaIdempotently) {
+    const auto where = "dms_admin@127.0.0.1:" + std::to_string(PgCluster::get().port) + "/" + m_db;
+    const auto missing = run({"upgrade_db"});
+    EXPECT_EQ(missing.status, 69);
+    EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+
+    const auto first = run({"create_db"});
+    ASSERT_EQ(first.status, 0) << first.err;
+    EXPECT_EQ(first.out,
+              "created database " + m_db + "\n" + where + ": installed schema version 1\n");
+
+    const auto second = run({"create_db"});
+    EXPECT_EQ(second.status, 0) << second.err;
+    EXPECT_EQ(second.out, where + ": schema at version 1, nothing to do\n");
+
+    const auto up = run({"upgrade_db"});
+    EXPECT_EQ(up.status, 0) << up.err;
+    EXPECT_EQ(up.out, where + ": schema at version 1, nothing to do\n");
+
+    const auto v = run({"--version"});
+    EXPECT_EQ(v.status, 0);
+    EXPECT_NE(v.out.find("database " + where + ": schema version 1 (current)"), std::string::npos)
+        << v.out;
+}
+
+TEST_F(ZoneToolDb, UpgradeRefusesEmptyAndUnknownDatabases) {
+    const auto& c = PgCluster::get();
+    const std::string admin =
+        "host=" + c.host + " port=" + std::to_string(c.port) + " user=" + c.user;
+    {
+        pqxx::connection conn(admin + " dbname=postgres");
+        pqxx::nontransaction ntx(conn);
+        ntx.exec("CREATE DATABASE " + ntx.quote_name(m_db));
+    }
+    const auto empty = run({"upgrade_db"});
+    EXPECT_EQ(empty.status, 69);
+    EXPECT_NE(empty.err.find("has no dms schema; run create_db"), std::string::npos) << empty.err;
+
+    ASSERT_EQ(run({"create_db"}).status, 0);
+    {
+        pqxx::connection conn(admin + " dbname=" + m_db);
+        pqxx::work w(conn);
+        w.exec("UPDATE schema_version SET version = 99");
+        w.commit();
+    }
+    const auto newer = run({"upgrade_db"});
+    EXPECT_EQ(newer.status, 65); // EX_DATAERR
+    EXPECT_NE(newer.err.find("schema version 99 is newer than this program knows"),
+              std::string::npos)
+        << newer.err;
+    EXPECT_EQ(run({"create_db"}).status, 65);
+}
+
+} // namespace
+} // namespace dms::test

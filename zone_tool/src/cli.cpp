@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dms/zone_tool/cli.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "dms/core/error.hpp"
+#include "dms/core/logging.hpp"
+#include "dms/core/version.hpp"
+#include "dms/db/schema.hpp"
+
+namespace po = boost::program_options;
+
+namespace dms::zone_tool {
+namespace {
+
+constexpr std::string_view usage_text =
+    "usage: zone_tool [-c FILE] [--version] [--help] COMMAND [ARGS...]\n"
+    "\n"
+    "  -c, --config FILE   configuration file (default $DMS_CONFIG, then /etc/dms/dms.conf)\n"
+    "  -V, --version       print the version and the database's schema version\n"
+    "  -h, --help          this text and the list of commands\n"
+    "\n"
+    "`zone_tool help COMMAND` describes one command.\n";
+
+void print_commands(std::ostream& out) {
+    out << "\ncommands:\n";
+    for (const auto& c : command_table()) {
+        fmt::print(out, "  {:<16} {}\n", c.name, c.summary);
+    }
+}
+
+void print_version(std::ostream& out, const std::optional<std::string>& config_path) {
+    fmt::print(out, "zone_tool (dms) {}\n", version());
+    try {
+        auto cfg = load_config(Program::zone_tool, config_path);
+        auto session = db::Session::open(cfg.db);
+        const auto st = db::inspect_schema(session);
+        std::string_view what = "unknown";
+        switch (st.state) {
+        case db::SchemaState::empty:
+            what = "no dms schema (run create_db)";
+            break;
+        case db::SchemaState::current:
+            what = "current";
+            break;
+        case db::SchemaState::older:
+            what = "older than this program (run upgrade_db)";
+            break;
+        case db::SchemaState::newer:
+            what = "newer than this program";
+            break;
+        case db::SchemaState::foreign:
+            what = "not a dms schema";
+            break;
+        }
+        fmt::print(out, "database {}: schema version {} ({})\n", session.describe(), st.version,
+                   what);
+    } catch (const Error& e) {
+        fmt::print(out, "database: {}\n", e.what());
+    }
+}
+
+/// Split leading switches ("-f", "-fv") off a command's words.
+std::optional<std::string> take_switches(Context& ctx, const Command& cmd,
+                                         std::vector<std::string>& args) {
+    std::size_t i = 0;
+    for (; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (a == "--") {
+            ++i;
+            break;
+        }
+        if (a.size() < 2 || a[0] != '-' || (a[1] >= '0' && a[1] <= '9')) {
+            break;
+        }
+        for (const char c : a.substr(1)) {
+            if (cmd.switches.find(c) == std::string_view::npos) {
+                return fmt::format("{}: unknown switch -{}", cmd.name, c);
+            }
+            if (c == 'f') {
+                ctx.force = true;
+            }
+        }
+    }
+    args.erase(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i));
+    return std::nullopt;
+}
+
+} // namespace
+
+db::Session& Context::session() {
+    if (!m_session) {
+        m_session.emplace(db::Session::open(m_config.db));
+    }
+    return *m_session;
+}
+
+const std::vector<Command>& command_table() {
+    static const std::vector<Command> table = [] {
+        std::vector<Command> t;
+        add_general_commands(t);
+        add_db_commands(t);
+        return t;
+    }();
+    return table;
+}
+
+const Command* find_command(std::string_view name) {
+    const auto& t = command_table();
+    auto it = std::find_if(t.begin(), t.end(), [&](const Command& c) { return c.name == name; });
+    return it == t.end() ? nullptr : &*it;
+}
+
+ExitStatus run_command(Context& ctx, const std::vector<std::string>& words) {
+    if (words.empty()) {
+        return ExitStatus::ok;
+    }
+    const auto* cmd = find_command(words.front());
+    if (cmd == nullptr) {
+        fmt::print(ctx.err(), "zone_tool: unknown command '{}' (try 'zone_tool help')\n",
+                   words.front());
+        return ExitStatus::usage;
+    }
+    std::vector<std::string> args(words.begin() + 1, words.end());
+    if (auto problem = take_switches(ctx, *cmd, args)) {
+        fmt::print(ctx.err(), "zone_tool: {}\nusage: {} {}\n", *problem, cmd->name, cmd->args);
+        return ExitStatus::usage;
+    }
+    const int n = static_cast<int>(args.size());
+    if (n < cmd->min_args || (cmd->max_args >= 0 && n > cmd->max_args)) {
+        fmt::print(ctx.err(), "zone_tool: {}: wrong number of arguments\nusage: {} {}\n", cmd->name,
+                   cmd->name, cmd->args);
+        return ExitStatus::usage;
+    }
+    try {
+        return cmd->run(ctx, args);
+    } catch (const Error& e) {
+        fmt::print(ctx.err(), "zone_tool: {}: {}\n", cmd->name, e.what());
+        return e.exit_status();
+    }
+}
+
+int main_entry(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    // Global options stop at the first word that is not an option: the command.
+    std::size_t split = 0;
+    while (split < args.size() && args[split].starts_with("-")) {
+        if (args[split] == "-c" || args[split] == "--config") {
+            ++split;
+        }
+        ++split;
+    }
+    split = std::min(split, args.size());
+    const std::vector<std::string> globals(args.begin(),
+                                           args.begin() + static_cast<std::ptrdiff_t>(split));
+    const std::vector<std::string> words(args.begin() + static_cast<std::ptrdiff_t>(split),
+                                         args.end());
+
+    po::options_description desc;
+    desc.add_options()("config,c", po::value<std::string>())("version,V", "")("help,h", "");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(globals).options(desc).run(), vm);
+    } catch (const po::error& e) {
+        fmt::print(err, "zone_tool: {}\n{}", e.what(), usage_text);
+        return to_int(ExitStatus::usage);
+    }
+    std::optional<std::string> config_path;
+    if (vm.count("config") != 0U) {
+        config_path = vm["config"].as<std::string>();
+    }
+    if (vm.count("help") != 0U) {
+        out << usage_text;
+        print_commands(out);
+        return 0;
+    }
+    if (vm.count("version") != 0U) {
+        print_version(out, config_path);
+        return 0;
+    }
+    if (words.empty()) {
+        err << usage_text;
+        print_commands(err);
+        return to_int(ExitStatus::usage);
+    }
+
+    try {
+        auto cfg = load_config(Program::zone_tool, config_path);
+        log::configure(cfg.log);
+        Context ctx(std::move(cfg), out, err);
+        return to_int(run_command(ctx, words));
+    } catch (const Error& e) {
+        fmt::print(err, "zone_tool: {}\n", e.what());
+        return to_int(e.exit_status());
+    }
+}
+
+} // namespace dms::zone_tool

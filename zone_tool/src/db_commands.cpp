@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Database commands: create_db, upgrade_db.
+#include <ostream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "dms/core/logging.hpp"
+#include "dms/db/schema.hpp"
+#include "dms/zone_tool/cli.hpp"
+
+namespace dms::zone_tool {
+namespace {
+
+void report(Context& ctx, const std::string& where, const db::SchemaChange& change) {
+    if (change.created_database) {
+        fmt::print(ctx.out(), "created database {}\n", ctx.config().db.name);
+    }
+    if (change.applied.empty()) {
+        fmt::print(ctx.out(), "{}: schema at version {}, nothing to do\n", where, change.to);
+        return;
+    }
+    if (change.from == 0) {
+        fmt::print(ctx.out(), "{}: installed schema version {}\n", where, change.to);
+    } else {
+        fmt::print(ctx.out(), "{}: upgraded schema {} -> {} ({})\n", where, change.from, change.to,
+                   fmt::join(change.applied, ", "));
+    }
+    log::notice(where, "schema", "schema {} -> {}: {}", change.from, change.to,
+                fmt::join(change.applied, ", "));
+}
+
+ExitStatus create_db(Context& ctx, Args /*args*/) {
+    const auto change = db::create_database(ctx.config().db);
+    auto& s = ctx.session();
+    report(ctx, s.describe(), change);
+    return ExitStatus::ok;
+}
+
+ExitStatus upgrade_db(Context& ctx, Args /*args*/) {
+    auto& s = ctx.session();
+    report(ctx, s.describe(), db::upgrade_schema(s));
+    return ExitStatus::ok;
+}
+
+} // namespace
+
+void add_db_commands(std::vector<Command>& table) {
+    table.push_back({"create_db", "",
+                     "create the database if missing and install or upgrade the dms schema", 0, 0,
+                     "", create_db});
+    table.push_back({"upgrade_db", "", "upgrade an existing dms schema to this program's version",
+                     0, 0, "", upgrade_db});
+}
+
+} // namespace dms::zone_tool
