@@ -28,6 +28,20 @@ enum class ErrorCode {
     schema_unknown, ///< the database schema version is newer than this program
     schema_foreign, ///< the database holds tables that are not a dms schema
     schema_bundle,  ///< schema.sql and sql/upgrades/ disagree (packaging bug)
+    // SOA serial arithmetic (REFERENCE.md 7.3)
+    soa_serial_occlusion,         ///< published serial sits at the end of the RFC 1982 window
+    soa_serial_published,         ///< the new serial equals the one already published
+    soa_serial_candidate_ignored, ///< the operator's serial would not be used
+    soa_serial_range,             ///< serial outside 1..2^32-1
+    // zi-id syntax (REFERENCE.md 7.5)
+    zi_id_syntax,
+    zi_id_adj_string_syntax,
+    zi_id_time_unit_syntax,
+    zi_id_time_amount_syntax,
+    zi_id_hh_mm_syntax,
+    zi_id_dd_slash_mm_syntax,
+    zi_id_dd_mm_yyyy_syntax,
+    zi_id_iso_date_syntax,
 };
 
 struct ErrorInfo {
