@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Domain name and TTL helpers on presentation text.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dms {
+
+/// "Example.ORG" or "example.org." -> "example.org."; std::nullopt with a reason in
+/// `error` if it is not a valid name (empty label, label > 63, name > 255 octets,
+/// characters other than letters, digits, '-', '_' and '*').
+std::optional<std::string> normalize_zone_name(std::string_view name, std::string* error = nullptr);
+
+/// Owner `absolute` relative to `zone` ("www.example.org." in "example.org." ->
+/// "www"; the apex -> "@"); std::nullopt when it is not inside the zone.
+std::optional<std::string> relative_label(std::string_view absolute, std::string_view zone);
+
+/// The absolute name of `label` in `zone` ("@" -> the zone).
+std::string absolute_name(std::string_view label, std::string_view zone);
+
+/// True when `name` (absolute or relative) is a host name: LDH labels, optionally a
+/// leading "*" label (wildcards own addresses too).
+bool is_hostname(std::string_view name);
+
+/// TTL text ("3600", "1h", "1w2d", "90M") to seconds; std::nullopt if malformed or
+/// beyond 2^32-1.
+std::optional<std::uint32_t> parse_ttl(std::string_view text);
+
+/// The largest TTL RFC 2181 allows (2^31-1).
+inline constexpr std::uint32_t max_ttl = 2147483647U;
+
+} // namespace dms

@@ -1,0 +1,740 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Zone text parser: our own line handling (DMS comment tags, line numbers,
+// parentheses, directives, $GENERATE) around ldns, which parses each record.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "dms/core/dns_name.hpp"
+#include "dms/core/zone_text.hpp"
+
+#include "ldns_rr.hpp"
+
+namespace dms {
+namespace {
+
+bool blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) {
+        if (c >= 'a' && c <= 'z') {
+            c = static_cast<char>(c - 'a' + 'A');
+        }
+    }
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && blank(s.front())) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (blank(s.back()) || s.back() == '\n')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+/// Split presentation text into tokens; quoted strings stay one token (with quotes).
+std::vector<std::string_view> tokenize(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && blank(s[i])) {
+            ++i;
+        }
+        if (i >= s.size()) {
+            break;
+        }
+        const std::size_t start = i;
+        bool quoted = false;
+        while (i < s.size() && (quoted || !blank(s[i]))) {
+            if (s[i] == '\\' && i + 1 < s.size()) {
+                i += 2;
+                continue;
+            }
+            if (s[i] == '"') {
+                quoted = !quoted;
+            }
+            ++i;
+        }
+        out.push_back(s.substr(start, i - start));
+    }
+    return out;
+}
+
+bool is_class(std::string_view t) {
+    const auto u = upper(t);
+    return u == "IN" || u == "CH" || u == "HS" || u == "CS" || u.starts_with("CLASS");
+}
+
+bool looks_like_ttl(std::string_view t) {
+    return !t.empty() && t.front() >= '0' && t.front() <= '9' && parse_ttl(t).has_value();
+}
+
+bool all_digits(std::string_view t) {
+    return !t.empty() &&
+           std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+class Parser {
+public:
+    Parser(std::string_view text, const ParseOptions& opt) : m_text(text), m_opt(opt) {}
+
+    ParseResult run();
+
+private:
+    // ---- input -------------------------------------------------------------
+    bool next_line(std::string_view& line) {
+        if (m_pos >= m_text.size()) {
+            return false;
+        }
+        auto nl = m_text.find('\n', m_pos);
+        if (nl == std::string_view::npos) {
+            nl = m_text.size();
+        }
+        line = m_text.substr(m_pos, nl - m_pos);
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        m_pos = nl + 1;
+        ++m_line;
+        return true;
+    }
+
+    void error(int line, std::string msg) {
+        m_res.findings.push_back({line, Severity::error, std::move(msg)});
+    }
+    void warning(int line, std::string msg) {
+        m_res.findings.push_back({line, Severity::warning, std::move(msg)});
+    }
+
+    bool find_zone_name();
+    void handle_comment_tag(std::string_view line);
+    void end_group();
+    void handle_directive(std::string_view line, int line_no);
+    void handle_generate(std::string_view args, int line_no);
+    /// Read one record from `first` (and following lines while parentheses are open).
+    bool collect_record(std::string_view first, std::string& logical);
+    void handle_record(std::string_view logical, bool owner_omitted, int line_no);
+    void add_soa(const std::vector<std::string_view>& raw, const zone_detail::LdnsRr& parsed,
+                 const std::optional<std::string>& ttl, int line_no);
+    RrGroup& current_group();
+    void apply_flags(Rr& rr, bool is_soa);
+    void flush_pending_notes(int line_no);
+
+    std::string_view m_text;
+    const ParseOptions& m_opt;
+    ParseResult m_res;
+    std::size_t m_pos = 0;
+    int m_line = 0;
+
+    zone_detail::RrParser m_ldns;
+    std::string m_zone;
+    std::string m_origin;
+    std::string m_prev_owner; // absolute
+    bool m_seen_record = false;
+    bool m_seen_ttl = false;
+
+    std::vector<std::string> m_group_comment; // ";|" lines being collected
+    bool m_collecting_group_comment = false;
+    int m_group = -1; // index into groups; -1 = none yet (blank line seen)
+    std::map<std::string, int, std::less<>> m_group_by_comment;
+    int m_apex_group = -1;
+
+    std::vector<std::string> m_rr_comment;            // ";#" lines for the next record
+    std::vector<std::pair<std::string, int>> m_flags; // ";!" words for the next record
+    int m_notes_line = 0;
+};
+
+bool Parser::find_zone_name() {
+    if (!m_opt.zone_name.empty()) {
+        std::string why;
+        auto name = normalize_zone_name(m_opt.zone_name, &why);
+        if (!name) {
+            error(0, fmt::format("bad zone name '{}': {}", m_opt.zone_name, why));
+            return false;
+        }
+        m_zone = *name;
+        return true;
+    }
+    if (!m_opt.name_from_text) {
+        error(0, "no zone name given");
+        return false;
+    }
+    // The first $ORIGIN, or an absolute SOA owner, names the zone.
+    std::string_view line;
+    while (next_line(line)) {
+        const auto t = tokenize(line);
+        if (t.empty() || t[0].starts_with(';')) {
+            continue;
+        }
+        if (upper(t[0]) == "$ORIGIN" && t.size() >= 2) {
+            m_zone = std::string(t[1]);
+            break;
+        }
+        if (t[0].starts_with('$') || blank(line.front())) {
+            continue;
+        }
+        const bool soa = std::any_of(t.begin(), t.end(), [](auto x) { return upper(x) == "SOA"; });
+        if (soa && t[0].ends_with('.')) {
+            m_zone = std::string(t[0]);
+        }
+        break;
+    }
+    m_pos = 0;
+    m_line = 0;
+    std::string why;
+    auto name = normalize_zone_name(m_zone, &why);
+    if (m_zone.empty() || !name) {
+        error(0, "cannot tell the zone name: give it, or start the file with $ORIGIN or an "
+                 "absolute SOA owner");
+        return false;
+    }
+    m_zone = *name;
+    return true;
+}
+
+RrGroup& Parser::current_group() {
+    auto& groups = m_res.zone.groups;
+    if (m_group < 0) {
+        // After a blank line, records without a ";|" comment join the default group.
+        auto it = m_group_by_comment.find("");
+        if (it == m_group_by_comment.end()) {
+            groups.push_back({});
+            it = m_group_by_comment.emplace("", static_cast<int>(groups.size()) - 1).first;
+        }
+        m_group = it->second;
+    }
+    return groups[static_cast<std::size_t>(m_group)];
+}
+
+void Parser::end_group() {
+    if (m_collecting_group_comment) {
+        std::string comment;
+        for (const auto& l : m_group_comment) {
+            if (!comment.empty()) {
+                comment += '\n';
+            }
+            comment += l;
+        }
+        m_group_comment.clear();
+        m_collecting_group_comment = false;
+        auto& groups = m_res.zone.groups;
+        auto it = m_group_by_comment.find(comment);
+        if (it == m_group_by_comment.end()) {
+            groups.push_back({comment, "", {}});
+            it = m_group_by_comment.emplace(comment, static_cast<int>(groups.size()) - 1).first;
+        }
+        m_group = it->second;
+    }
+}
+
+void Parser::flush_pending_notes(int line_no) {
+    if (!m_rr_comment.empty() || !m_flags.empty()) {
+        warning(m_notes_line != 0 ? m_notes_line : line_no,
+                "';#' comment or ';!' flags not followed by a record: ignored");
+        m_rr_comment.clear();
+        m_flags.clear();
+    }
+}
+
+void Parser::handle_comment_tag(std::string_view line) {
+    const auto body = trim(line.substr(2));
+    if (line.starts_with(";|")) {
+        if (!m_collecting_group_comment) {
+            flush_pending_notes(m_line);
+            m_collecting_group_comment = true;
+        }
+        m_group_comment.emplace_back(body);
+    } else if (line.starts_with(";#")) {
+        end_group();
+        if (m_rr_comment.empty() && m_flags.empty()) {
+            m_notes_line = m_line;
+        }
+        m_rr_comment.emplace_back(body);
+    } else { // ";!"
+        end_group();
+        if (m_rr_comment.empty() && m_flags.empty()) {
+            m_notes_line = m_line;
+        }
+        for (auto w : tokenize(body)) {
+            m_flags.emplace_back(std::string(w), m_line);
+        }
+    }
+}
+
+void Parser::apply_flags(Rr& rr, bool is_soa) {
+    for (const auto& [word, line] : m_flags) {
+        const auto u = upper(word);
+        if (u == "LOCKPTR") {
+            rr.lock_ptr = true;
+        } else if (u == "FORCEREV") {
+            rr.force_reverse = true;
+        } else if (u == "TRACKREV") {
+            rr.track_reverse = true;
+        } else if (u == "DISABLE") {
+            if (is_soa) {
+                error(line, "the SOA record cannot be disabled");
+            }
+            rr.disable = true;
+        } else if (u.starts_with("REF:")) {
+            const auto ref = word.substr(4);
+            const bool ok = !ref.empty() && ref.size() <= 1024 &&
+                            std::isalnum(static_cast<unsigned char>(ref[0])) != 0 &&
+                            std::all_of(ref.begin(), ref.end(), [](char c) {
+                                return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                                       c == '-' || c == '_' || c == '.' || c == '@';
+                            });
+            if (!ok) {
+                error(line, fmt::format("bad reference '{}': letters, digits and -_.@, "
+                                        "starting with a letter or digit",
+                                        ref));
+            } else if (is_soa) {
+                m_res.zone.reference = ref;
+            } else {
+                rr.reference = ref;
+            }
+        } else if (u.starts_with("RROP:")) {
+            const auto op = update_op_from_string(u.substr(5));
+            if (!m_opt.update_mode) {
+                error(line, "RROP: flags are only allowed in incremental update files");
+            } else if (!op) {
+                error(line, fmt::format("unknown RROP '{}': ADD, DELETE or UPDATE_RRTYPE",
+                                        word.substr(5)));
+            } else {
+                rr.update_op = op;
+            }
+        } else {
+            error(line, fmt::format("unknown flag '{}' (LOCKPTR FORCEREV TRACKREV DISABLE "
+                                    "REF:<reference> RROP:<op>)",
+                                    word));
+        }
+    }
+    m_flags.clear();
+}
+
+void Parser::handle_directive(std::string_view line, int line_no) {
+    const auto t = tokenize(line);
+    const auto d = upper(t[0]);
+    if (d == "$ORIGIN") {
+        if (t.size() != 2 || t[1].starts_with(';') || !t[1].ends_with('.')) {
+            error(line_no, "$ORIGIN needs one absolute name (ending in '.')");
+            return;
+        }
+        std::string why;
+        auto name = normalize_zone_name(t[1], &why);
+        if (!name) {
+            error(line_no, fmt::format("$ORIGIN {}: {}", t[1], why));
+            return;
+        }
+        if (auto e = m_ldns.set_origin(*name); !e.empty()) {
+            error(line_no, fmt::format("$ORIGIN {}: {}", t[1], e));
+            return;
+        }
+        m_origin = *name;
+    } else if (d == "$TTL") {
+        if (t.size() < 2 || (t.size() > 2 && !t[2].starts_with(';'))) {
+            error(line_no, "$TTL needs one TTL value");
+        } else if (m_seen_ttl || m_seen_record) {
+            error(line_no, "$TTL may appear only once, before any record");
+        } else if (!parse_ttl(t[1])) {
+            error(line_no, fmt::format("bad TTL '{}' in $TTL", t[1]));
+        } else {
+            m_res.zone.zone_ttl = std::string(t[1]);
+        }
+        m_seen_ttl = true;
+    } else if (d == "$INCLUDE") {
+        error(line_no, "$INCLUDE is not supported: put the records in the file");
+    } else if (d == "$GENERATE") {
+        handle_generate(line.substr(line.find_first_of(" \t") == std::string_view::npos
+                                        ? line.size()
+                                        : line.find_first_of(" \t")),
+                        line_no);
+    } else if (d == "$UPDATE_TYPE") {
+        if (!m_opt.update_mode) {
+            error(line_no, "$UPDATE_TYPE is only allowed in incremental update files");
+        }
+    } else {
+        error(line_no, fmt::format("unknown directive {}", t[0]));
+    }
+}
+
+/// Substitute $GENERATE iterator references in `tmpl`; "" + error on bad syntax.
+std::string substitute(std::string_view tmpl, long value, std::string& err) {
+    std::string out;
+    for (std::size_t i = 0; i < tmpl.size(); ++i) {
+        const char c = tmpl[i];
+        if (c == '\\' && i + 1 < tmpl.size() && tmpl[i + 1] == '$') {
+            out += '$';
+            ++i;
+            continue;
+        }
+        if (c != '$') {
+            out += c;
+            continue;
+        }
+        long offset = 0;
+        int width = 0;
+        char base = 'd';
+        if (i + 1 < tmpl.size() && tmpl[i + 1] == '{') {
+            const auto close = tmpl.find('}', i);
+            if (close == std::string_view::npos) {
+                err = "unterminated ${";
+                return {};
+            }
+            const auto spec = tmpl.substr(i + 2, close - i - 2);
+            std::vector<std::string_view> parts;
+            std::size_t s = 0;
+            while (true) {
+                const auto comma = spec.find(',', s);
+                parts.push_back(
+                    spec.substr(s, comma == std::string_view::npos ? spec.npos : comma - s));
+                if (comma == std::string_view::npos) {
+                    break;
+                }
+                s = comma + 1;
+            }
+            auto num = [&](std::string_view p, auto& v) {
+                const char* b = p.data();
+                if (!p.empty() && p.front() == '+') {
+                    ++b;
+                }
+                const auto r = std::from_chars(b, p.data() + p.size(), v);
+                return r.ec == std::errc{} && r.ptr == p.data() + p.size();
+            };
+            if (parts.size() > 3 || !num(parts[0], offset) ||
+                (parts.size() > 1 && !num(parts[1], width)) ||
+                (parts.size() > 2 &&
+                 (parts[2].size() != 1 ||
+                  std::string_view("doxXnN").find(parts[2][0]) == std::string_view::npos))) {
+                err = fmt::format("bad modifier ${{{}}}", spec);
+                return {};
+            }
+            if (parts.size() > 2) {
+                base = parts[2][0];
+            }
+            i = close;
+        }
+        const long v = value + offset;
+        if (v < 0) {
+            err = "negative value";
+            return {};
+        }
+        if (base == 'n' || base == 'N') {
+            // Nibbles, least significant first, dot separated (ip6.arpa labels).
+            auto hex = fmt::format(fmt::runtime(base == 'n' ? "{:0{}x}" : "{:0{}X}"), v,
+                                   std::max(width, 1));
+            std::string nib;
+            for (auto it = hex.rbegin(); it != hex.rend(); ++it) {
+                if (!nib.empty()) {
+                    nib += '.';
+                }
+                nib += *it;
+            }
+            out += nib;
+        } else {
+            const char* f = base == 'o'   ? "{:0{}o}"
+                            : base == 'x' ? "{:0{}x}"
+                            : base == 'X' ? "{:0{}X}"
+                                          : "{:0{}d}";
+            out += fmt::format(fmt::runtime(f), v, width);
+        }
+    }
+    return out;
+}
+
+void Parser::handle_generate(std::string_view args, int line_no) {
+    // $GENERATE start-stop[/step] lhs [ttl] [class] type rhs
+    const auto t = tokenize(args);
+    if (t.size() < 4) {
+        error(line_no, "$GENERATE needs: start-stop[/step] lhs [ttl] [class] type rhs");
+        return;
+    }
+    long start = 0;
+    long stop = 0;
+    long step = 1;
+    const auto range = t[0];
+    const auto dash = range.find('-');
+    const auto slash = range.find('/');
+    auto num = [](std::string_view s, long& v) {
+        const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+        return !s.empty() && r.ec == std::errc{} && r.ptr == s.data() + s.size();
+    };
+    if (dash == std::string_view::npos || !num(range.substr(0, dash), start) ||
+        !num(range.substr(dash + 1,
+                          (slash == std::string_view::npos ? range.size() : slash) - dash - 1),
+             stop) ||
+        (slash != std::string_view::npos && !num(range.substr(slash + 1), step)) || step < 1 ||
+        start < 0 || stop < start) {
+        error(line_no, fmt::format("$GENERATE: bad range '{}' (start-stop[/step])", range));
+        return;
+    }
+    if (static_cast<std::size_t>((stop - start) / step + 1) > m_opt.max_generate) {
+        error(line_no, fmt::format("$GENERATE range {} makes more than {} records", range,
+                                   m_opt.max_generate));
+        return;
+    }
+    // Everything after the lhs token is the template of the rest of the line.
+    const auto lhs = t[1];
+    const auto rest = args.substr(static_cast<std::size_t>(lhs.data() + lhs.size() - args.data()));
+    for (long v = start; v <= stop; v += step) {
+        std::string err;
+        const auto owner = substitute(lhs, v, err);
+        const auto tail = err.empty() ? substitute(rest, v, err) : std::string{};
+        if (!err.empty()) {
+            error(line_no, fmt::format("$GENERATE: {}", err));
+            return;
+        }
+        handle_record(owner + " " + tail, false, line_no);
+    }
+}
+
+bool Parser::collect_record(std::string_view first, std::string& logical) {
+    const int start_line = m_line;
+    int depth = 0;
+    std::string_view line = first;
+    while (true) {
+        bool quoted = false;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            const char c = line[i];
+            if (c == '\\' && i + 1 < line.size()) {
+                logical += c;
+                logical += line[++i];
+                continue;
+            }
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == ';') {
+                break;
+            } else if (!quoted && c == '(') {
+                ++depth;
+                logical += ' ';
+                continue;
+            } else if (!quoted && c == ')') {
+                if (--depth < 0) {
+                    error(m_line, "')' without '('");
+                    return false;
+                }
+                logical += ' ';
+                continue;
+            }
+            logical += c;
+        }
+        if (quoted) {
+            error(m_line, "unterminated quoted string");
+            return false;
+        }
+        if (depth == 0) {
+            return true;
+        }
+        logical += ' ';
+        if (!next_line(line)) {
+            error(start_line, "'(' not closed before the end of the file");
+            return false;
+        }
+    }
+}
+
+void Parser::handle_record(std::string_view logical, bool owner_omitted, int line_no) {
+    const auto t = tokenize(logical);
+    std::size_t i = 0;
+    std::string owner;
+    if (owner_omitted) {
+        if (m_prev_owner.empty()) {
+            error(line_no, "record without an owner name and no previous record to take it from");
+            m_flags.clear();
+            m_rr_comment.clear();
+            return;
+        }
+        owner = m_prev_owner;
+    } else {
+        if (t.empty()) {
+            return;
+        }
+        owner = std::string(t[i++]);
+    }
+    std::optional<std::string> ttl;
+    std::string klass = "IN";
+    for (int n = 0; n < 2 && i < t.size(); ++n) {
+        if (!ttl && looks_like_ttl(t[i])) {
+            ttl = std::string(t[i++]);
+        } else if (is_class(t[i])) {
+            klass = upper(t[i++]);
+        } else {
+            break;
+        }
+    }
+    if (i >= t.size()) {
+        error(line_no, "record has no type");
+        m_flags.clear();
+        m_rr_comment.clear();
+        return;
+    }
+    const auto type = upper(t[i]);
+    const auto rdata_raw =
+        logical.substr(static_cast<std::size_t>(t[i].data() + t[i].size() - logical.data()));
+    m_seen_record = true;
+
+    Rr rr;
+    rr.line = line_no;
+    const bool is_soa = type == "SOA";
+    // Flags and comment belong to this record whatever happens to it.
+    for (const auto& c : m_rr_comment) {
+        if (!rr.comment.empty()) {
+            rr.comment += '\n';
+        }
+        rr.comment += c;
+    }
+    m_rr_comment.clear();
+    apply_flags(rr, is_soa);
+
+    if (klass != "IN") {
+        error(line_no, fmt::format("class {} not supported: only IN", klass));
+        return;
+    }
+    if (ttl && *parse_ttl(*ttl) > max_ttl) {
+        error(line_no, fmt::format("TTL {} is above the maximum {} (RFC 2181)", *ttl, max_ttl));
+    }
+    if (is_soa) {
+        if (const auto n = tokenize(rdata_raw).size(); n != 7) {
+            error(line_no, fmt::format("SOA record needs 7 values, found {}", n));
+            return;
+        }
+    }
+    const std::string text =
+        fmt::format("{} {} IN {} {}", owner, ttl ? *parse_ttl(*ttl) : 0, type, trim(rdata_raw));
+    zone_detail::LdnsRr parsed;
+    if (auto e = m_ldns.parse(text, parsed); !e.empty()) {
+        error(line_no, fmt::format("{} record: {}", type, e));
+        return;
+    }
+    m_prev_owner = parsed.owner;
+    auto label = relative_label(parsed.owner, m_zone);
+    if (!label) {
+        error(line_no, fmt::format("owner {} is not inside the zone {}", parsed.owner, m_zone));
+        return;
+    }
+    if (is_soa) {
+        add_soa(tokenize(rdata_raw), parsed, ttl, line_no);
+        if (*label != "@") {
+            error(line_no, fmt::format("SOA record not at the zone apex (owner {})", parsed.owner));
+        }
+        return;
+    }
+    rr.label = std::move(*label);
+    rr.type = parsed.type;
+    rr.ttl = std::move(ttl);
+    rr.rdata = std::move(parsed.rdata);
+    current_group().rrs.push_back(std::move(rr));
+}
+
+void Parser::add_soa(const std::vector<std::string_view>& raw, const zone_detail::LdnsRr& parsed,
+                     const std::optional<std::string>& ttl, int line_no) {
+    auto& z = m_res.zone;
+    if (z.has_soa) {
+        error(line_no, "a second SOA record (the zone already has one)");
+        return;
+    }
+    const auto canon = tokenize(parsed.rdata);
+    std::uint64_t serial = 0;
+    const auto r = std::from_chars(raw[2].data(), raw[2].data() + raw[2].size(), serial);
+    if (!all_digits(raw[2]) || r.ec != std::errc{} || serial > 0xFFFFFFFFULL) {
+        error(line_no, fmt::format("SOA serial '{}' must be an integer 0-4294967295", raw[2]));
+        return;
+    }
+    z.has_soa = true;
+    z.soa.mname = std::string(canon.at(0));
+    z.soa.rname = std::string(canon.at(1));
+    z.soa.serial = static_cast<std::uint32_t>(serial);
+    z.soa.refresh = std::string(raw[3]);
+    z.soa.retry = std::string(raw[4]);
+    z.soa.expire = std::string(raw[5]);
+    z.soa.minimum = std::string(raw[6]);
+    z.soa.ttl = ttl;
+
+    // The SOA's group is the apex group.
+    auto& groups = z.groups;
+    if (m_group < 0 || groups[static_cast<std::size_t>(m_group)].comment.empty()) {
+        groups.push_back({apex_comment_for(m_zone), std::string(apex_rr_tag), {}});
+        m_group = static_cast<int>(groups.size()) - 1;
+    } else {
+        groups[static_cast<std::size_t>(m_group)].tag = std::string(apex_rr_tag);
+    }
+    m_apex_group = m_group;
+}
+
+ParseResult Parser::run() {
+    if (!find_zone_name()) {
+        return std::move(m_res);
+    }
+    m_res.zone.name = m_zone;
+    m_origin = m_zone;
+    if (auto e = m_ldns.set_origin(m_zone); !e.empty()) {
+        error(0, fmt::format("zone name {}: {}", m_zone, e));
+        return std::move(m_res);
+    }
+    std::string_view line;
+    std::string logical;
+    while (next_line(line)) {
+        if (trim(line).empty()) {
+            end_group();
+            flush_pending_notes(m_line);
+            m_group = -1;
+            continue;
+        }
+        if (line.starts_with(";|") || line.starts_with(";#") || line.starts_with(";!")) {
+            handle_comment_tag(line);
+            continue;
+        }
+        const auto content = trim(line);
+        if (content.starts_with(';')) {
+            continue; // a plain comment
+        }
+        end_group();
+        if (line.front() == '$') {
+            flush_pending_notes(m_line);
+            handle_directive(content, m_line);
+            continue;
+        }
+        const int line_no = m_line;
+        logical.clear();
+        if (!collect_record(line, logical)) {
+            m_flags.clear();
+            m_rr_comment.clear();
+            continue;
+        }
+        if (trim(logical).empty()) {
+            continue;
+        }
+        handle_record(logical, blank(line.front()), line_no);
+    }
+    end_group();
+    flush_pending_notes(m_line);
+    if (!m_res.zone.has_soa) {
+        error(0, "the zone has no SOA record");
+    }
+    // Drop groups left empty (a comment with no records under it).
+    auto& g = m_res.zone.groups;
+    g.erase(std::remove_if(g.begin(), g.end(),
+                           [](const RrGroup& x) { return x.rrs.empty() && x.tag.empty(); }),
+            g.end());
+    std::stable_sort(m_res.findings.begin(), m_res.findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.line < b.line; });
+    return std::move(m_res);
+}
+
+} // namespace
+
+ParseResult parse_zone_text(std::string_view text, const ParseOptions& options) {
+    Parser p(text, options);
+    return p.run();
+}
+
+} // namespace dms
