@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dms/core/zone_validate.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "dms/core/dns_name.hpp"
+
+namespace dms {
+namespace {
+
+/// What one owner name holds.
+struct Node {
+    bool cname = false;
+    bool other = false; // any type besides CNAME (and DNSSEC bookkeeping)
+    bool address = false;
+    bool ns = false;
+    bool dname = false;
+    int first_line = 0;
+};
+
+std::vector<std::string_view> fields(std::string_view rdata) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < rdata.size()) {
+        while (i < rdata.size() && rdata[i] == ' ') {
+            ++i;
+        }
+        const auto start = i;
+        while (i < rdata.size() && rdata[i] != ' ') {
+            ++i;
+        }
+        if (i > start) {
+            out.push_back(rdata.substr(start, i - start));
+        }
+    }
+    return out;
+}
+
+bool dnssec_maintained(std::string_view type) {
+    return type == "RRSIG" || type == "NSEC" || type == "NSEC3" || type == "NSEC3PARAM" ||
+           type == "DNSKEY";
+}
+
+/// The parent of relative label `l` ("a.b" -> "b", "b" -> "@"; "@" has none).
+std::string_view parent_label(std::string_view l) {
+    const auto dot = l.find('.');
+    return dot == std::string_view::npos ? std::string_view("@") : l.substr(dot + 1);
+}
+
+class Validator {
+public:
+    Validator(const ZoneData& z, const ValidateOptions& o) : m_z(z), m_o(o) {}
+
+    std::vector<Finding> run();
+
+private:
+    void error(int line, std::string msg) {
+        m_out.push_back({line, Severity::error, std::move(msg)});
+    }
+    void warning(int line, std::string msg) {
+        m_out.push_back({line, Severity::warning, std::move(msg)});
+    }
+    void index();
+    void check_soa();
+    void check_record(const Rr& rr);
+    void check_target(const Rr& rr, std::string_view target, std::string_view what,
+                      bool needs_address);
+    bool below(std::string_view label, const std::unordered_set<std::string_view>& owners,
+               std::string_view& which) const;
+
+    const ZoneData& m_z;
+    const ValidateOptions& m_o;
+    std::vector<Finding> m_out;
+    std::unordered_map<std::string_view, Node> m_nodes;
+    std::unordered_set<std::string_view> m_dnames;
+    std::unordered_set<std::string_view> m_cuts; // delegations (non-apex NS owners)
+};
+
+void Validator::index() {
+    std::unordered_map<std::string, std::pair<int, std::string_view>> seen; // record -> line
+    std::unordered_map<std::string, std::pair<std::size_t, const Rr*>> rrsets;
+    seen.reserve(m_z.rr_count());
+    for (const auto& g : m_z.groups) {
+        for (const auto& rr : g.rrs) {
+            auto& n = m_nodes[rr.label];
+            if (n.first_line == 0) {
+                n.first_line = rr.line;
+            }
+            if (rr.type == "CNAME") {
+                n.cname = true;
+            } else {
+                n.other = true;
+            }
+            n.address = n.address || rr.type == "A" || rr.type == "AAAA";
+            n.ns = n.ns || rr.type == "NS";
+            if (rr.type == "DNAME") {
+                n.dname = true;
+                m_dnames.insert(rr.label);
+            }
+            if (rr.type == "NS" && rr.label != "@") {
+                m_cuts.insert(rr.label);
+            }
+            std::string key = rr.label;
+            key += ' ';
+            key += rr.type;
+            auto& set = rrsets[key];
+            if (++set.first == 1) {
+                set.second = &rr;
+            } else if (rr.type == "CNAME") {
+                error(rr.line, fmt::format("more than one CNAME at {} (first at line {})", rr.label,
+                                           set.second->line));
+            } else if (set.first == m_o.max_rrset_size + 1) {
+                error(rr.line, fmt::format("{} {} has more than {} records", rr.label, rr.type,
+                                           m_o.max_rrset_size));
+            }
+            if (set.first > 1 && set.second->ttl != rr.ttl && !set.second->disable && !rr.disable) {
+                warning(rr.line, fmt::format("TTL differs within the {} {} RRset (line {})",
+                                             rr.label, rr.type, set.second->line));
+            }
+            key += ' ';
+            key += rr.rdata;
+            auto [it, fresh] = seen.emplace(std::move(key), std::make_pair(rr.line, rr.type));
+            if (!fresh) {
+                error(rr.line, fmt::format("duplicate record {} {} {} (first at line {})", rr.label,
+                                           rr.type, rr.rdata, it->second.first));
+            }
+        }
+    }
+}
+
+void Validator::check_soa() {
+    const auto& s = m_z.soa;
+    if (!m_z.has_soa) {
+        error(0, "the zone has no SOA record");
+        return;
+    }
+    if (!is_hostname(s.mname)) {
+        error(0, fmt::format("SOA master name {} is not a host name", s.mname));
+    }
+    for (const auto& [name, value] :
+         {std::pair<std::string_view, const std::string&>{"refresh", s.refresh},
+          {"retry", s.retry},
+          {"expire", s.expire},
+          {"minimum", s.minimum}}) {
+        const auto v = parse_ttl(value);
+        if (!v || *v > max_ttl) {
+            error(0, fmt::format("SOA {} '{}' is not a valid time", name, value));
+        }
+    }
+    if (s.ttl && !parse_ttl(*s.ttl)) {
+        error(0, fmt::format("SOA TTL '{}' is not a valid time", *s.ttl));
+    }
+    if (!m_z.zone_ttl.empty()) {
+        const auto v = parse_ttl(m_z.zone_ttl);
+        if (!v || *v > max_ttl) {
+            error(0, fmt::format("zone TTL '{}' is not a valid time", m_z.zone_ttl));
+        }
+    }
+}
+
+bool Validator::below(std::string_view label, const std::unordered_set<std::string_view>& owners,
+                      std::string_view& which) const {
+    for (auto l = label; l != "@";) {
+        l = parent_label(l);
+        if (l == "@") {
+            break;
+        }
+        if (owners.count(l) != 0) {
+            which = l;
+            return true;
+        }
+    }
+    return false;
+}
+
+void Validator::check_target(const Rr& rr, std::string_view target, std::string_view what,
+                             bool needs_address) {
+    if (!is_hostname(target)) {
+        error(rr.line, fmt::format("{} {} target {} is not a host name", rr.label, what, target));
+        return;
+    }
+    const auto inside = relative_label(target, m_z.name);
+    if (!inside) {
+        return;
+    }
+    const auto it = m_nodes.find(*inside);
+    if (it != m_nodes.end() && it->second.cname) {
+        error(rr.line,
+              fmt::format("{} {} target {} is a CNAME (RFC 2181 10.3)", rr.label, what, target));
+        return;
+    }
+    std::string_view cut;
+    // Names below a delegation live in the child zone, except NS targets: those
+    // need glue here.
+    const bool in_child = what != "NS" && below(*inside, m_cuts, cut);
+    if (needs_address && (it == m_nodes.end() || !it->second.address) && !in_child) {
+        error(rr.line, fmt::format("{} {} target {} has no A or AAAA record in the zone", rr.label,
+                                   what, target));
+    }
+}
+
+void Validator::check_record(const Rr& rr) {
+    if (rr.ttl) {
+        const auto v = parse_ttl(*rr.ttl);
+        if (!v || *v > max_ttl) {
+            error(rr.line, fmt::format("bad TTL '{}'", *rr.ttl));
+        }
+    }
+    if (dnssec_maintained(rr.type)) {
+        error(rr.line, fmt::format("{} records are maintained by named's DNSSEC signing; "
+                                   "remove them",
+                                   rr.type));
+        return;
+    }
+    if (rr.type == "SOA") {
+        error(rr.line, "a second SOA record");
+        return;
+    }
+    const auto& node = m_nodes.at(rr.label);
+    if (rr.type == "CNAME") {
+        if (rr.label == "@") {
+            error(rr.line, "CNAME at the zone apex");
+        } else if (node.other) {
+            error(rr.line, fmt::format("CNAME at {} which has other records (first at line {})",
+                                       rr.label, node.first_line));
+        }
+    }
+    std::string_view which;
+    if (!m_dnames.empty() && below(rr.label, m_dnames, which)) {
+        error(rr.line, fmt::format("{} is below the DNAME at {}", rr.label, which));
+    }
+    if (!m_cuts.empty() && rr.type != "A" && rr.type != "AAAA" && below(rr.label, m_cuts, which)) {
+        warning(rr.line, fmt::format("{} {} is below the delegation at {} and will not be "
+                                     "served",
+                                     rr.label, rr.type, which));
+    }
+    const auto f = fields(rr.rdata);
+    const bool owner_host = is_hostname(absolute_name(rr.label, m_z.name));
+    if ((rr.type == "A" || rr.type == "AAAA" || rr.type == "MX") && !owner_host) {
+        error(rr.line,
+              fmt::format("owner {} of a {} record is not a host name", rr.label, rr.type));
+    }
+    if (rr.type == "NS" && !f.empty()) {
+        check_target(rr, f[0], "NS", true);
+    } else if (rr.type == "MX" && f.size() == 2) {
+        if (f[1] == ".") {
+            if (f[0] != "0") {
+                error(rr.line, "a null MX (target '.') must have preference 0 (RFC 7505)");
+            }
+        } else {
+            check_target(rr, f[1], "MX", true);
+        }
+    } else if (rr.type == "SRV" && f.size() == 4) {
+        if (f[3] != ".") {
+            check_target(rr, f[3], "SRV", true);
+        }
+    } else if (rr.type == "PTR" && !f.empty() && !is_hostname(f[0])) {
+        warning(rr.line, fmt::format("PTR target {} is not a host name", f[0]));
+    }
+}
+
+std::vector<Finding> Validator::run() {
+    if (m_z.rr_count() > m_o.max_zone_size) {
+        error(0, fmt::format("the zone has {} records, more than the limit of {}", m_z.rr_count(),
+                             m_o.max_zone_size));
+    }
+    index();
+    check_soa();
+    for (const auto& g : m_z.groups) {
+        for (const auto& rr : g.rrs) {
+            check_record(rr);
+        }
+    }
+    const auto apex = m_nodes.find("@");
+    if (m_o.require_apex_ns && (apex == m_nodes.end() || !apex->second.ns)) {
+        error(0, "the zone has no NS record at its apex");
+    }
+    std::stable_sort(m_out.begin(), m_out.end(),
+                     [](const Finding& a, const Finding& b) { return a.line < b.line; });
+    return std::move(m_out);
+}
+
+} // namespace
+
+std::vector<Finding> validate_zone(const ZoneData& zone, const ValidateOptions& options) {
+    Validator v(zone, options);
+    return v.run();
+}
+
+} // namespace dms
