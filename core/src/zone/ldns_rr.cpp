@@ -2,6 +2,9 @@
 // ldns is C with `true`/`false` macros unless <stdbool.h> comes first.
 #include "ldns_rr.hpp"
 
+#include <arpa/inet.h>
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <stdbool.h> // NOLINT(modernize-deprecated-headers)
 
@@ -23,13 +26,74 @@ using RrPtr = std::unique_ptr<ldns_rr, RrFree>;
 using RdfPtr = std::unique_ptr<ldns_rdf, RdfFree>;
 using BufferPtr = std::unique_ptr<ldns_buffer, BufferFree>;
 
+bool plain(std::uint8_t c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '*';
+}
+
+/// Append a domain name in presentation form. Labels of letters, digits, '-', '_'
+/// and '*' (nearly all) are copied directly: ldns prints names one character at a
+/// time through printf, which dominated parse time. Anything else goes to ldns so
+/// escaping stays exactly ldns's.
+bool fast_dname(std::string& out, const ldns_rdf* rdf) {
+    const auto* d = ldns_rdf_data(rdf);
+    const std::size_t n = ldns_rdf_size(rdf);
+    if (n == 1 && d[0] == 0) {
+        out += '.';
+        return true;
+    }
+    const std::size_t start = out.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const std::size_t len = d[i++];
+        if (len == 0) {
+            return true;
+        }
+        if (i + len > n) {
+            break;
+        }
+        for (std::size_t k = 0; k < len; ++k) {
+            if (!plain(d[i + k])) {
+                out.resize(start);
+                return false;
+            }
+        }
+        out.append(reinterpret_cast<const char*>(d + i), len);
+        out += '.';
+        i += len;
+    }
+    out.resize(start);
+    return false;
+}
+
+void append_rdf(std::string& out, ldns_buffer* buf, const ldns_rdf* rdf);
+
 std::string rdf_text(ldns_buffer* buf, const ldns_rdf* rdf) {
+    std::string out;
+    append_rdf(out, buf, rdf);
+    return out;
+}
+
+void append_rdf(std::string& out, ldns_buffer* buf, const ldns_rdf* rdf) {
+    const auto type = ldns_rdf_get_type(rdf);
+    if (type == LDNS_RDF_TYPE_DNAME && fast_dname(out, rdf)) {
+        return;
+    }
+    // Addresses: inet_ntop directly, as ldns does, without its printf layer.
+    if ((type == LDNS_RDF_TYPE_A && ldns_rdf_size(rdf) == 4) ||
+        (type == LDNS_RDF_TYPE_AAAA && ldns_rdf_size(rdf) == 16)) {
+        char text[INET6_ADDRSTRLEN];
+        if (inet_ntop(type == LDNS_RDF_TYPE_A ? AF_INET : AF_INET6, ldns_rdf_data(rdf), text,
+                      sizeof text) != nullptr) {
+            out += text;
+            return;
+        }
+    }
     ldns_buffer_clear(buf);
     if (ldns_rdf2buffer_str(buf, rdf) != LDNS_STATUS_OK) {
-        return {};
+        return;
     }
-    return std::string(reinterpret_cast<const char*>(ldns_buffer_begin(buf)),
-                       ldns_buffer_position(buf));
+    out.append(reinterpret_cast<const char*>(ldns_buffer_begin(buf)), ldns_buffer_position(buf));
 }
 
 RdfPtr make_origin(std::string_view origin) {
@@ -39,11 +103,26 @@ RdfPtr make_origin(std::string_view origin) {
     return RdfPtr(ldns_dname_new_frm_str(std::string(origin).c_str()));
 }
 
-std::string type_name(ldns_rr_type t) {
+std::string type_name_uncached(ldns_rr_type t) {
     char* s = ldns_rr_type2str(t);
     std::string out = s != nullptr ? s : "";
     free(s); // NOLINT(cppcoreguidelines-no-malloc): ldns allocates with malloc
     return out;
+}
+
+/// ldns allocates the mnemonic on every call; the common types are cached.
+const std::string& type_name(ldns_rr_type t) {
+    thread_local std::array<std::string, 512> cache;
+    if (static_cast<std::size_t>(t) < cache.size()) {
+        auto& s = cache[static_cast<std::size_t>(t)];
+        if (s.empty()) {
+            s = type_name_uncached(t);
+        }
+        return s;
+    }
+    thread_local std::string other;
+    other = type_name_uncached(t);
+    return other;
 }
 
 } // namespace
@@ -93,7 +172,7 @@ std::string RrParser::parse(const std::string& text, LdnsRr& out) {
         if (i != 0) {
             out.rdata += ' ';
         }
-        out.rdata += rdf_text(buf, f);
+        append_rdf(out.rdata, buf, f);
     }
     return {};
 }
