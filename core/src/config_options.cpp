@@ -26,6 +26,12 @@ constexpr std::array options{
     OptionSpec{"log_target", common, log_target, "stderr", "where logs go: stderr or syslog"},
     OptionSpec{"syslog_facility", common, facility, "daemon",
                "syslog facility when log_target = syslog: user daemon local0..local7"},
+    OptionSpec{"edit_lock_timeout", common, seconds, "1800",
+               "seconds an edit_zone lock lasts without being tickled"},
+    OptionSpec{"max_rrset_size", common, count, "1000", "most records one RRset may hold"},
+    OptionSpec{"max_zone_size", common, count, "5000000", "most records one zone may hold"},
+    OptionSpec{"list_events_last_limit", zone_tool, count, "25",
+               "events shown by ls_events and ls_failed_events by default"},
 };
 // clang-format on
 

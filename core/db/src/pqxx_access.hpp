@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <pqxx/pqxx>
+#include <pqxx/tablewriter>
 
 #include "dms/db/session.hpp"
 

@@ -13,6 +13,7 @@
 #include "dms/core/logging.hpp"
 
 #include "pqxx_access.hpp"
+#include "statements.hpp"
 
 namespace dms::db {
 namespace {
@@ -40,7 +41,9 @@ std::string describe(const DbSettings& s, std::string_view dbname) {
 
 std::unique_ptr<pqxx::connection> connect(const Session::Impl& impl) {
     try {
-        return std::make_unique<pqxx::connection>(conninfo(impl.settings, impl.dbname));
+        auto conn = std::make_unique<pqxx::connection>(conninfo(impl.settings, impl.dbname));
+        detail::declare_statements(*conn);
+        return conn;
     } catch (const pqxx::broken_connection& e) {
         // libpq's message is multi-line ("FATAL:  ..."); keep it on one line.
         std::string msg = e.what();

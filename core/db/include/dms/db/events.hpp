@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The event queue (sm_event_queue). This part holds what zone_tool and the engine
+// need: adding events (queued for dmsd, or synchronous ones recorded as already
+// processed), cancelling and rescheduling, and listing. Claiming and processing
+// belong to dmsd.
+//
+// Contract: find() returns std::nullopt for an unknown id; cancel()/reschedule()
+// return false when the event is not pending; SQL failures are DatabaseError.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dms/db/session.hpp"
+
+namespace dms::db {
+
+struct EventRecord {
+    std::int64_t id = 0;
+    std::string event_type;
+    std::string state;
+    std::chrono::system_clock::time_point scheduled{};
+    std::chrono::system_clock::time_point created{};
+    std::optional<std::chrono::system_clock::time_point> processed;
+    std::string parameters; ///< JSON object text
+    std::string results;    ///< JSON object text, "" if none
+    std::optional<int> result_code;
+    std::optional<std::int64_t> zone_id;
+    std::optional<std::int64_t> server_id;
+    std::optional<std::int64_t> master_id;
+    int attempts = 0;
+    std::string last_error;
+    std::string zone_name;   ///< joined for display
+    std::string server_name; ///< joined for display
+};
+
+struct NewEvent {
+    std::string event_type;
+    std::string parameters = "{}"; ///< JSON object text
+    std::optional<std::int64_t> zone_id;
+    std::optional<std::int64_t> server_id;
+    std::optional<std::int64_t> master_id;
+    std::chrono::seconds delay{0};
+    /// A synchronous event, recorded as processed with this outcome.
+    struct Done {
+        std::string state; ///< SUCCESS or FAILURE
+        int result_code = 200;
+        std::string results = "{}"; ///< JSON object text
+    };
+    std::optional<Done> done;
+};
+
+namespace events {
+
+std::int64_t insert(Transaction& tx, const NewEvent& event);
+std::optional<EventRecord> find(Transaction& tx, std::int64_t id);
+/// Pending (NEW or RETRY) -> CANCELLED with `why` as the result message.
+bool cancel(Transaction& tx, std::int64_t id, std::string_view why);
+/// Pending -> FAILURE (fail_event); `why` becomes the result message.
+bool fail(Transaction& tx, std::int64_t id, std::string_view why);
+/// Move a pending event to now + delay.
+bool reschedule(Transaction& tx, std::int64_t id, std::chrono::seconds delay);
+/// Write a synchronous event's outcome (it was inserted before running).
+void set_result(Transaction& tx, std::int64_t id, const NewEvent::Done& done);
+
+std::vector<EventRecord> pending(Transaction& tx);
+/// The last `limit` processed events, newest first; only FAILURE ones if asked.
+std::vector<EventRecord> recent(Transaction& tx, std::size_t limit, bool failed_only);
+
+} // namespace events
+} // namespace dms::db

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// sm_zone rows: one per zone incarnation.
+//
+// Contract: find_* return std::nullopt when there is no such row; SQL failures are
+// DatabaseError (see session.hpp). `for_update` takes the row lock that serialises
+// every change to one zone (zone_tool, the API and dmsd).
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dms/db/session.hpp"
+
+namespace dms::db {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+struct ZoneRecord {
+    std::int64_t id = 0;
+    std::string name;
+    std::string state = "INIT";
+    std::string zone_type = "DynDNSZoneSM";
+    std::optional<std::int64_t> zi_id;
+    std::optional<std::int64_t> zi_candidate_id;
+    std::optional<std::int64_t> soa_serial;
+    bool use_apex_ns = true;
+    bool edit_lock = false;
+    bool auto_dnssec = false;
+    bool nsec3 = false;
+    bool inc_updates = false;
+    bool zone_files = false;
+    std::string lock_state = "EDIT_UNLOCK";
+    std::optional<std::int64_t> edit_lock_token;
+    std::string locked_by;
+    std::optional<TimePoint> locked_at;
+    std::optional<std::int64_t> sg_id;
+    std::optional<std::int64_t> alt_sg_id;
+    std::optional<std::int64_t> ref_id;
+    std::optional<TimePoint> deleted_start;
+    TimePoint ctime{};
+    TimePoint mtime{};
+    // Read-only, joined for display:
+    std::string sg_name;
+    std::string alt_sg_name;
+    std::string reference;
+};
+
+/// Which zones list_zones() returns.
+struct ZoneFilter {
+    std::vector<std::string> patterns;    ///< names with * and ? wildcards; empty: all
+    std::optional<std::string> reference; ///< case-insensitive, wildcards allowed
+    std::optional<std::string> sg_name;
+    enum class Deleted { exclude, only, include } deleted = Deleted::exclude;
+    bool exclude_disabled = false;
+};
+
+namespace zones {
+
+std::optional<ZoneRecord> find_live(Transaction& tx, std::string_view name,
+                                    bool for_update = false);
+std::optional<ZoneRecord> find_by_id(Transaction& tx, std::int64_t id, bool for_update = false);
+std::vector<ZoneRecord> list(Transaction& tx, const ZoneFilter& filter);
+
+/// Insert a new row; returns its id. name/state/flags/sg/ref come from `z`.
+std::int64_t insert(Transaction& tx, const ZoneRecord& z);
+/// Write back every mutable column (state machine fields, flags, SGs, reference).
+void update(Transaction& tx, const ZoneRecord& z);
+/// Delete the row and (cascade) its ZIs, records, sectags and update groups.
+void destroy(Transaction& tx, std::int64_t id);
+
+/// Another row named `name` (not `id`) that is not DELETED.
+bool other_live(Transaction& tx, std::string_view name, std::int64_t id);
+/// Another row named `name` (not `id`) that is neither DELETED nor DISABLED.
+bool other_served(Transaction& tx, std::string_view name, std::int64_t id);
+
+} // namespace zones
+} // namespace dms::db

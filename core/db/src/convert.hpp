@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Private to the db layer: libpqxx field <-> C++ conversions shared by repositories.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <pqxx/pqxx>
+
+namespace dms::db::detail {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+/// Timestamps travel as epoch microseconds (SELECT ... extract(epoch ...)).
+inline TimePoint from_epoch_us(long long us) {
+    return TimePoint(
+        std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
+}
+inline long long to_epoch_us(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+template <typename T>
+std::optional<T> opt(const pqxx::field& f) {
+    if (f.is_null()) {
+        return std::nullopt;
+    }
+    return f.as<T>();
+}
+
+inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
+    if (f.is_null()) {
+        return std::nullopt;
+    }
+    return from_epoch_us(f.as<long long>());
+}
+
+inline std::string str(const pqxx::field& f) {
+    return f.is_null() ? std::string() : f.c_str();
+}
+
+/// SQL expression giving epoch microseconds of a timestamptz column.
+inline std::string epoch_us(const std::string& column) {
+    return "(extract(epoch from " + column + ") * 1000000)::bigint";
+}
+
+/// "?" and "*" wildcards to a LIKE pattern (with '\' escaping LIKE's own).
+inline std::string like_pattern(const std::string& wildcard) {
+    std::string out;
+    for (const char c : wildcard) {
+        if (c == '%' || c == '_' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '*') {
+            out += '%';
+        } else if (c == '?') {
+            out += '_';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace dms::db::detail
+
+namespace dms::db::detail {
+
+/// A nullable statement argument: libpqxx 6 sends a null `const char*` as NULL.
+class Arg {
+public:
+    Arg() = default;
+    template <typename T>
+    Arg(const std::optional<T>& v) { // NOLINT(google-explicit-constructor)
+        if (v) {
+            m_text = pqxx::to_string(*v);
+        }
+    }
+    Arg(const std::optional<std::string>& v) : m_text(v) {} // NOLINT
+    Arg(const std::optional<TimePoint>& v) {                // NOLINT
+        if (v) {
+            m_text = std::to_string(to_epoch_us(*v));
+        }
+    }
+    const char* get() const { return m_text ? m_text->c_str() : nullptr; }
+
+private:
+    std::optional<std::string> m_text;
+};
+
+} // namespace dms::db::detail

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dms/db/events.hpp"
+
+#include "convert.hpp"
+#include "pqxx_access.hpp"
+#include "statements.hpp"
+
+namespace dms::db {
+namespace {
+
+using namespace detail;
+
+#define DMS_EVENT_COLUMNS                                                                          \
+    "e.id, e.event_type, e.state, (extract(epoch from e.scheduled) * 1000000)::bigint,"            \
+    " (extract(epoch from e.created) * 1000000)::bigint,"                                          \
+    " (extract(epoch from e.processed) * 1000000)::bigint, e.parameters::text,"                    \
+    " coalesce(e.results::text, ''), e.result_code, e.zone_id, e.server_id, e.master_id,"          \
+    " e.attempts, coalesce(e.last_error, ''), coalesce(z.name, ''), coalesce(s.name, '')"          \
+    " FROM sm_event_queue e LEFT JOIN sm_zone z ON z.id = e.zone_id"                               \
+    " LEFT JOIN sm_servers s ON s.id = e.server_id "
+
+// clang-format off
+constexpr Statement statements[] = {
+    {"event_insert",
+     "INSERT INTO sm_event_queue (event_type, parameters, zone_id, server_id, master_id,"
+     " scheduled, state, processed, result_code, results)"
+     " VALUES ($1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6), $7::text,"
+     " CASE WHEN $7::text IN ('NEW', 'RETRY') THEN NULL ELSE now() END, $8, $9::jsonb)"
+     " RETURNING id"},
+    {"event_find", "SELECT " DMS_EVENT_COLUMNS "WHERE e.id = $1"},
+    {"event_end",
+     "UPDATE sm_event_queue SET state = $2, processed = now(),"
+     " results = coalesce(results, '{}'::jsonb) || jsonb_build_object('message', $3::text)"
+     " WHERE id = $1 AND processed IS NULL"},
+    {"event_reschedule",
+     "UPDATE sm_event_queue SET scheduled = now() + make_interval(secs => $2)"
+     " WHERE id = $1 AND processed IS NULL"},
+    {"event_set_result",
+     "UPDATE sm_event_queue SET state = $2, processed = now(), result_code = $3,"
+     " results = $4::jsonb WHERE id = $1"},
+    {"event_pending",
+     "SELECT " DMS_EVENT_COLUMNS "WHERE e.processed IS NULL ORDER BY e.scheduled, e.id"},
+    {"event_recent",
+     "SELECT " DMS_EVENT_COLUMNS
+     "WHERE e.processed IS NOT NULL AND (NOT $2 OR e.state = 'FAILURE')"
+     " ORDER BY e.processed DESC, e.id DESC LIMIT $1"},
+};
+// clang-format on
+
+EventRecord read(const pqxx::row& r) {
+    EventRecord e;
+    e.id = r[0].as<std::int64_t>();
+    e.event_type = r[1].c_str();
+    e.state = r[2].c_str();
+    e.scheduled = from_epoch_us(r[3].as<long long>());
+    e.created = from_epoch_us(r[4].as<long long>());
+    e.processed = opt_time(r[5]);
+    e.parameters = r[6].c_str();
+    e.results = r[7].c_str();
+    e.result_code = opt<int>(r[8]);
+    e.zone_id = opt<std::int64_t>(r[9]);
+    e.server_id = opt<std::int64_t>(r[10]);
+    e.master_id = opt<std::int64_t>(r[11]);
+    e.attempts = r[12].as<int>();
+    e.last_error = r[13].c_str();
+    e.zone_name = r[14].c_str();
+    e.server_name = r[15].c_str();
+    return e;
+}
+
+} // namespace
+
+namespace detail {
+std::span<const Statement> event_statements() {
+    return statements;
+}
+} // namespace detail
+
+namespace events {
+
+std::int64_t insert(Transaction& tx, const NewEvent& ev) {
+    const Arg zone(ev.zone_id);
+    const Arg server(ev.server_id);
+    const Arg master(ev.master_id);
+    const std::string state = ev.done ? ev.done->state : "NEW";
+    const Arg code(ev.done ? std::optional<int>(ev.done->result_code) : std::nullopt);
+    const Arg results(ev.done ? std::optional<std::string>(ev.done->results) : std::nullopt);
+    return work(tx)
+        .exec_prepared1("event_insert", ev.event_type, ev.parameters, zone.get(), server.get(),
+                        master.get(), static_cast<double>(ev.delay.count()), state, code.get(),
+                        results.get())[0]
+        .as<std::int64_t>();
+}
+
+std::optional<EventRecord> find(Transaction& tx, std::int64_t id) {
+    const auto r = work(tx).exec_prepared("event_find", id);
+    return r.empty() ? std::nullopt : std::optional<EventRecord>(read(r[0]));
+}
+
+bool cancel(Transaction& tx, std::int64_t id, std::string_view why) {
+    return work(tx).exec_prepared("event_end", id, "CANCELLED", std::string(why)).affected_rows() >
+           0;
+}
+
+bool fail(Transaction& tx, std::int64_t id, std::string_view why) {
+    return work(tx).exec_prepared("event_end", id, "FAILURE", std::string(why)).affected_rows() > 0;
+}
+
+bool reschedule(Transaction& tx, std::int64_t id, std::chrono::seconds delay) {
+    return work(tx)
+               .exec_prepared("event_reschedule", id, static_cast<double>(delay.count()))
+               .affected_rows() > 0;
+}
+
+void set_result(Transaction& tx, std::int64_t id, const NewEvent::Done& done) {
+    work(tx).exec_prepared0("event_set_result", id, done.state, done.result_code, done.results);
+}
+
+std::vector<EventRecord> pending(Transaction& tx) {
+    std::vector<EventRecord> out;
+    for (const auto& r : work(tx).exec_prepared("event_pending")) {
+        out.push_back(read(r));
+    }
+    return out;
+}
+
+std::vector<EventRecord> recent(Transaction& tx, std::size_t limit, bool failed_only) {
+    std::vector<EventRecord> out;
+    for (const auto& r :
+         work(tx).exec_prepared("event_recent", static_cast<std::int64_t>(limit), failed_only)) {
+        out.push_back(read(r));
+    }
+    return out;
+}
+
+} // namespace events
+} // namespace dms::db

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "statements.hpp"
+
+#include <string>
+
+namespace dms::db::detail {
+
+void declare_statements(pqxx::connection_base& conn) {
+    for (const auto table :
+         {zone_statements(), zi_statements(), catalog_statements(), event_statements()}) {
+        for (const auto& s : table) {
+            conn.prepare(std::string(s.name), std::string(s.sql));
+        }
+    }
+}
+
+} // namespace dms::db::detail

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dms/db/zis.hpp"
+
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "dms/core/error.hpp"
+
+#include "convert.hpp"
+#include "pqxx_access.hpp"
+#include "statements.hpp"
+
+namespace dms::db {
+namespace {
+
+using namespace detail;
+
+// clang-format off
+constexpr Statement statements[] = {
+    {"zi_insert",
+     "INSERT INTO zone_instances (zone_id, change_by, soa_serial, soa_mname, soa_rname,"
+     " soa_refresh, soa_retry, soa_expire, soa_minimum, soa_ttl, zone_ttl, ctime, mtime)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+     " coalesce(to_timestamp($12::bigint / 1000000.0), now()),"
+     " coalesce(to_timestamp($13::bigint / 1000000.0), now())) RETURNING id"},
+    {"zi_set_apex_comment", "UPDATE zone_instances SET apex_comment_group_id = $2, mtime = mtime"
+                            " WHERE id = $1"},
+    {"zi_comment_ids", "SELECT nextval('rr_comments_id_seq') FROM generate_series(1, $1)"},
+    {"zi_reference_create",
+     "INSERT INTO reference (reference) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING"},
+    {"zi_reference_ids",
+     "SELECT id, lower(reference) FROM reference WHERE lower(reference) = ANY ($1::text[])"},
+    {"zi_header",
+     "SELECT z.id, z.zone_id, (extract(epoch from z.ctime) * 1000000)::bigint,"
+     " (extract(epoch from z.mtime) * 1000000)::bigint,"
+     " (extract(epoch from z.ptime) * 1000000)::bigint, coalesce(z.change_by, ''),"
+     " z.soa_serial, z.soa_mname, z.soa_rname, z.soa_refresh, z.soa_retry, z.soa_expire,"
+     " z.soa_minimum, z.soa_ttl, z.zone_ttl, c.comment, c.tag"
+     " FROM zone_instances z LEFT JOIN rr_comments c ON c.id = z.apex_comment_group_id"
+     " WHERE z.id = $1"},
+    {"zi_records",
+     "SELECT r.label, r.type, r.ttl, r.rdata, r.lock_ptr, r.disable, r.track_reverse,"
+     " ref.reference, r.comment_group_id, cg.comment, cg.tag, cr.comment"
+     " FROM resource_records r"
+     " LEFT JOIN rr_comments cg ON cg.id = r.comment_group_id"
+     " LEFT JOIN rr_comments cr ON cr.id = r.comment_rr_id"
+     " LEFT JOIN reference ref ON ref.id = r.ref_id"
+     " WHERE r.zi_id = $1"},
+    {"zi_list",
+     "SELECT z.id, z.zone_id, (extract(epoch from z.ctime) * 1000000)::bigint,"
+     " (extract(epoch from z.mtime) * 1000000)::bigint,"
+     " (extract(epoch from z.ptime) * 1000000)::bigint, coalesce(z.change_by, ''),"
+     " z.soa_serial, (SELECT count(*) FROM resource_records r WHERE r.zi_id = z.id)"
+     " FROM zone_instances z WHERE z.zone_id = $1 ORDER BY z.ctime DESC, z.id DESC"},
+    {"zi_delete", "DELETE FROM zone_instances WHERE id = $1 AND zone_id = $2"},
+    {"zi_published", "UPDATE zone_instances SET ptime = now() WHERE id = $1"},
+};
+// clang-format on
+
+/// COPY text format: escape the field separator, line breaks and backslash.
+void copy_field(std::string& line, std::string_view v) {
+    for (const char c : v) {
+        switch (c) {
+        case '\\':
+            line += "\\\\";
+            break;
+        case '\t':
+            line += "\\t";
+            break;
+        case '\n':
+            line += "\\n";
+            break;
+        case '\r':
+            line += "\\r";
+            break;
+        default:
+            line += c;
+        }
+    }
+}
+
+void copy_null(std::string& line) {
+    line += "\\N";
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return s;
+}
+
+std::string text_array(const std::vector<std::string>& v) {
+    std::string out = "{";
+    for (const auto& s : v) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        out += '"';
+        for (const char c : s) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+            }
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+/// Reference name (lower case) -> id, creating the missing ones.
+std::unordered_map<std::string, std::int64_t> reference_ids(pqxx::work& w, const ZoneData& zone) {
+    std::vector<std::string> names;
+    std::map<std::string, std::string> wanted; // lower -> as written
+    for (const auto& g : zone.groups) {
+        for (const auto& rr : g.rrs) {
+            if (!rr.reference.empty()) {
+                wanted.emplace(lower(rr.reference), rr.reference);
+            }
+        }
+    }
+    std::unordered_map<std::string, std::int64_t> ids;
+    if (wanted.empty()) {
+        return ids;
+    }
+    for (const auto& [l, orig] : wanted) {
+        names.push_back(orig);
+    }
+    w.exec_prepared0("zi_reference_create", text_array(names));
+    std::vector<std::string> lowers;
+    for (const auto& [l, orig] : wanted) {
+        lowers.push_back(l);
+    }
+    for (const auto& r : w.exec_prepared("zi_reference_ids", text_array(lowers))) {
+        ids.emplace(r[1].c_str(), r[0].as<std::int64_t>());
+    }
+    return ids;
+}
+
+// libpqxx 6.4 marks tablewriter deprecated, yet it is the only public way to send
+// preformatted COPY lines (stream_to keeps write_raw_line private); rows are batched
+// into one write per 2000 lines, which keeps a million-record load fast.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+/// Flushes COPY lines in batches.
+class CopyWriter {
+public:
+    CopyWriter(pqxx::work& w, const std::string& table, const std::vector<std::string>& cols)
+        : m_writer(w, table, cols.begin(), cols.end()) {}
+    std::string& line() { return m_batch; }
+    void end_row() {
+        if (++m_rows % 2000 == 0) {
+            flush();
+        } else {
+            m_batch += '\n';
+        }
+    }
+    void finish() {
+        if (!m_batch.empty()) {
+            if (m_batch.back() == '\n') {
+                m_batch.pop_back();
+            }
+            flush();
+        }
+        m_writer.complete();
+    }
+
+private:
+    void flush() {
+        if (!m_batch.empty()) {
+            m_writer.write_raw_line(m_batch);
+            m_batch.clear();
+        }
+    }
+    pqxx::tablewriter m_writer;
+    std::string m_batch;
+    std::size_t m_rows = 0;
+};
+
+#pragma GCC diagnostic pop
+
+} // namespace
+
+namespace detail {
+std::span<const Statement> zi_statements() {
+    return statements;
+}
+} // namespace detail
+
+namespace zis {
+
+std::int64_t insert(Transaction& tx, std::int64_t zone_id, const ZoneData& zone,
+                    const InsertOptions& opt) {
+    auto& w = work(tx);
+    const auto& s = zone.soa;
+    const Arg soa_ttl(s.ttl);
+    const Arg ctime(opt.ctime);
+    const Arg mtime(opt.mtime);
+    const auto zi_id =
+        w.exec_prepared1("zi_insert", zone_id, opt.change_by, static_cast<std::int64_t>(s.serial),
+                         s.mname, s.rname, s.refresh, s.retry, s.expire, s.minimum, soa_ttl.get(),
+                         zone.zone_ttl, ctime.get(), mtime.get())[0]
+            .as<std::int64_t>();
+
+    // Comment ids: one per commented or tagged group, one per record comment.
+    std::size_t needed = 0;
+    for (const auto& g : zone.groups) {
+        needed += (!g.comment.empty() || !g.tag.empty()) ? 1 : 0;
+        for (const auto& rr : g.rrs) {
+            needed += rr.comment.empty() ? 0 : 1;
+        }
+    }
+    std::vector<std::int64_t> ids;
+    ids.reserve(needed);
+    if (needed > 0) {
+        for (const auto& r : w.exec_prepared("zi_comment_ids", static_cast<std::int64_t>(needed))) {
+            ids.push_back(r[0].as<std::int64_t>());
+        }
+    }
+    const auto refs = reference_ids(w, zone);
+
+    std::size_t next = 0;
+    std::vector<std::optional<std::int64_t>> group_comment(zone.groups.size());
+    {
+        CopyWriter cw(w, "rr_comments", {"id", "comment", "tag"});
+        for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
+            const auto& g = zone.groups[gi];
+            if (!g.comment.empty() || !g.tag.empty()) {
+                group_comment[gi] = ids[next++];
+                auto& l = cw.line();
+                l += std::to_string(*group_comment[gi]);
+                l += '\t';
+                copy_field(l, g.comment);
+                l += '\t';
+                if (g.tag.empty()) {
+                    copy_null(l);
+                } else {
+                    copy_field(l, g.tag);
+                }
+                cw.end_row();
+            }
+        }
+        for (const auto& g : zone.groups) {
+            for (const auto& rr : g.rrs) {
+                if (!rr.comment.empty()) {
+                    auto& l = cw.line();
+                    l += std::to_string(ids[next++]);
+                    l += '\t';
+                    copy_field(l, rr.comment);
+                    l += "\t\\N";
+                    cw.end_row();
+                }
+            }
+        }
+        cw.finish();
+    }
+
+    next = 0;
+    for (const auto& c : group_comment) {
+        next += c ? 1 : 0;
+    }
+    {
+        CopyWriter cw(w, "resource_records",
+                      {"zi_id", "label", "type", "ttl", "rdata", "comment_group_id",
+                       "comment_rr_id", "lock_ptr", "disable", "track_reverse", "ref_id"});
+        const std::string zi_text = std::to_string(zi_id);
+        for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
+            const auto& g = zone.groups[gi];
+            const std::string gc = group_comment[gi] ? std::to_string(*group_comment[gi]) : "\\N";
+            for (const auto& rr : g.rrs) {
+                auto& l = cw.line();
+                l += zi_text;
+                l += '\t';
+                copy_field(l, rr.label);
+                l += '\t';
+                copy_field(l, rr.type);
+                l += '\t';
+                if (rr.ttl) {
+                    copy_field(l, *rr.ttl);
+                } else {
+                    copy_null(l);
+                }
+                l += '\t';
+                copy_field(l, rr.rdata);
+                l += '\t';
+                l += gc;
+                l += '\t';
+                if (rr.comment.empty()) {
+                    copy_null(l);
+                } else {
+                    l += std::to_string(ids[next++]);
+                }
+                l += rr.lock_ptr ? "\tt" : "\tf";
+                l += rr.disable ? "\tt" : "\tf";
+                l += rr.track_reverse ? "\tt\t" : "\tf\t";
+                if (rr.reference.empty()) {
+                    copy_null(l);
+                } else {
+                    l += std::to_string(refs.at(lower(rr.reference)));
+                }
+                cw.end_row();
+            }
+        }
+        cw.finish();
+    }
+
+    // The apex group's comment row is the ZI's apex_comment_group_id.
+    for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
+        if (zone.groups[gi].tag == apex_rr_tag && group_comment[gi]) {
+            w.exec_prepared0("zi_set_apex_comment", zi_id, *group_comment[gi]);
+            break;
+        }
+    }
+    return zi_id;
+}
+
+std::optional<ZiRecord> find(Transaction& tx, std::int64_t zi_id) {
+    const auto res = work(tx).exec_prepared("zi_header", zi_id);
+    if (res.empty()) {
+        return std::nullopt;
+    }
+    const auto& r = res[0];
+    ZiRecord h;
+    h.id = r[0].as<std::int64_t>();
+    h.zone_id = r[1].as<std::int64_t>();
+    h.ctime = from_epoch_us(r[2].as<long long>());
+    h.mtime = from_epoch_us(r[3].as<long long>());
+    h.ptime = opt_time(r[4]);
+    h.change_by = r[5].c_str();
+    h.soa_serial = static_cast<std::uint32_t>(r[6].as<std::int64_t>());
+    return h;
+}
+
+std::optional<ZoneData> load(Transaction& tx, std::int64_t zi_id, ZiRecord* header) {
+    auto& w = work(tx);
+    const auto hres = w.exec_prepared("zi_header", zi_id);
+    if (hres.empty()) {
+        return std::nullopt;
+    }
+    const auto& h = hres[0];
+    if (header != nullptr) {
+        *header = *find(tx, zi_id);
+    }
+    ZoneData z;
+    z.has_soa = true;
+    z.soa.serial = static_cast<std::uint32_t>(h[6].as<std::int64_t>());
+    z.soa.mname = h[7].c_str();
+    z.soa.rname = h[8].c_str();
+    z.soa.refresh = h[9].c_str();
+    z.soa.retry = h[10].c_str();
+    z.soa.expire = h[11].c_str();
+    z.soa.minimum = h[12].c_str();
+    z.soa.ttl = opt<std::string>(h[13]);
+    z.zone_ttl = h[14].c_str();
+
+    std::unordered_map<std::int64_t, std::size_t> group_of; // comment id -> group index
+    std::optional<std::size_t> default_group;
+    if (!h[15].is_null()) {
+        z.groups.push_back({h[15].c_str(), str(h[16]), {}});
+    }
+    const auto rows = w.exec_prepared("zi_records", zi_id);
+    for (const auto& r : rows) {
+        std::size_t gi = 0;
+        if (r[8].is_null()) {
+            if (!default_group) {
+                default_group = z.groups.size();
+                z.groups.push_back({});
+            }
+            gi = *default_group;
+        } else {
+            const auto cid = r[8].as<std::int64_t>();
+            auto it = group_of.find(cid);
+            if (it == group_of.end()) {
+                const std::string tag = str(r[10]);
+                // The apex group was created from the ZI header already.
+                std::size_t idx = z.groups.size();
+                if (tag == apex_rr_tag && !z.groups.empty() && z.groups[0].tag == apex_rr_tag) {
+                    idx = 0;
+                } else {
+                    z.groups.push_back({str(r[9]), tag, {}});
+                }
+                it = group_of.emplace(cid, idx).first;
+            }
+            gi = it->second;
+        }
+        Rr rr;
+        rr.label = r[0].c_str();
+        rr.type = r[1].c_str();
+        rr.ttl = opt<std::string>(r[2]);
+        rr.rdata = r[3].c_str();
+        rr.lock_ptr = r[4].as<bool>();
+        rr.disable = r[5].as<bool>();
+        rr.track_reverse = r[6].as<bool>();
+        rr.reference = str(r[7]);
+        rr.comment = str(r[11]);
+        z.groups[gi].rrs.push_back(std::move(rr));
+    }
+    return z;
+}
+
+std::vector<ZiRecord> list(Transaction& tx, std::int64_t zone_id) {
+    std::vector<ZiRecord> out;
+    for (const auto& r : work(tx).exec_prepared("zi_list", zone_id)) {
+        ZiRecord h;
+        h.id = r[0].as<std::int64_t>();
+        h.zone_id = r[1].as<std::int64_t>();
+        h.ctime = from_epoch_us(r[2].as<long long>());
+        h.mtime = from_epoch_us(r[3].as<long long>());
+        h.ptime = opt_time(r[4]);
+        h.change_by = r[5].c_str();
+        h.soa_serial = static_cast<std::uint32_t>(r[6].as<std::int64_t>());
+        h.rr_count = r[7].as<std::size_t>() + 1;
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+bool remove(Transaction& tx, std::int64_t zone_id, std::int64_t zi_id) {
+    return work(tx).exec_prepared("zi_delete", zi_id, zone_id).affected_rows() > 0;
+}
+
+void mark_published(Transaction& tx, std::int64_t zi_id) {
+    work(tx).exec_prepared0("zi_published", zi_id);
+}
+
+} // namespace zis
+} // namespace dms::db

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dms/db/zones.hpp"
+
+#include <fmt/format.h>
+
+#include "convert.hpp"
+#include "pqxx_access.hpp"
+#include "statements.hpp"
+
+namespace dms::db {
+namespace {
+
+using namespace detail;
+
+#define DMS_ZONE_COLUMNS                                                                           \
+    "z.id, z.name, z.state, z.zone_type, z.zi_id, z.zi_candidate_id, z.soa_serial, "               \
+    "z.use_apex_ns, z.edit_lock, z.auto_dnssec, z.nsec3, z.inc_updates, z.zone_files, "            \
+    "z.lock_state, z.edit_lock_token, z.locked_by, "                                               \
+    "(extract(epoch from z.locked_at) * 1000000)::bigint, z.sg_id, z.alt_sg_id, z.ref_id, "        \
+    "(extract(epoch from z.deleted_start) * 1000000)::bigint, "                                    \
+    "(extract(epoch from z.ctime) * 1000000)::bigint, "                                            \
+    "(extract(epoch from z.mtime) * 1000000)::bigint, sg.name, asg.name, r.reference "
+#define DMS_ZONE_FROM                                                                              \
+    " FROM sm_zone z LEFT JOIN server_groups sg ON sg.id = z.sg_id"                                \
+    " LEFT JOIN server_groups asg ON asg.id = z.alt_sg_id"                                         \
+    " LEFT JOIN reference r ON r.id = z.ref_id "
+
+// clang-format off
+constexpr Statement statements[] = {
+    {"zone_find_live",
+     "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.name = $1 AND z.state <> 'DELETED'"},
+    {"zone_find_live_lock",
+     "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM
+     "WHERE z.name = $1 AND z.state <> 'DELETED' FOR UPDATE OF z"},
+    {"zone_find_id", "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1"},
+    {"zone_find_id_lock", "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR UPDATE OF z"},
+    {"zone_list",
+     "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM
+     "WHERE ($1::text[] IS NULL OR z.name LIKE ANY ($1::text[]))"
+     "  AND ($2::text IS NULL OR lower(r.reference) LIKE lower($2))"
+     "  AND ($3::text IS NULL OR sg.name = $3)"
+     "  AND CASE $4 WHEN 'exclude' THEN z.state <> 'DELETED'"
+     "              WHEN 'only' THEN z.state = 'DELETED' ELSE true END"
+     "  AND (NOT $5::boolean OR z.state <> 'DISABLED')"
+     " ORDER BY z.name, z.id"},
+    {"zone_insert",
+     "INSERT INTO sm_zone (name, state, zone_type, use_apex_ns, edit_lock, auto_dnssec, nsec3,"
+     " inc_updates, sg_id, alt_sg_id, ref_id)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"},
+    {"zone_update",
+     "UPDATE sm_zone SET state = $2, zi_id = $3, zi_candidate_id = $4, soa_serial = $5,"
+     " use_apex_ns = $6, edit_lock = $7, auto_dnssec = $8, nsec3 = $9, inc_updates = $10,"
+     " zone_files = $11, lock_state = $12, edit_lock_token = $13, locked_by = $14,"
+     " locked_at = to_timestamp($15::bigint / 1000000.0), sg_id = $16, alt_sg_id = $17,"
+     " ref_id = $18, deleted_start = to_timestamp($19::bigint / 1000000.0), name = $20"
+     " WHERE id = $1"},
+    {"zone_destroy", "DELETE FROM sm_zone WHERE id = $1"},
+    {"zone_other_live", "SELECT 1 FROM sm_zone WHERE name = $1 AND id <> $2 AND state <> 'DELETED'"},
+    {"zone_other_served", "SELECT 1 FROM sm_zone WHERE name = $1 AND id <> $2"
+                          " AND state NOT IN ('DELETED', 'DISABLED')"},
+};
+// clang-format on
+
+ZoneRecord read(const pqxx::row& r) {
+    ZoneRecord z;
+    int i = 0;
+    z.id = r[i++].as<std::int64_t>();
+    z.name = r[i++].c_str();
+    z.state = r[i++].c_str();
+    z.zone_type = r[i++].c_str();
+    z.zi_id = opt<std::int64_t>(r[i++]);
+    z.zi_candidate_id = opt<std::int64_t>(r[i++]);
+    z.soa_serial = opt<std::int64_t>(r[i++]);
+    z.use_apex_ns = r[i++].as<bool>();
+    z.edit_lock = r[i++].as<bool>();
+    z.auto_dnssec = r[i++].as<bool>();
+    z.nsec3 = r[i++].as<bool>();
+    z.inc_updates = r[i++].as<bool>();
+    z.zone_files = r[i++].as<bool>();
+    z.lock_state = r[i++].c_str();
+    z.edit_lock_token = opt<std::int64_t>(r[i++]);
+    z.locked_by = str(r[i++]);
+    z.locked_at = opt_time(r[i++]);
+    z.sg_id = opt<std::int64_t>(r[i++]);
+    z.alt_sg_id = opt<std::int64_t>(r[i++]);
+    z.ref_id = opt<std::int64_t>(r[i++]);
+    z.deleted_start = opt_time(r[i++]);
+    z.ctime = from_epoch_us(r[i++].as<long long>());
+    z.mtime = from_epoch_us(r[i++].as<long long>());
+    z.sg_name = str(r[i++]);
+    z.alt_sg_name = str(r[i++]);
+    z.reference = str(r[i++]);
+    return z;
+}
+
+std::optional<ZoneRecord> first(const pqxx::result& res) {
+    if (res.empty()) {
+        return std::nullopt;
+    }
+    return read(res[0]);
+}
+
+/// A text[] literal for LIKE ANY, or null for "no filter".
+std::optional<std::string> pattern_array(pqxx::work& w, const std::vector<std::string>& pats) {
+    if (pats.empty()) {
+        return std::nullopt;
+    }
+    std::string out = "{";
+    for (const auto& p : pats) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        std::string lp = like_pattern(p);
+        // Element quoting for an array literal: escape backslashes and quotes.
+        std::string q;
+        for (const char c : lp) {
+            if (c == '"' || c == '\\') {
+                q += '\\';
+            }
+            q += c;
+        }
+        out += '"' + q + '"';
+    }
+    (void)w;
+    return out + "}";
+}
+
+} // namespace
+
+namespace detail {
+std::span<const Statement> zone_statements() {
+    return statements;
+}
+} // namespace detail
+
+namespace zones {
+
+std::optional<ZoneRecord> find_live(Transaction& tx, std::string_view name, bool for_update) {
+    return first(work(tx).exec_prepared(for_update ? "zone_find_live_lock" : "zone_find_live",
+                                        std::string(name)));
+}
+
+std::optional<ZoneRecord> find_by_id(Transaction& tx, std::int64_t id, bool for_update) {
+    return first(work(tx).exec_prepared(for_update ? "zone_find_id_lock" : "zone_find_id", id));
+}
+
+std::vector<ZoneRecord> list(Transaction& tx, const ZoneFilter& f) {
+    auto& w = work(tx);
+    const Arg pats(pattern_array(w, f.patterns));
+    const Arg ref(f.reference ? std::optional<std::string>(like_pattern(*f.reference))
+                              : std::nullopt);
+    const Arg sg(f.sg_name);
+    const char* deleted = f.deleted == ZoneFilter::Deleted::exclude ? "exclude"
+                          : f.deleted == ZoneFilter::Deleted::only  ? "only"
+                                                                    : "include";
+    std::vector<ZoneRecord> out;
+    for (const auto& r : w.exec_prepared("zone_list", pats.get(), ref.get(), sg.get(), deleted,
+                                         f.exclude_disabled)) {
+        out.push_back(read(r));
+    }
+    return out;
+}
+
+std::int64_t insert(Transaction& tx, const ZoneRecord& z) {
+    const Arg sg(z.sg_id);
+    const Arg alt(z.alt_sg_id);
+    const Arg ref(z.ref_id);
+    return work(tx)
+        .exec_prepared1("zone_insert", z.name, z.state, z.zone_type, z.use_apex_ns, z.edit_lock,
+                        z.auto_dnssec, z.nsec3, z.inc_updates, sg.get(), alt.get(), ref.get())[0]
+        .as<std::int64_t>();
+}
+
+void update(Transaction& tx, const ZoneRecord& z) {
+    const Arg zi(z.zi_id);
+    const Arg cand(z.zi_candidate_id);
+    const Arg serial(z.soa_serial);
+    const Arg token(z.edit_lock_token);
+    const Arg locked_by(z.locked_by.empty() ? std::nullopt
+                                            : std::optional<std::string>(z.locked_by));
+    const Arg locked_at(z.locked_at);
+    const Arg sg(z.sg_id);
+    const Arg alt(z.alt_sg_id);
+    const Arg ref(z.ref_id);
+    const Arg deleted(z.deleted_start);
+    work(tx).exec_prepared0("zone_update", z.id, z.state, zi.get(), cand.get(), serial.get(),
+                            z.use_apex_ns, z.edit_lock, z.auto_dnssec, z.nsec3, z.inc_updates,
+                            z.zone_files, z.lock_state, token.get(), locked_by.get(),
+                            locked_at.get(), sg.get(), alt.get(), ref.get(), deleted.get(), z.name);
+}
+
+void destroy(Transaction& tx, std::int64_t id) {
+    work(tx).exec_prepared0("zone_destroy", id);
+}
+
+bool other_live(Transaction& tx, std::string_view name, std::int64_t id) {
+    return !work(tx).exec_prepared("zone_other_live", std::string(name), id).empty();
+}
+
+bool other_served(Transaction& tx, std::string_view name, std::int64_t id) {
+    return !work(tx).exec_prepared("zone_other_served", std::string(name), id).empty();
+}
+
+} // namespace zones
+} // namespace dms::db
