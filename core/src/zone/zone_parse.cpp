@@ -428,15 +428,22 @@ std::string substitute(std::string_view tmpl, long value, std::string& err) {
             return {};
         }
         if (base == 'n' || base == 'N') {
-            // Nibbles, least significant first, dot separated (ip6.arpa labels).
-            auto hex = fmt::format(fmt::runtime(base == 'n' ? "{:0{}x}" : "{:0{}X}"), v,
-                                   std::max(width, 1));
+            // Nibbles, least significant first, dot separated (ip6.arpa labels). As in
+            // BIND, the width counts the dots too: ${0,5,n} of 0xab is "b.a.0", and an
+            // even width ends in a dot.
+            const char* digits = base == 'n' ? "0123456789abcdef" : "0123456789ABCDEF";
+            const auto min_size = static_cast<std::size_t>(std::max(width, 0));
             std::string nib;
-            for (auto it = hex.rbegin(); it != hex.rend(); ++it) {
-                if (!nib.empty()) {
-                    nib += '.';
+            for (long rest = v;;) {
+                nib += digits[rest & 0xf];
+                rest >>= 4;
+                if (rest == 0 && nib.size() >= min_size) {
+                    break;
                 }
-                nib += *it;
+                nib += '.';
+                if (rest == 0 && nib.size() >= min_size) {
+                    break;
+                }
             }
             out += nib;
         } else {

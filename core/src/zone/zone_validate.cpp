@@ -66,6 +66,10 @@ private:
         m_out.push_back({line, Severity::warning, std::move(msg)});
     }
     void index();
+    /// The TTL in effect ("1h", "3600" and none under $TTL 1h are the same).
+    std::optional<std::uint32_t> ttl_seconds(const Rr& rr) const {
+        return parse_ttl(rr.ttl.value_or(m_z.zone_ttl));
+    }
     void check_soa();
     void check_record(const Rr& rr);
     void check_target(const Rr& rr, std::string_view target, std::string_view what,
@@ -118,7 +122,8 @@ void Validator::index() {
                 error(rr.line, fmt::format("{} {} has more than {} records", rr.label, rr.type,
                                            m_o.max_rrset_size));
             }
-            if (set.first > 1 && set.second->ttl != rr.ttl && !set.second->disable && !rr.disable) {
+            if (set.first > 1 && ttl_seconds(*set.second) != ttl_seconds(rr) &&
+                !set.second->disable && !rr.disable) {
                 warning(rr.line, fmt::format("TTL differs within the {} {} RRset (line {})",
                                              rr.label, rr.type, set.second->line));
             }
