@@ -91,23 +91,26 @@ void Validator::index() {
     seen.reserve(m_z.rr_count());
     for (const auto& g : m_z.groups) {
         for (const auto& rr : g.rrs) {
-            auto& n = m_nodes[rr.label];
-            if (n.first_line == 0) {
-                n.first_line = rr.line;
-            }
-            if (rr.type == "CNAME") {
-                n.cname = true;
-            } else {
-                n.other = true;
-            }
-            n.address = n.address || rr.type == "A" || rr.type == "AAAA";
-            n.ns = n.ns || rr.type == "NS";
-            if (rr.type == "DNAME") {
-                n.dname = true;
-                m_dnames.insert(rr.label);
-            }
-            if (rr.type == "NS" && rr.label != "@") {
-                m_cuts.insert(rr.label);
+            // Disabled records are not served: they take no part in what a name holds.
+            if (!rr.disable) {
+                auto& n = m_nodes[rr.label];
+                if (n.first_line == 0) {
+                    n.first_line = rr.line;
+                }
+                if (rr.type == "CNAME") {
+                    n.cname = true;
+                } else {
+                    n.other = true;
+                }
+                n.address = n.address || rr.type == "A" || rr.type == "AAAA";
+                n.ns = n.ns || rr.type == "NS";
+                if (rr.type == "DNAME") {
+                    n.dname = true;
+                    m_dnames.insert(rr.label);
+                }
+                if (rr.type == "NS" && rr.label != "@") {
+                    m_cuts.insert(rr.label);
+                }
             }
             std::string key = rr.label;
             key += ' ';
@@ -225,6 +228,9 @@ void Validator::check_record(const Rr& rr) {
     if (rr.type == "SOA") {
         error(rr.line, "a second SOA record");
         return;
+    }
+    if (rr.disable) {
+        return; // kept in the database only; named never sees it
     }
     const auto& node = m_nodes.at(rr.label);
     if (rr.type == "CNAME") {

@@ -80,6 +80,18 @@ TEST(ZoneValidate, DelegationsOccludeData) {
                 HasSubstr("z:6: warning: www.sub TXT is below the delegation at sub"));
 }
 
+TEST(ZoneValidate, DisabledRecordsAreNotServed) {
+    // A disabled CNAME may sit beside data, and a disabled NS is no apex NS.
+    EXPECT_EQ(check("www A 192.0.2.2\n;!DISABLE\nwww CNAME other.example.net.\n"), "");
+    ParseOptions p;
+    p.zone_name = "example.org";
+    const auto r =
+        parse_zone_text("@ SOA ns1 hm 1 2h 900 7d 1h\n;!DISABLE\n@ NS ns1.example.net.\n", p);
+    ASSERT_TRUE(r.ok());
+    EXPECT_THAT(format_findings("z", validate_zone(r.zone)),
+                HasSubstr("the zone has no NS record at its apex"));
+}
+
 TEST(ZoneValidate, DnssecRecordsAreNamedsJob) {
     EXPECT_THAT(check("@ NSEC3PARAM 1 0 10 abcd\n"),
                 HasSubstr("z:5: error: NSEC3PARAM records are maintained by named"));
