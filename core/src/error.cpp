@@ -10,7 +10,7 @@ using enum ErrorCode;
 constexpr ExitStatus ex_software = ExitStatus::software;
 
 // clang-format off
-constexpr std::array<ErrorInfo, 22> table{{
+constexpr std::array<ErrorInfo, 53> table{{
     {internal,       "InternalError",        -32603, ex_software,             "internal error (a bug)"},
     {usage,          "UsageError",           -32602, ExitStatus::usage,       "bad command or call arguments"},
     {config,         "ConfigError",          -32603, ExitStatus::config,      "configuration file error"},
@@ -33,6 +33,40 @@ constexpr std::array<ErrorInfo, 22> table{{
     {zi_id_dd_slash_mm_syntax,     "ZiIdDdSlashMmSyntaxError",       -105, ExitStatus::usage,    "bad zi-id day/month (DD/MM)"},
     {zi_id_dd_mm_yyyy_syntax,      "ZiIdDdMmYyyySyntaxError",        -106, ExitStatus::usage,    "bad zi-id date (DD/MM/YYYY)"},
     {zi_id_iso_date_syntax,        "ZiIdIsoDateSyntaxError",         -107, ExitStatus::usage,    "bad zi-id ISO date (YYYY-MM-DD)"},
+    // ZoneSM. The original gave -35 to both TickleEditLockFailure and UpdateZoneFailure
+    // (REFERENCE.md 12, item 17): UpdateZoneFailure keeps -35, TickleEditLockFailure moves
+    // to -135. Codes -131..-136 are new (the original reported these as ZoneSmFailure).
+    {zone_sm_failure,              "ZoneSmFailure",                  -80,  ExitStatus::protocol,  "zone state machine failure"},
+    {edit_lock_failure,            "EditLockFailure",                -34,  ExitStatus::temp_fail, "zone is edit locked"},
+    {cancel_edit_lock_failure,     "CancelEditLockFailure",          -33,  ExitStatus::temp_fail, "edit lock not released: wrong token"},
+    {update_zone_failure,          "UpdateZoneFailure",              -35,  ExitStatus::temp_fail, "edit not saved: lock timed out or held by another"},
+    {tickle_edit_lock_failure,     "TickleEditLockFailure",          -135, ExitStatus::temp_fail, "edit lock not tickled: wrong token or timed out"},
+    {zone_not_deleted,             "ZoneNotDeleted",                 -37,  ExitStatus::protocol,  "zone is not deleted"},
+    {active_zone_exists,           "ActiveZoneExists",               -69,  ExitStatus::protocol,  "another live zone of that name exists"},
+    {zone_files_still_exist,       "ZoneFilesStillExist",            -70,  ExitStatus::temp_fail, "zone files still exist; removal queued"},
+    {zone_no_alt_sg_for_swap,      "ZoneNoAltSgForSwap",             -123, ExitStatus::protocol,  "zone has no alternate SG to swap to"},
+    {zi_not_found,                 "ZiNotFound",                     -30,  ExitStatus::no_host,   "zone instance not found"},
+    {no_sg_found,                  "NoSgFound",                      -59,  ExitStatus::no_host,   "server group not found"},
+    {zone_event_failure,           "ZoneEventFailure",               -131, ExitStatus::protocol,  "zone is in a transient creation state"},
+    {zone_already_enabled,         "ZoneAlreadyEnabled",             -132, ExitStatus::protocol,  "zone is already enabled"},
+    {zone_already_disabled,        "ZoneAlreadyDisabled",            -133, ExitStatus::protocol,  "zone is already disabled"},
+    {zone_reset_disabled,          "ZoneResetDisabled",              -134, ExitStatus::protocol,  "a disabled zone cannot be reset"},
+    {zone_not_edit_locked,         "ZoneNotEditLocked",              -136, ExitStatus::protocol,  "zone is not edit locked"},
+    {invalid_domain_name,          "InvalidDomainName",              -89,  ExitStatus::data_err,  "invalid domain name"},
+    {zone_not_found,               "ZoneNotFound",                   -28,  ExitStatus::no_host,   "zone not found"},
+    {zone_not_found_by_id,         "ZoneNotFoundByZoneId",           -29,  ExitStatus::no_host,   "zone id not found"},
+    {zone_exists,                  "ZoneExists",                     -36,  ExitStatus::cant_create, "zone exists already"},
+    {zi_text_parse,                "ZiTextParseError",               -126, ExitStatus::data_err,  "zone text has errors"},
+    {zi_in_use,                    "ZiInUse",                        -38,  ExitStatus::data_err,  "ZI is published or the candidate"},
+    {reference_format,             "ReferenceFormatError",           -82,  ExitStatus::data_err,  "malformed reference"},
+    {reference_exists,             "ReferenceExists",                -64,  ExitStatus::data_err,  "reference exists already"},
+    {reference_does_not_exist,     "ReferenceDoesNotExist",          -65,  ExitStatus::no_host,   "reference does not exist"},
+    {reference_still_used,         "ReferenceStillUsed",             -66,  ExitStatus::data_err,  "reference still used by zones"},
+    {zone_sectag_exists,           "ZoneSecTagExists",               -40,  ExitStatus::data_err,  "security tag exists already"},
+    {zone_sectag_does_not_exist,   "ZoneSecTagDoesNotExist",         -41,  ExitStatus::no_host,   "security tag does not exist"},
+    {zone_sectag_still_used,       "ZoneSecTagStillUsed",            -43,  ExitStatus::data_err,  "security tag still used by zones"},
+    {zone_cfg_item_value_error,    "ZoneCfgItemValueError",          -71,  ExitStatus::data_err,  "bad value for a zone_cfg key"},
+    {sg_name_required,             "SgNameRequired",                 -63,  ExitStatus::usage,     "the key needs a server group"},
 }};
 // clang-format on
 

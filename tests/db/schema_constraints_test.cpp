@@ -136,6 +136,22 @@ TEST_F(Schema, CommentsGoWithTheirLastRecord) {
     EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records"), "0");
 }
 
+TEST_F(Schema, CommentReferencesAreEnforcedPerStatement) {
+    const auto zone = add_zone("k.test.");
+    const auto zi = add_zi(zone);
+    EXPECT_EQ(sql_error("INSERT INTO resource_records (zi_id, label, type, rdata, "
+                        "comment_group_id) VALUES (" +
+                        zi + ", 'a', 'A', '192.0.2.1', 999999)"),
+              fk_violation);
+    const auto c = sql_value("INSERT INTO rr_comments (comment) VALUES ('x') RETURNING id");
+    sql("INSERT INTO resource_records (zi_id, label, type, rdata, comment_rr_id) VALUES (" + zi +
+        ", 'a', 'A', '192.0.2.1', " + c + ")");
+    EXPECT_EQ(sql_error("UPDATE resource_records SET comment_group_id = 999999"), fk_violation);
+    // Deleting the comment clears the reference, as ON DELETE SET NULL would.
+    sql("DELETE FROM rr_comments WHERE id = " + c);
+    EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records WHERE comment_rr_id IS NULL"), "1");
+}
+
 TEST_F(Schema, SectagsMustBeDefinedBeforeUse) {
     const auto zone = add_zone("s.test.");
     EXPECT_EQ(sql_error("INSERT INTO zone_sectags (zone_id, sectag) VALUES (" + zone + ", 'NOPE')"),

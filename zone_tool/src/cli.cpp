@@ -2,7 +2,9 @@
 #include "dms/zone_tool/cli.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <ostream>
+#include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -65,9 +67,11 @@ void print_version(std::ostream& out, const std::optional<std::string>& config_p
     }
 }
 
-/// Split leading switches ("-f", "-fv") off a command's words.
+/// Split leading switches ("-f", "-fv", "-r ref", "-rref", "--json") off a command's
+/// words.
 std::optional<std::string> take_switches(Context& ctx, const Command& cmd,
                                          std::vector<std::string>& args) {
+    std::map<char, std::string> found;
     std::size_t i = 0;
     for (; i < args.size(); ++i) {
         const auto& a = args[i];
@@ -75,19 +79,36 @@ std::optional<std::string> take_switches(Context& ctx, const Command& cmd,
             ++i;
             break;
         }
+        if (a == "--json") {
+            ctx.json = true;
+            continue;
+        }
         if (a.size() < 2 || a[0] != '-' || (a[1] >= '0' && a[1] <= '9')) {
             break;
         }
-        for (const char c : a.substr(1)) {
+        for (std::size_t k = 1; k < a.size(); ++k) {
+            const char c = a[k];
+            if (cmd.value_switches.find(c) != std::string_view::npos) {
+                if (k + 1 < a.size()) {
+                    found[c] = a.substr(k + 1);
+                } else if (i + 1 < args.size()) {
+                    found[c] = args[++i];
+                } else {
+                    return fmt::format("{}: switch -{} needs a value", cmd.name, c);
+                }
+                break;
+            }
             if (cmd.switches.find(c) == std::string_view::npos) {
                 return fmt::format("{}: unknown switch -{}", cmd.name, c);
             }
+            found[c] = "";
             if (c == 'f') {
                 ctx.force = true;
             }
         }
     }
     args.erase(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i));
+    ctx.set_switches(std::move(found));
     return std::nullopt;
 }
 
@@ -100,10 +121,41 @@ db::Session& Context::session() {
     return *m_session;
 }
 
+engine::ZoneEngine& Context::zones() {
+    if (!m_zones) {
+        m_zones.emplace(session(), m_config, engine::local_caller());
+    }
+    return *m_zones;
+}
+
+std::string Context::option(char c) const {
+    auto it = m_switches.find(c);
+    return it == m_switches.end() ? std::string() : it->second;
+}
+
+bool Context::confirm(std::string_view question) {
+    if (force) {
+        return true;
+    }
+    if (isatty(STDIN_FILENO) == 0) {
+        fmt::print(m_err, "zone_tool: {}: not confirmed (no terminal; use -f)\n", question);
+        return false;
+    }
+    fmt::print(m_out, "{}\n--y/[N]> ", question);
+    m_out.flush();
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
 const std::vector<Command>& command_table() {
     static const std::vector<Command> table = [] {
         std::vector<Command> t;
         add_general_commands(t);
+        add_zone_commands(t);
+        add_zone_change_commands(t);
+        add_edit_commands(t);
+        add_catalog_commands(t);
         add_db_commands(t);
         return t;
     }();

@@ -29,7 +29,8 @@ ExitStatus help(Context& ctx, Args args) {
 } // namespace
 
 void add_general_commands(std::vector<Command>& table) {
-    table.push_back({"help", "[command]", "list the commands, or describe one", 0, 1, "", help});
+    table.push_back(
+        {"help", "[command]", "list the commands, or describe one", 0, 1, "", "", help});
 }
 
 } // namespace dms::zone_tool

@@ -48,9 +48,9 @@ ExitStatus upgrade_db(Context& ctx, Args /*args*/) {
 void add_db_commands(std::vector<Command>& table) {
     table.push_back({"create_db", "",
                      "create the database if missing and install or upgrade the dms schema", 0, 0,
-                     "", create_db});
+                     "", "", create_db});
     table.push_back({"upgrade_db", "", "upgrade an existing dms schema to this program's version",
-                     0, 0, "", upgrade_db});
+                     0, 0, "", "", upgrade_db});
 }
 
 } // namespace dms::zone_tool

@@ -6,8 +6,8 @@
 namespace dms::db::detail {
 
 void declare_statements(pqxx::connection_base& conn) {
-    for (const auto table :
-         {zone_statements(), zi_statements(), catalog_statements(), event_statements()}) {
+    for (const auto table : {zone_statements(), zi_statements(), catalog_statements(),
+                             event_statements(), audit_statements()}) {
         for (const auto& s : table) {
             conn.prepare(std::string(s.name), std::string(s.sql));
         }

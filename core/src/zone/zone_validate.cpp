@@ -13,6 +13,23 @@
 namespace dms {
 namespace {
 
+/// (owner, type, rdata) as views into the zone's strings.
+struct RrKey {
+    std::string_view label;
+    std::string_view type;
+    std::string_view rdata;
+    bool operator==(const RrKey&) const = default;
+};
+
+struct RrKeyHash {
+    std::size_t operator()(const RrKey& k) const noexcept {
+        const std::hash<std::string_view> h;
+        std::size_t v = h(k.label);
+        v = v * 31 + h(k.type);
+        return v * 31 + h(k.rdata);
+    }
+};
+
 /// What one owner name holds.
 struct Node {
     bool cname = false;
@@ -86,9 +103,11 @@ private:
 };
 
 void Validator::index() {
-    std::unordered_map<std::string, std::pair<int, std::string_view>> seen; // record -> line
-    std::unordered_map<std::string, std::pair<std::size_t, const Rr*>> rrsets;
+    // Keys are views into the zone's own strings: no copies for a million records.
+    std::unordered_map<RrKey, int, RrKeyHash> seen; // record -> first line
+    std::unordered_map<RrKey, std::pair<std::size_t, const Rr*>, RrKeyHash> rrsets;
     seen.reserve(m_z.rr_count());
+    rrsets.reserve(m_z.rr_count());
     for (const auto& g : m_z.groups) {
         for (const auto& rr : g.rrs) {
             // Disabled records are not served: they take no part in what a name holds.
@@ -112,10 +131,7 @@ void Validator::index() {
                     m_cuts.insert(rr.label);
                 }
             }
-            std::string key = rr.label;
-            key += ' ';
-            key += rr.type;
-            auto& set = rrsets[key];
+            auto& set = rrsets[RrKey{rr.label, rr.type, {}}];
             if (++set.first == 1) {
                 set.second = &rr;
             } else if (rr.type == "CNAME") {
@@ -130,12 +146,10 @@ void Validator::index() {
                 warning(rr.line, fmt::format("TTL differs within the {} {} RRset (line {})",
                                              rr.label, rr.type, set.second->line));
             }
-            key += ' ';
-            key += rr.rdata;
-            auto [it, fresh] = seen.emplace(std::move(key), std::make_pair(rr.line, rr.type));
+            auto [it, fresh] = seen.emplace(RrKey{rr.label, rr.type, rr.rdata}, rr.line);
             if (!fresh) {
                 error(rr.line, fmt::format("duplicate record {} {} {} (first at line {})", rr.label,
-                                           rr.type, rr.rdata, it->second.first));
+                                           rr.type, rr.rdata, it->second));
             }
         }
     }
@@ -250,12 +264,15 @@ void Validator::check_record(const Rr& rr) {
                                      "served",
                                      rr.label, rr.type, which));
     }
-    const auto f = fields(rr.rdata);
-    const bool owner_host = is_hostname(absolute_name(rr.label, m_z.name));
-    if ((rr.type == "A" || rr.type == "AAAA" || rr.type == "MX") && !owner_host) {
+    if ((rr.type == "A" || rr.type == "AAAA" || rr.type == "MX") &&
+        !is_hostname(rr.label == "@" ? std::string_view(m_z.name) : std::string_view(rr.label))) {
         error(rr.line,
               fmt::format("owner {} of a {} record is not a host name", rr.label, rr.type));
     }
+    if (rr.type != "NS" && rr.type != "MX" && rr.type != "SRV" && rr.type != "PTR") {
+        return;
+    }
+    const auto f = fields(rr.rdata);
     if (rr.type == "NS" && !f.empty()) {
         check_target(rr, f[0], "NS", true);
     } else if (rr.type == "MX" && f.size() == 2) {

@@ -42,6 +42,40 @@ enum class ErrorCode {
     zi_id_dd_slash_mm_syntax,
     zi_id_dd_mm_yyyy_syntax,
     zi_id_iso_date_syntax,
+    // ZoneSM (REFERENCE.md 3.1.3). Where the original had a JSON-RPC code we keep it; the
+    // refusals it reported only as ZoneSmFailure text get their own codes from -131 on.
+    zone_sm_failure,          ///< ZoneSM failed (lock in a bad state, publishing failed)
+    edit_lock_failure,        ///< zone is edit locked by someone else (ZoneSMEdit etc.)
+    cancel_edit_lock_failure, ///< edit exit with the wrong token
+    update_zone_failure,      ///< saving an edit: wrong token, lock timed out or held
+    tickle_edit_lock_failure, ///< tickling an edit lock: wrong token or timed out
+    zone_not_deleted,         ///< destroy/undelete of a zone that is not DELETED
+    active_zone_exists,       ///< another live zone of the same name exists
+    zone_files_still_exist,   ///< destroy refused: the zone's files are not removed yet
+    zone_no_alt_sg_for_swap,  ///< SG swap without an alternate SG
+    zi_not_found,             ///< zone instance not found
+    no_sg_found,              ///< server group not found
+    zone_event_failure,       ///< event refused: zone in transient INIT/BATCH_CREATE state
+    zone_already_enabled,     ///< enable of a zone that is not DISABLED
+    zone_already_disabled,    ///< disable of a DISABLED zone
+    zone_reset_disabled,      ///< reset of a DISABLED zone
+    zone_not_edit_locked,     ///< locked edit saved while the zone is in UPDATE
+    // Zones, ZIs, references, sectags, zone_cfg (REFERENCE.md 6.4)
+    invalid_domain_name,        ///< not a valid zone name
+    zone_not_found,             ///< no live zone of that name
+    zone_not_found_by_id,       ///< no zone with that id
+    zone_exists,                ///< a live zone of that name exists already
+    zi_text_parse,              ///< zone text has errors (all listed in the message)
+    zi_in_use,                  ///< the ZI is published or the candidate
+    reference_format,           ///< malformed reference
+    reference_exists,           ///< reference exists already
+    reference_does_not_exist,   ///< no such reference
+    reference_still_used,       ///< zones still use the reference
+    zone_sectag_exists,         ///< security tag exists already
+    zone_sectag_does_not_exist, ///< no such security tag (or not on this zone)
+    zone_sectag_still_used,     ///< zones still carry the security tag
+    zone_cfg_item_value_error,  ///< bad value for a zone_cfg key
+    sg_name_required,           ///< the key is per server group: name one
 };
 
 struct ErrorInfo {

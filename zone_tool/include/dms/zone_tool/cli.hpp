@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include "dms/core/config.hpp"
 #include "dms/core/exit_status.hpp"
 #include "dms/db/session.hpp"
+#include "dms/engine/zone_engine.hpp"
 
 namespace dms::zone_tool {
 
@@ -28,14 +30,27 @@ public:
     std::ostream& err() { return m_err; }
     /// The database session, opened on first use (throws DatabaseError).
     db::Session& session();
+    /// Zone operations as the local user (Admin), on first use.
+    engine::ZoneEngine& zones();
+
+    /// Per-command switches of the current command: flags ('f' -> "") and
+    /// switches with a value ('r' -> "customer-1").
+    bool flag(char c) const { return m_switches.count(c) != 0; }
+    std::string option(char c) const;
+    void set_switches(std::map<char, std::string> s) { m_switches = std::move(s); }
 
     bool force = false; ///< -f: no confirmation prompts
+    bool json = false;  ///< --json: machine-readable output
+    /// Ask "--y/[N]>" on the terminal unless -f; false when declined or no tty.
+    bool confirm(std::string_view question);
 
 private:
     Config m_config;
     std::ostream& m_out;
     std::ostream& m_err;
     std::optional<db::Session> m_session;
+    std::optional<engine::ZoneEngine> m_zones;
+    std::map<char, std::string> m_switches;
 };
 
 using Args = std::span<const std::string>;
@@ -45,8 +60,9 @@ struct Command {
     std::string_view args;    ///< synopsis of the arguments, e.g. "<domain> [zi-id]"
     std::string_view summary; ///< one line for `help`
     int min_args = 0;
-    int max_args = 0;          ///< -1: no limit
-    std::string_view switches; ///< single-letter switches accepted, e.g. "f"
+    int max_args = 0;                ///< -1: no limit
+    std::string_view switches;       ///< single-letter flags accepted, e.g. "fv"
+    std::string_view value_switches; ///< switches taking a value, e.g. "rgz"
     std::function<ExitStatus(Context&, Args)> run;
 };
 
@@ -63,5 +79,9 @@ int main_entry(const std::vector<std::string>& args, std::ostream& out, std::ost
 // Command groups, each in its own file; command_table() concatenates them.
 void add_general_commands(std::vector<Command>& table);
 void add_db_commands(std::vector<Command>& table);
+void add_zone_commands(std::vector<Command>& table);
+void add_zone_change_commands(std::vector<Command>& table);
+void add_edit_commands(std::vector<Command>& table);
+void add_catalog_commands(std::vector<Command>& table);
 
 } // namespace dms::zone_tool

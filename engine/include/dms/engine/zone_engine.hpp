@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Zone operations: everything zone_tool (and later the JSON-RPC API) can ask about
+// zones and zone instances. Each public call is one database transaction: it
+// either happens completely or not at all. Synchronous ZoneSM events run inside
+// that transaction and are recorded in sm_event_queue; queued events are left for
+// dmsd.
+//
+// Errors: dms::Error with the codes of REFERENCE.md 6.4 (ZoneNotFound, ZiNotFound,
+// ZoneExists, ZiTextParseError with the findings in the message, state machine
+// refusals ...). Nothing is written when an error is thrown.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dms/core/config.hpp"
+#include "dms/core/zone.hpp"
+#include "dms/core/zone_text.hpp"
+#include "dms/db/catalog.hpp"
+#include "dms/db/events.hpp"
+#include "dms/db/session.hpp"
+#include "dms/db/zis.hpp"
+#include "dms/db/zones.hpp"
+#include "dms/engine/caller.hpp"
+
+namespace dms::engine {
+
+/// Zone flags; std::nullopt takes the zone_cfg default.
+struct ZoneFlags {
+    std::optional<bool> use_apex_ns;
+    std::optional<bool> edit_lock;
+    std::optional<bool> auto_dnssec;
+    std::optional<bool> nsec3;
+    std::optional<bool> inc_updates;
+};
+
+/// Parse zone options "edit_lock", "no_edit_lock", "def_edit_lock" ... into `flags`;
+/// returns an error message, or "" (REFERENCE.md 5.1 zone-option).
+std::string parse_zone_option(std::string_view word, ZoneFlags& flags);
+
+struct CreateOptions {
+    std::string sg_name;   ///< "" = zone_cfg default_sg
+    std::string reference; ///< "" = zone_cfg default_ref (or the text's ;!REF:)
+    ZoneFlags flags;
+};
+
+/// A zone with one of its ZIs, ready to show or edit.
+struct ZoneView {
+    db::ZoneRecord zone;
+    db::ZiRecord zi;
+    ZoneData data; ///< name and reference filled in from the zone
+    std::vector<std::string> sectags;
+};
+
+/// Parse problems and validation findings of zone text; thrown as ZiTextParseError
+/// by the calls that take text, and available for callers that want them all.
+struct ZoneTextCheck {
+    ZoneData zone;
+    std::vector<Finding> findings;
+    bool ok() const { return !has_errors(findings); }
+};
+
+class ZoneEngine {
+public:
+    ZoneEngine(db::Session& session, const Config& config, Caller caller);
+
+    // ---- reading -------------------------------------------------------------------
+    std::vector<db::ZoneRecord> list_zones(const db::ZoneFilter& filter);
+    db::ZoneRecord find_zone(std::string_view name);
+    db::ZoneRecord find_zone_by_id(std::int64_t id);
+    std::vector<db::ZiRecord> list_zis(std::string_view name);
+    /// `zi_spec` in the zi-id syntax (REFERENCE.md 7.5); "" = the published ZI (or
+    /// the candidate when nothing is published yet).
+    ZoneView show_zone(std::string_view name, std::string_view zi_spec = "");
+    ZoneView show_zone_by_id(std::int64_t zone_id, std::string_view zi_spec = "");
+    ZoneView show_zi_by_id(std::int64_t zi_id);
+
+    /// Parse (and unless `validate` is false, validate) zone text for `zone_name`
+    /// with this installation's limits.
+    ZoneTextCheck check_zone_text(std::string_view text, std::string_view zone_name,
+                                  bool name_from_text = false, bool validate = true);
+
+    // ---- creating ------------------------------------------------------------------
+    /// New zone with the default SOA and apex NS from zone_cfg, or with `content`.
+    /// `source` names the text in error messages (a file name).
+    db::ZoneRecord create_zone(std::string_view name, const CreateOptions& options,
+                               std::optional<ZoneData> content = std::nullopt,
+                               std::string_view source = "");
+    /// Parse `text` and create the zone from it (load_zone).
+    db::ZoneRecord load_zone(std::string_view text, std::string_view name,
+                             const CreateOptions& options, std::string_view file_name);
+    /// New zone from a ZI of another zone (copy_zone).
+    db::ZoneRecord copy_zone(std::string_view src, std::string_view name,
+                             const CreateOptions& options, std::string_view zi_spec = "");
+
+    // ---- changing content --------------------------------------------------------------
+    /// Save `content` as a new ZI and hand it to the zone's state machine
+    /// (load_zone_zi, the edit_zone update path). Returns the new ZI id.
+    std::int64_t save_zone_content(std::string_view name, ZoneData content,
+                                   std::optional<std::int64_t> edit_lock_token = std::nullopt);
+    std::int64_t load_zone_zi(std::string_view text, std::string_view name,
+                              std::string_view file_name);
+    /// Copy a ZI of `src` into `dst` as a new, unpublished ZI (copy_zi).
+    std::int64_t copy_zi(std::string_view src, std::string_view dst, std::string_view zi_spec);
+    void delete_zi(std::string_view name, std::string_view zi_spec);
+
+    // ---- lifecycle (ZoneSM events) -------------------------------------------------------
+    db::ZoneRecord delete_zone(std::string_view name);
+    db::ZoneRecord undelete_zone(std::int64_t zone_id);
+    /// Remove a DELETED zone for good (its files must be gone).
+    void destroy_zone(std::int64_t zone_id);
+    db::ZoneRecord enable_zone(std::string_view name);
+    db::ZoneRecord disable_zone(std::string_view name);
+    /// Mark zones deleted for immediate reaping; returns the names nuked.
+    std::vector<std::string> nuke_zones(const db::ZoneFilter& filter);
+    /// Queue a publish, optionally of another ZI (roll back or forward).
+    db::ZoneRecord refresh_zone(std::string_view name, std::string_view zi_spec = "");
+    /// Change flags (REFERENCE.md 7.6); std::nullopt leaves a flag as it is.
+    db::ZoneRecord set_zone(std::string_view name, const ZoneFlags& flags);
+    /// Set (or with "" clear) the zone's reference.
+    db::ZoneRecord set_zone_reference(std::string_view name, std::string_view reference);
+
+    /// Take the edit lock (zones with edit_lock); returns the token, or std::nullopt
+    /// when the zone does not use edit locking.
+    std::optional<std::int64_t> edit_lock(std::string_view name);
+    void tickle_edit_lock(std::string_view name, std::int64_t token);
+    /// Release the lock (clear_edit_lock / cancel_edit_zone).
+    void release_edit_lock(std::string_view name, std::optional<std::int64_t> token);
+
+private:
+    db::Session& m_session;
+    const Config& m_config;
+    Caller m_caller;
+};
+
+} // namespace dms::engine

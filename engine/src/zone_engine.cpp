@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dms/engine/zone_engine.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "dms/core/dns_name.hpp"
+#include "dms/core/error.hpp"
+#include "dms/core/logging.hpp"
+#include "dms/core/serial.hpp"
+#include "dms/core/zone_validate.hpp"
+#include "dms/db/audit.hpp"
+
+#include "zone_events.hpp"
+#include "zone_util.hpp"
+
+namespace dms::engine {
+
+using namespace detail;
+
+namespace {
+
+std::optional<bool> parse_bool(std::string_view v) {
+    if (v == "true" || v == "on" || v == "yes" || v == "1") {
+        return true;
+    }
+    if (v == "false" || v == "off" || v == "no" || v == "0") {
+        return false;
+    }
+    return std::nullopt;
+}
+
+bool flag_default(db::Transaction& tx, std::string_view key, std::optional<std::int64_t> sg) {
+    return parse_bool(db::catalog::zone_cfg(tx, key, sg).value_or("false")).value_or(false);
+}
+
+bool valid_reference(std::string_view r) {
+    if (r.empty() || r.size() > 1024 || std::isalnum(static_cast<unsigned char>(r[0])) == 0) {
+        return false;
+    }
+    for (const char c : r) {
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_' && c != '.' &&
+            c != '@') {
+            return false;
+        }
+    }
+    return true;
+}
+
+ZoneView make_view(db::Transaction& tx, db::ZoneRecord zone, std::int64_t zi_id) {
+    ZoneView v;
+    auto data = db::zis::load(tx, zi_id, &v.zi);
+    if (!data) {
+        throw Error(ErrorCode::zi_not_found, fmt::format("ZI {} not found", zi_id));
+    }
+    v.data = std::move(*data);
+    v.data.name = zone.name;
+    v.data.reference = zone.reference;
+    v.sectags = db::catalog::zone_sectags(tx, zone.id);
+    v.zone = std::move(zone);
+    return v;
+}
+
+} // namespace
+
+Caller local_caller() {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    const char* user = getenv("USER");
+    if (user == nullptr || *user == '\0') {
+        user = getuid() == 0 ? "root" : "unknown";
+    }
+    return Caller{fmt::format("{}@{}", user, host), "Admin"};
+}
+
+std::string parse_zone_option(std::string_view word, ZoneFlags& flags) {
+    std::optional<bool> value = true;
+    std::string_view name = word;
+    if (name.starts_with("no_")) {
+        value = false;
+        name.remove_prefix(3);
+    } else if (name.starts_with("def_")) {
+        value = std::nullopt;
+        name.remove_prefix(4);
+    }
+    std::optional<bool>* target = name == "use_apex_ns"   ? &flags.use_apex_ns
+                                  : name == "edit_lock"   ? &flags.edit_lock
+                                  : name == "auto_dnssec" ? &flags.auto_dnssec
+                                  : name == "nsec3"       ? &flags.nsec3
+                                  : name == "inc_updates" ? &flags.inc_updates
+                                                          : nullptr;
+    if (target == nullptr) {
+        return fmt::format("unknown zone option '{}' (use_apex_ns edit_lock auto_dnssec nsec3 "
+                           "inc_updates, optionally prefixed no_ or def_)",
+                           word);
+    }
+    *target = value;
+    return {};
+}
+
+ZoneEngine::ZoneEngine(db::Session& session, const Config& config, Caller caller)
+    : m_session(session), m_config(config), m_caller(std::move(caller)) {}
+
+std::vector<db::ZoneRecord> ZoneEngine::list_zones(const db::ZoneFilter& filter) {
+    return m_session.transaction("list_zones",
+                                 [&](db::Transaction& tx) { return db::zones::list(tx, filter); });
+}
+
+db::ZoneRecord ZoneEngine::find_zone(std::string_view name) {
+    return m_session.transaction("find_zone",
+                                 [&](db::Transaction& tx) { return require_zone(tx, name); });
+}
+
+db::ZoneRecord ZoneEngine::find_zone_by_id(std::int64_t id) {
+    return m_session.transaction("find_zone",
+                                 [&](db::Transaction& tx) { return require_zone_by_id(tx, id); });
+}
+
+std::vector<db::ZiRecord> ZoneEngine::list_zis(std::string_view name) {
+    return m_session.transaction("list_zis", [&](db::Transaction& tx) {
+        return db::zis::list(tx, require_zone(tx, name).id);
+    });
+}
+
+ZoneView ZoneEngine::show_zone(std::string_view name, std::string_view zi_spec) {
+    return m_session.transaction("show_zone", [&](db::Transaction& tx) {
+        auto zone = require_zone(tx, name);
+        const auto zi = resolve_zi(tx, zone, zi_spec);
+        return make_view(tx, std::move(zone), zi);
+    });
+}
+
+ZoneView ZoneEngine::show_zone_by_id(std::int64_t zone_id, std::string_view zi_spec) {
+    return m_session.transaction("show_zone", [&](db::Transaction& tx) {
+        auto zone = require_zone_by_id(tx, zone_id);
+        const auto zi = resolve_zi(tx, zone, zi_spec);
+        return make_view(tx, std::move(zone), zi);
+    });
+}
+
+ZoneView ZoneEngine::show_zi_by_id(std::int64_t zi_id) {
+    return m_session.transaction("show_zi", [&](db::Transaction& tx) {
+        const auto h = db::zis::find(tx, zi_id);
+        if (!h) {
+            throw Error(ErrorCode::zi_not_found, fmt::format("ZI {} not found", zi_id));
+        }
+        return make_view(tx, require_zone_by_id(tx, h->zone_id), zi_id);
+    });
+}
+
+ZoneTextCheck ZoneEngine::check_zone_text(std::string_view text, std::string_view zone_name,
+                                          bool name_from_text, bool validate) {
+    ParseOptions po;
+    po.zone_name = std::string(zone_name);
+    po.name_from_text = name_from_text;
+    auto parsed = parse_zone_text(text, po);
+    ZoneTextCheck out{std::move(parsed.zone), std::move(parsed.findings)};
+    if (out.ok() && validate) {
+        ValidateOptions vo;
+        vo.require_apex_ns = false; // decided per zone (use_apex_ns) when it is saved
+        vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
+        vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
+        auto v = validate_zone(out.zone, vo);
+        out.findings.insert(out.findings.end(), v.begin(), v.end());
+    }
+    return out;
+}
+
+db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOptions& opt,
+                                       std::optional<ZoneData> content, std::string_view source) {
+    const auto zname = zone_name_or_throw(name);
+    const auto file_serial = content ? content->soa.serial : 0U;
+    return m_session.transaction("create_zone", [&](db::Transaction& tx) {
+        if (db::zones::find_live(tx, zname)) {
+            throw Error(ErrorCode::zone_exists, fmt::format("zone '{}' already exists", zname));
+        }
+        db::ZoneRecord z;
+        z.name = zname;
+        const auto sg_name = opt.sg_name.empty()
+                                 ? db::catalog::zone_cfg(tx, "default_sg").value_or("")
+                                 : opt.sg_name;
+        const auto sg = db::catalog::find_sg(tx, sg_name);
+        if (!sg) {
+            throw Error(ErrorCode::no_sg_found,
+                        fmt::format("server group '{}' not found", sg_name));
+        }
+        z.sg_id = sg->id;
+        std::string reference = opt.reference;
+        if (reference.empty() && content) {
+            reference = content->reference;
+        }
+        if (reference.empty()) {
+            reference = db::catalog::zone_cfg(tx, "default_ref").value_or("");
+        }
+        if (!reference.empty()) {
+            if (!valid_reference(reference)) {
+                throw Error(ErrorCode::reference_format,
+                            fmt::format("bad reference '{}': letters, digits and -_.@, starting "
+                                        "with a letter or digit",
+                                        reference));
+            }
+            z.ref_id = db::catalog::ensure_reference(tx, reference);
+        }
+        auto flag = [&](const std::optional<bool>& given, std::string_view key) {
+            return given ? *given : flag_default(tx, key, z.sg_id);
+        };
+        z.use_apex_ns = flag(opt.flags.use_apex_ns, "use_apex_ns");
+        z.edit_lock = flag(opt.flags.edit_lock, "edit_lock");
+        z.auto_dnssec = flag(opt.flags.auto_dnssec, "auto_dnssec");
+        z.nsec3 = flag(opt.flags.nsec3, "nsec3");
+        z.inc_updates = flag(opt.flags.inc_updates, "inc_updates");
+
+        // Everything below is idempotent on `content`: a retried transaction (see
+        // Session::transaction) starts again from the same state without a copy.
+        ZoneData defaults;
+        if (!content) {
+            defaults = default_content(tx, zname, z.sg_id);
+        }
+        ZoneData& data = content ? *content : defaults;
+        data.name = zname;
+        if (content) {
+            if (data.zone_ttl.empty()) {
+                data.zone_ttl = db::catalog::zone_cfg(tx, "zone_ttl", z.sg_id).value_or("1h");
+            }
+            normalize_ttls(data);
+            // A fresh serial ahead of the file's (REFERENCE.md 7.3).
+            serial::SerialRequest req;
+            req.current = file_serial;
+            req.today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+            data.soa.serial = serial::next_serial(req);
+            ValidateOptions vo;
+            vo.require_apex_ns = !z.use_apex_ns;
+            vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
+            vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
+            if (const auto f = validate_zone(data, vo); has_errors(f)) {
+                throw_findings(source.empty() ? std::string_view(zname) : source, f);
+            }
+        }
+        z.id = db::zones::insert(tx, z);
+        db::zis::InsertOptions io;
+        io.change_by = m_caller.change_by();
+        const auto zi = db::zis::insert(tx, z.id, data, io);
+        sm::ZoneEventParams p;
+        p.zi_id = zi;
+        run_zone_event(tx, m_config, z, sm::EventType::zone_do_config, p, m_caller.change_by());
+        db::audit::record(tx,
+                          {m_caller.change_by(), "create_zone", zname, z.id, std::nullopt,
+                           fmt::format(R"({{"zi_id": {}, "records": {}}})", zi, data.rr_count())});
+        log::info("zone " + zname, "create_zone", "created by {} with ZI {} ({} records)",
+                  m_caller.change_by(), zi, data.rr_count());
+        return *db::zones::find_by_id(tx, z.id);
+    });
+}
+
+db::ZoneRecord ZoneEngine::load_zone(std::string_view text, std::string_view name,
+                                     const CreateOptions& options, std::string_view file_name) {
+    // Parse here; create_zone validates with the zone's own settings.
+    auto check = check_zone_text(text, name, false, false);
+    if (!check.ok()) {
+        throw_findings(file_name, check.findings);
+    }
+    const std::string zone_name = check.zone.name; // the zone itself moves below
+    return create_zone(zone_name, options, std::move(check.zone), file_name);
+}
+
+db::ZoneRecord ZoneEngine::copy_zone(std::string_view src, std::string_view name,
+                                     const CreateOptions& options, std::string_view zi_spec) {
+    auto view = show_zone(src, zi_spec);
+    CreateOptions opt = options;
+    if (opt.sg_name.empty()) {
+        opt.sg_name = view.zone.sg_name;
+    }
+    if (opt.reference.empty()) {
+        opt.reference = view.zone.reference;
+    }
+    auto inherit = [](std::optional<bool>& f, bool v) {
+        if (!f) {
+            f = v;
+        }
+    };
+    inherit(opt.flags.use_apex_ns, view.zone.use_apex_ns);
+    inherit(opt.flags.edit_lock, view.zone.edit_lock);
+    inherit(opt.flags.auto_dnssec, view.zone.auto_dnssec);
+    inherit(opt.flags.nsec3, view.zone.nsec3);
+    inherit(opt.flags.inc_updates, view.zone.inc_updates);
+    const auto zname = zone_name_or_throw(name);
+    // Owners and in-zone names are relative labels, so they follow the new origin;
+    // absolute names in rdata stay as they were.
+    view.data.name = zname;
+    for (auto& g : view.data.groups) {
+        if (g.tag == apex_rr_tag) {
+            g.comment = apex_comment_for(zname);
+        }
+    }
+    return create_zone(zname, opt, std::move(view.data));
+}
+
+std::int64_t ZoneEngine::save_zone_content(std::string_view name, ZoneData content,
+                                           std::optional<std::int64_t> edit_lock_token) {
+    return m_session.transaction("save_zone", [&](db::Transaction& tx) {
+        auto zone = require_zone(tx, name, true);
+        content.name = zone.name;
+        ValidateOptions vo;
+        vo.require_apex_ns = !zone.use_apex_ns;
+        vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
+        vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
+        if (const auto f = validate_zone(content, vo); has_errors(f)) {
+            throw_findings(zone.name, f);
+        }
+        if (content.zone_ttl.empty()) {
+            content.zone_ttl = db::catalog::zone_cfg(tx, "zone_ttl", zone.sg_id).value_or("1h");
+        }
+        db::zis::InsertOptions io;
+        io.change_by = m_caller.change_by();
+        const auto zi = db::zis::insert(tx, zone.id, content, io);
+        sm::ZoneEventParams p;
+        p.zi_id = zi;
+        p.edit_lock_token = edit_lock_token;
+        const auto type = (zone.edit_lock && edit_lock_token)
+                              ? sm::EventType::zone_edit_saved
+                              : sm::EventType::zone_edit_saved_no_lock;
+        run_zone_event(tx, m_config, zone, type, p, m_caller.change_by());
+        db::audit::record(tx, {m_caller.change_by(), "save_zone", zone.name, zone.id, std::nullopt,
+                               fmt::format(R"({{"zi_id": {}}})", zi)});
+        log::info("zone " + zone.name, "save_zone", "ZI {} saved by {}", zi, m_caller.change_by());
+        return zi;
+    });
+}
+
+std::int64_t ZoneEngine::load_zone_zi(std::string_view text, std::string_view name,
+                                      std::string_view file_name) {
+    const auto zname = zone_name_or_throw(name);
+    auto check = check_zone_text(text, zname, false, false); // save_zone_content validates
+    if (!check.ok()) {
+        throw_findings(file_name, check.findings);
+    }
+    normalize_ttls(check.zone);
+    return save_zone_content(zname, std::move(check.zone));
+}
+
+std::int64_t ZoneEngine::copy_zi(std::string_view src, std::string_view dst,
+                                 std::string_view zi_spec) {
+    return m_session.transaction("copy_zi", [&](db::Transaction& tx) {
+        auto from = require_zone(tx, src);
+        auto to = require_zone(tx, dst, true);
+        const auto src_zi = resolve_zi(tx, from, zi_spec);
+        db::ZiRecord h;
+        auto data = db::zis::load(tx, src_zi, &h);
+        data->name = to.name;
+        for (auto& g : data->groups) {
+            if (g.tag == apex_rr_tag) {
+                g.comment = apex_comment_for(to.name);
+            }
+        }
+        db::zis::InsertOptions io;
+        io.change_by = h.change_by;
+        io.ctime = h.ctime;
+        io.mtime = h.mtime;
+        const auto zi = db::zis::insert(tx, to.id, *data, io);
+        db::audit::record(tx, {m_caller.change_by(), "copy_zi", to.name, to.id, std::nullopt,
+                               fmt::format(R"({{"from_zi": {}, "zi_id": {}}})", src_zi, zi)});
+        return zi;
+    });
+}
+
+void ZoneEngine::delete_zi(std::string_view name, std::string_view zi_spec) {
+    m_session.transaction("delete_zi", [&](db::Transaction& tx) {
+        auto zone = require_zone(tx, name, true);
+        const auto zi = resolve_zi(tx, zone, zi_spec);
+        if (zone.zi_id == zi || zone.zi_candidate_id == zi) {
+            throw Error(
+                ErrorCode::zi_in_use,
+                fmt::format("ZI {} of zone '{}' is the published or candidate ZI", zi, zone.name));
+        }
+        db::zis::remove(tx, zone.id, zi);
+        db::audit::record(tx, {m_caller.change_by(), "delete_zi", zone.name, zone.id, std::nullopt,
+                               fmt::format(R"({{"zi_id": {}}})", zi)});
+    });
+}
+
+} // namespace dms::engine

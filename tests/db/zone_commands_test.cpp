@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// zone_tool zone commands against a throwaway database: effects and refusals.
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "pg_fixture.hpp"
+#include "temp_dir.hpp"
+#include "zone_tool_runner.hpp"
+
+namespace dms::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* good_zone = R"($TTL 300
+@ SOA ns1.example.org. hostmaster.example.org. 2026010100 2h 900 7d 1h
+@ NS ns1
+ns1 A 192.0.2.1
+;| Web servers
+www A 192.0.2.10
+www AAAA 2001:db8::10
+)";
+
+class ZoneCommands : public DbTest {
+protected:
+    void SetUp() override {
+        DbTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        m_conf = m_dir.write("dms.conf", "[DEFAULT]\ndb_host = " + m_settings.host +
+                                             "\ndb_port = " + std::to_string(m_settings.port) +
+                                             "\ndb_user = " + m_settings.user +
+                                             "\ndb_name = " + m_settings.name + "\n");
+    }
+    ToolResult zt(const std::vector<std::string>& args) { return run_zone_tool(m_conf, args); }
+    /// Rows in every table a zone command may touch, to prove a refusal changed nothing.
+    std::string snapshot() {
+        return sql_value(
+            "SELECT concat_ws(',', (SELECT count(*) FROM sm_zone),"
+            " (SELECT count(*) FROM zone_instances),"
+            " (SELECT count(*) FROM resource_records),"
+            " (SELECT count(*) FROM rr_comments),"
+            " (SELECT count(*) FROM sm_event_queue),"
+            " (SELECT count(*) FROM audit_log),"
+            " (SELECT string_agg(state || lock_state, ' ' ORDER BY id) FROM sm_zone))");
+    }
+    std::string state_of(const std::string& zone) {
+        return sql_value("SELECT state FROM sm_zone WHERE name = '" + zone +
+                         "' ORDER BY id DESC LIMIT 1");
+    }
+
+    TempDir m_dir;
+    std::string m_conf;
+};
+
+TEST_F(ZoneCommands, CreateZoneQueuesConfigAndShowsDefaults) {
+    const auto r = zt({"create_zone", "Example.ORG"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "created zone example.org.: state CREATE\n");
+    EXPECT_EQ(state_of("example.org."), "CREATE");
+    const auto ls = zt({"ls", "-v"});
+    EXPECT_THAT(ls.out, HasSubstr("example.org."));
+    EXPECT_THAT(ls.out, HasSubstr("SOMEORG-NET"));
+    const auto show = zt({"show_zone", "example.org"});
+    ASSERT_EQ(show.status, 0) << show.err;
+    EXPECT_THAT(show.out, HasSubstr("( ns1.someorg.net. ;Master NS"));
+    EXPECT_THAT(show.out, HasSubstr("NS         ns2.someorg.net."));
+    const auto ev = zt({"ls_pending_events"});
+    EXPECT_THAT(ev.out, HasSubstr("ZoneSMConfig"));
+    EXPECT_THAT(ev.out, HasSubstr("example.org."));
+    // The synchronous DoConfig was recorded as processed.
+    EXPECT_EQ(sql_value("SELECT state || ' ' || result_code FROM sm_event_queue"
+                        " WHERE event_type = 'ZoneSMDoConfig'"),
+              "SUCCESS 200");
+    const auto sm = zt({"show_zonesm", "example.org."});
+    EXPECT_THAT(sm.out, HasSubstr("state:"));
+    EXPECT_THAT(sm.out, HasSubstr("CREATE"));
+}
+
+TEST_F(ZoneCommands, RefusalsLeaveTheDatabaseUnchanged) {
+    ASSERT_EQ(zt({"create_zone", "example.org"}).status, 0);
+    const auto before = snapshot();
+    const auto again = zt({"create_zone", "example.org"});
+    EXPECT_EQ(again.status, 73); // EX_CANTCREAT
+    EXPECT_THAT(again.err, HasSubstr("zone 'example.org.' already exists"));
+    EXPECT_EQ(zt({"create_zone", "-g", "no-such-sg", "other.org"}).status, 68);
+    EXPECT_EQ(zt({"create_zone", "bad..name"}).status, 65);
+    EXPECT_EQ(zt({"enable_zone", "example.org"}).status, 76); // not DISABLED
+    EXPECT_EQ(zt({"show_zone", "nowhere.org"}).status, 68);
+    EXPECT_EQ(zt({"undelete_zone", "1"}).status, 76); // not deleted
+    EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(ZoneCommands, LoadZoneAndBadZoneText) {
+    const auto file = m_dir.write("example.org", good_zone);
+    const auto r = zt({"load_zone", file, "example.org"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records"), "4");
+    const auto show = zt({"show_zone", "example.org"});
+    EXPECT_THAT(show.out, HasSubstr(";| Web servers"));
+    EXPECT_THAT(show.out, HasSubstr("$TTL 300"));
+
+    const auto before = snapshot();
+    const auto bad = m_dir.write("bad.org", "$TTL 1h\n@ SOA ns1 hm 1 2h 900 7d 1h\n@ NS ns1\n"
+                                            "ns1 A 192.0.2.1\nwww A 300.1.1.1\n"
+                                            "www CNAME x.example.\n$INCLUDE /etc/passwd\n");
+    const auto b = zt({"load_zone", bad, "bad.org"});
+    EXPECT_EQ(b.status, 65) << b.err;
+    EXPECT_THAT(b.err, HasSubstr(bad + ":5: error: A record"));
+    EXPECT_THAT(b.err, HasSubstr(bad + ":7: error: $INCLUDE is not supported"));
+    EXPECT_THAT(b.err, HasSubstr("nothing saved"));
+    EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(ZoneCommands, ZiHistoryRollBackAndDiff) {
+    const auto file = m_dir.write("example.org", good_zone);
+    ASSERT_EQ(zt({"load_zone", file, "example.org"}).status, 0);
+    std::string second = good_zone;
+    second += "mail A 192.0.2.25\n";
+    const auto f2 = m_dir.write("v2", second);
+    const auto saved = zt({"load_zone_zi", f2, "example.org"});
+    ASSERT_EQ(saved.status, 0) << saved.err;
+    const auto zis = zt({"ls_zi", "example.org"});
+    EXPECT_EQ(std::count(zis.out.begin(), zis.out.end(), '\n'), 2) << zis.out;
+    // The newest ZI is current; ^- is the one before it.
+    EXPECT_THAT(zt({"show_zone", "example.org"}).out, HasSubstr("mail "));
+    EXPECT_THAT(zt({"show_zone", "example.org", "^-"}).out, Not(HasSubstr("mail ")));
+    const auto diff = zt({"diff_zone_zi", "example.org", "^-"});
+    EXPECT_EQ(diff.status, 0) << diff.err;
+    EXPECT_THAT(diff.out, HasSubstr("+mail "));
+    // copy_zi brings a ZI into another zone, unpublished.
+    ASSERT_EQ(zt({"create_zone", "copy.org"}).status, 0);
+    const auto c = zt({"copy_zi", "example.org", "copy.org", "^-"});
+    ASSERT_EQ(c.status, 0) << c.err;
+    EXPECT_EQ(sql_value("SELECT count(*) FROM zone_instances zi JOIN sm_zone z ON z.id = "
+                        "zi.zone_id WHERE z.name = 'copy.org.'"),
+              "2");
+    // A ZI in use cannot be deleted; an old one can.
+    EXPECT_EQ(zt({"delete_zi", "example.org", "^"}).status, 65);
+    const auto old_id = sql_value("SELECT min(id) FROM zone_instances");
+    EXPECT_EQ(zt({"delete_zi", "example.org", old_id}).status, 0);
+}
+
+TEST_F(ZoneCommands, DeleteUndeleteDestroy) {
+    ASSERT_EQ(zt({"create_zone", "example.org"}).status, 0);
+    ASSERT_EQ(zt({"delete_zone", "example.org"}).status, 0);
+    EXPECT_EQ(state_of("example.org."), "DELETED");
+    EXPECT_EQ(zt({"ls"}).status, 68);
+    const auto del = zt({"ls_deleted"});
+    EXPECT_THAT(del.out, HasSubstr("example.org."));
+    const auto old_id = sql_value("SELECT id FROM sm_zone WHERE name = 'example.org.'");
+    // A new incarnation may be created; the old one cannot come back while it lives.
+    ASSERT_EQ(zt({"create_zone", "example.org"}).status, 0);
+    const auto refused = zt({"undelete_zone", old_id});
+    EXPECT_EQ(refused.status, 76) << refused.err;
+    EXPECT_THAT(refused.err, HasSubstr("already exists"));
+    ASSERT_EQ(zt({"delete_zone", "example.org"}).status, 0);
+    const auto und = zt({"undelete_zone", old_id});
+    ASSERT_EQ(und.status, 0) << und.err;
+    EXPECT_EQ(sql_value("SELECT state FROM sm_zone WHERE id = " + old_id), "CREATE");
+    // destroy: only deleted zones, and the row goes.
+    const auto newer = sql_value("SELECT max(id) FROM sm_zone");
+    ASSERT_EQ(zt({"destroy_zone", newer}).status, 0);
+    EXPECT_EQ(sql_value("SELECT count(*) FROM sm_zone"), "1");
+}
+
+TEST_F(ZoneCommands, DisableEnable) {
+    ASSERT_EQ(zt({"create_zone", "example.org"}).status, 0);
+    ASSERT_EQ(zt({"disable_zone", "example.org"}).status, 0);
+    EXPECT_EQ(state_of("example.org."), "DISABLED");
+    EXPECT_EQ(zt({"disable_zone", "example.org"}).status, 76);
+    ASSERT_EQ(zt({"enable_zone", "example.org"}).status, 0);
+    EXPECT_EQ(state_of("example.org."), "CREATE");
+}
+
+TEST_F(ZoneCommands, EditZoneWithAnEditorScript) {
+    ASSERT_EQ(zt({"create_zone", "example.org"}).status, 0);
+    const auto script = m_dir.write("editor.sh", "#!/bin/sh\n"
+                                                 "printf 'www IN A 192.0.2.80\\n' >> \"$1\"\n");
+    chmod(script.c_str(), 0755);
+    setenv("VISUAL", script.c_str(), 1);
+    const auto r = zt({"edit_zone", "example.org"});
+    unsetenv("VISUAL");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("saved as ZI"));
+    EXPECT_THAT(zt({"show_zone", "example.org"}).out, HasSubstr("192.0.2.80"));
+
+    // A broken edit is refused with its line, and nothing is saved.
+    const auto before = snapshot();
+    const auto bad = m_dir.write("bad.sh", "#!/bin/sh\nprintf 'x IN A nonsense\\n' >> \"$1\"\n");
+    chmod(bad.c_str(), 0755);
+    setenv("VISUAL", bad.c_str(), 1);
+    const auto b = zt({"edit_zone", "example.org"});
+    unsetenv("VISUAL");
+    EXPECT_EQ(b.status, 65);
+    EXPECT_THAT(b.err, HasSubstr("A record"));
+    EXPECT_EQ(snapshot(), before);
+}
+
+} // namespace
+} // namespace dms::test

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Output helpers shared by zone_tool commands: times, tables, JSON.
+
+#include <chrono>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "dms/db/events.hpp"
+#include "dms/db/zis.hpp"
+#include "dms/db/zones.hpp"
+
+namespace dms::zone_tool {
+
+/// "2026-11-23 18:40:01" in UTC; "" for no time.
+std::string format_time(std::optional<std::chrono::system_clock::time_point> t);
+
+/// Rows of columns, each column as wide as its widest cell, two spaces apart.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+
+/// Pretty JSON, one value, then a newline.
+void print_json(std::ostream& out, const boost::json::value& v);
+
+boost::json::object to_json(const db::ZoneRecord& z);
+boost::json::object to_json(const db::ZiRecord& zi);
+boost::json::object to_json(const db::EventRecord& e);
+
+/// The lines of show_zonesm: "  key: value".
+void print_fields(std::ostream& out, const boost::json::object& o);
+
+} // namespace dms::zone_tool
