@@ -13,23 +13,6 @@
 namespace dms {
 namespace {
 
-/// (owner, type, rdata) as views into the zone's strings.
-struct RrKey {
-    std::string_view label;
-    std::string_view type;
-    std::string_view rdata;
-    bool operator==(const RrKey&) const = default;
-};
-
-struct RrKeyHash {
-    std::size_t operator()(const RrKey& k) const noexcept {
-        const std::hash<std::string_view> h;
-        std::size_t v = h(k.label);
-        v = v * 31 + h(k.type);
-        return v * 31 + h(k.rdata);
-    }
-};
-
 /// What one owner name holds.
 struct Node {
     bool cname = false;
@@ -97,62 +80,94 @@ private:
     const ZoneData& m_z;
     const ValidateOptions& m_o;
     std::vector<Finding> m_out;
-    std::unordered_map<std::string_view, Node> m_nodes;
+    const Node* node(std::string_view label) const;
+
+    std::vector<const Rr*> m_order;                         ///< sorted records
+    std::vector<std::pair<std::string_view, Node>> m_nodes; ///< sorted by owner
     std::unordered_set<std::string_view> m_dnames;
     std::unordered_set<std::string_view> m_cuts; // delegations (non-apex NS owners)
 };
 
 void Validator::index() {
-    // Keys are views into the zone's own strings: no copies for a million records.
-    std::unordered_map<RrKey, int, RrKeyHash> seen; // record -> first line
-    std::unordered_map<RrKey, std::pair<std::size_t, const Rr*>, RrKeyHash> rrsets;
-    seen.reserve(m_z.rr_count());
-    rrsets.reserve(m_z.rr_count());
+    // Sort views of the records by (owner, type, rdata, line): RRsets, duplicates and
+    // what each name holds are then runs of neighbours, without hash maps of a
+    // million entries (which cost more than parsing did).
+    m_order.reserve(m_z.rr_count());
     for (const auto& g : m_z.groups) {
         for (const auto& rr : g.rrs) {
-            // Disabled records are not served: they take no part in what a name holds.
-            if (!rr.disable) {
-                auto& n = m_nodes[rr.label];
-                if (n.first_line == 0) {
-                    n.first_line = rr.line;
-                }
-                if (rr.type == "CNAME") {
-                    n.cname = true;
-                } else {
-                    n.other = true;
-                }
-                n.address = n.address || rr.type == "A" || rr.type == "AAAA";
-                n.ns = n.ns || rr.type == "NS";
-                if (rr.type == "DNAME") {
-                    n.dname = true;
-                    m_dnames.insert(rr.label);
-                }
-                if (rr.type == "NS" && rr.label != "@") {
-                    m_cuts.insert(rr.label);
-                }
+            m_order.push_back(&rr);
+        }
+    }
+    std::sort(m_order.begin(), m_order.end(), [](const Rr* a, const Rr* b) {
+        if (const int c = a->label.compare(b->label); c != 0) {
+            return c < 0;
+        }
+        if (const int c = a->type.compare(b->type); c != 0) {
+            return c < 0;
+        }
+        if (const int c = a->rdata.compare(b->rdata); c != 0) {
+            return c < 0;
+        }
+        return a->line < b->line;
+    });
+    const Rr* set_first = nullptr; // first record of the current RRset
+    std::size_t set_size = 0;
+    for (std::size_t i = 0; i < m_order.size(); ++i) {
+        const Rr& rr = *m_order[i];
+        const Rr* prev = i > 0 ? m_order[i - 1] : nullptr;
+        if (prev == nullptr || prev->label != rr.label) {
+            m_nodes.emplace_back(rr.label, Node{});
+        }
+        // Disabled records are not served: they take no part in what a name holds.
+        if (!rr.disable) {
+            auto& n = m_nodes.back().second;
+            if (n.first_line == 0 || rr.line < n.first_line) {
+                n.first_line = rr.line;
             }
-            auto& set = rrsets[RrKey{rr.label, rr.type, {}}];
-            if (++set.first == 1) {
-                set.second = &rr;
-            } else if (rr.type == "CNAME") {
+            if (rr.type == "CNAME") {
+                n.cname = true;
+            } else {
+                n.other = true;
+            }
+            n.address = n.address || rr.type == "A" || rr.type == "AAAA";
+            n.ns = n.ns || rr.type == "NS";
+            if (rr.type == "DNAME") {
+                n.dname = true;
+                m_dnames.insert(rr.label);
+            }
+            if (rr.type == "NS" && rr.label != "@") {
+                m_cuts.insert(rr.label);
+            }
+        }
+        if (prev == nullptr || prev->label != rr.label || prev->type != rr.type) {
+            set_first = &rr;
+            set_size = 0;
+        }
+        ++set_size;
+        if (set_size > 1) {
+            if (rr.type == "CNAME") {
                 error(rr.line, fmt::format("more than one CNAME at {} (first at line {})", rr.label,
-                                           set.second->line));
-            } else if (set.first == m_o.max_rrset_size + 1) {
+                                           set_first->line));
+            } else if (set_size == m_o.max_rrset_size + 1) {
                 error(rr.line, fmt::format("{} {} has more than {} records", rr.label, rr.type,
                                            m_o.max_rrset_size));
             }
-            if (set.first > 1 && ttl_seconds(*set.second) != ttl_seconds(rr) &&
-                !set.second->disable && !rr.disable) {
+            if (ttl_seconds(*set_first) != ttl_seconds(rr) && !set_first->disable && !rr.disable) {
                 warning(rr.line, fmt::format("TTL differs within the {} {} RRset (line {})",
-                                             rr.label, rr.type, set.second->line));
+                                             rr.label, rr.type, set_first->line));
             }
-            auto [it, fresh] = seen.emplace(RrKey{rr.label, rr.type, rr.rdata}, rr.line);
-            if (!fresh) {
+            if (prev->rdata == rr.rdata) {
                 error(rr.line, fmt::format("duplicate record {} {} {} (first at line {})", rr.label,
-                                           rr.type, rr.rdata, it->second));
+                                           rr.type, rr.rdata, prev->line));
             }
         }
     }
+}
+
+const Node* Validator::node(std::string_view label) const {
+    auto it = std::lower_bound(m_nodes.begin(), m_nodes.end(), label,
+                               [](const auto& n, std::string_view l) { return n.first < l; });
+    return it != m_nodes.end() && it->first == label ? &it->second : nullptr;
 }
 
 void Validator::check_soa() {
@@ -210,8 +225,8 @@ void Validator::check_target(const Rr& rr, std::string_view target, std::string_
     if (!inside) {
         return;
     }
-    const auto it = m_nodes.find(*inside);
-    if (it != m_nodes.end() && it->second.cname) {
+    const Node* target_node = node(*inside);
+    if (target_node != nullptr && target_node->cname) {
         error(rr.line,
               fmt::format("{} {} target {} is a CNAME (RFC 2181 10.3)", rr.label, what, target));
         return;
@@ -220,7 +235,7 @@ void Validator::check_target(const Rr& rr, std::string_view target, std::string_
     // Names below a delegation live in the child zone, except NS targets: those
     // need glue here.
     const bool in_child = what != "NS" && below(*inside, m_cuts, cut);
-    if (needs_address && (it == m_nodes.end() || !it->second.address) && !in_child) {
+    if (needs_address && (target_node == nullptr || !target_node->address) && !in_child) {
         error(rr.line, fmt::format("{} {} target {} has no A or AAAA record in the zone", rr.label,
                                    what, target));
     }
@@ -246,13 +261,13 @@ void Validator::check_record(const Rr& rr) {
     if (rr.disable) {
         return; // kept in the database only; named never sees it
     }
-    const auto& node = m_nodes.at(rr.label);
+    const Node& here = *node(rr.label);
     if (rr.type == "CNAME") {
         if (rr.label == "@") {
             error(rr.line, "CNAME at the zone apex");
-        } else if (node.other) {
+        } else if (here.other) {
             error(rr.line, fmt::format("CNAME at {} which has other records (first at line {})",
-                                       rr.label, node.first_line));
+                                       rr.label, here.first_line));
         }
     }
     std::string_view which;
@@ -299,13 +314,11 @@ std::vector<Finding> Validator::run() {
     }
     index();
     check_soa();
-    for (const auto& g : m_z.groups) {
-        for (const auto& rr : g.rrs) {
-            check_record(rr);
-        }
+    for (const Rr* rr : m_order) {
+        check_record(*rr);
     }
-    const auto apex = m_nodes.find("@");
-    if (m_o.require_apex_ns && (apex == m_nodes.end() || !apex->second.ns)) {
+    const Node* apex = node("@");
+    if (m_o.require_apex_ns && (apex == nullptr || !apex->ns)) {
         error(0, "the zone has no NS record at its apex");
     }
     std::stable_sort(m_out.begin(), m_out.end(),
