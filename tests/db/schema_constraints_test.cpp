@@ -136,6 +136,20 @@ TEST_F(Schema, CommentsGoWithTheirLastRecord) {
     EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records"), "0");
 }
 
+TEST_F(Schema, RecordZiReferencesAreEnforcedPerStatement) {
+    const auto zone = add_zone("r.test.");
+    const auto zi = add_zi(zone);
+    EXPECT_EQ(sql_error("INSERT INTO resource_records (zi_id, label, type, rdata) VALUES (" + zi +
+                        ", 'a', 'A', '192.0.2.1'), (987654, 'b', 'A', '192.0.2.2')"),
+              fk_violation);
+    sql("INSERT INTO resource_records (zi_id, label, type, rdata) VALUES (" + zi +
+        ", 'a', 'A', '192.0.2.1')");
+    EXPECT_EQ(sql_error("UPDATE resource_records SET zi_id = 987654"), fk_violation);
+    // Deleting the ZI deletes its records, as ON DELETE CASCADE would.
+    sql("DELETE FROM zone_instances WHERE id = " + zi);
+    EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records"), "0");
+}
+
 TEST_F(Schema, CommentReferencesAreEnforcedPerStatement) {
     const auto zone = add_zone("k.test.");
     const auto zi = add_zi(zone);
