@@ -198,6 +198,12 @@ ExitStatus run_command(Context& ctx, const std::vector<std::string>& words) {
 }
 
 int main_entry(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::istringstream none;
+    return main_entry(args, none, out, err, false);
+}
+
+int main_entry(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+               std::ostream& err, bool interactive) {
     // Global options stop at the first word that is not an option: the command.
     std::size_t split = 0;
     while (split < args.size() && args[split].starts_with("-")) {
@@ -234,16 +240,18 @@ int main_entry(const std::vector<std::string>& args, std::ostream& out, std::ost
         print_version(out, config_path);
         return 0;
     }
-    if (words.empty()) {
-        err << usage_text;
-        print_commands(err);
-        return to_int(ExitStatus::usage);
-    }
-
     try {
         auto cfg = load_config(Program::zone_tool, config_path);
         log::configure(cfg.log);
+        if (words.empty() && interactive) {
+            std::ostringstream buffer;
+            Context ctx(std::move(cfg), buffer, err);
+            return to_int(run_interactive(ctx, buffer, out));
+        }
         Context ctx(std::move(cfg), out, err);
+        if (words.empty()) {
+            return to_int(run_script(ctx, in));
+        }
         return to_int(run_command(ctx, words));
     } catch (const Error& e) {
         fmt::print(err, "zone_tool: {}\n", e.what());

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "dms/core/version.hpp"
@@ -40,8 +42,26 @@ TEST_F(ZoneToolCli, HelpListsTheCommandTable) {
     EXPECT_EQ(h.out.rfind("usage: create_db", 0), 0U) << h.out;
 }
 
+TEST_F(ZoneToolCli, CommandsFromAPipe) {
+    std::istringstream in("# a comment\nhelp create_db\n\nfrobnicate\nhelp 'upgrade_db'\n");
+    std::ostringstream out;
+    std::ostringstream err;
+    const int st = main_entry({"-c", m_conf}, in, out, err, false);
+    EXPECT_EQ(st, 64); // the last failure: the unknown command
+    EXPECT_NE(out.str().find("usage: create_db"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("usage: upgrade_db"), std::string::npos) << out.str();
+    EXPECT_NE(err.str().find("unknown command 'frobnicate'"), std::string::npos);
+    std::istringstream quit("help\nquit\nfrobnicate\n");
+    EXPECT_EQ(main_entry({"-c", m_conf}, quit, out, err, false), 0);
+}
+
+TEST(ZoneToolShell, SplitsWordsWithQuotes) {
+    EXPECT_EQ(split_command_line("  ls -v  'a b'\t\"c d\" e\\ f "),
+              (std::vector<std::string>{"ls", "-v", "a b", "c d", "e f"}));
+    EXPECT_TRUE(split_command_line("   ").empty());
+}
+
 TEST_F(ZoneToolCli, UsageErrorsExit64) {
-    EXPECT_EQ(run({}).status, 64);
     const auto unknown = run({"frobnicate"});
     EXPECT_EQ(unknown.status, 64);
     EXPECT_EQ(unknown.err, "zone_tool: unknown command 'frobnicate' (try 'zone_tool help')\n");

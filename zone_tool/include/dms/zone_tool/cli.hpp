@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,7 +75,20 @@ const Command* find_command(std::string_view name);
 ExitStatus run_command(Context& ctx, const std::vector<std::string>& words);
 
 /// The whole program: global options, then one command. `args` excludes argv[0].
+/// Without a command, commands are read from `in` one per line, or, when
+/// `interactive`, from an editing prompt on the terminal.
+int main_entry(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+               std::ostream& err, bool interactive);
+/// As above with no input (tests, one-shot use).
 int main_entry(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+/// Split a command line into words; '...' and "..." quote, backslash escapes.
+std::vector<std::string> split_command_line(std::string_view line);
+/// Run commands one per line ('#' comments, exit/quit stop); the last failure's status.
+ExitStatus run_script(Context& ctx, std::istream& in);
+/// The interactive prompt: output of each command goes to `buffer`, then to
+/// `real_out` through the pager when it is long.
+ExitStatus run_interactive(Context& ctx, std::ostringstream& buffer, std::ostream& real_out);
 
 // Command groups, each in its own file; command_table() concatenates them.
 void add_general_commands(std::vector<Command>& table);
