@@ -149,6 +149,20 @@ ZoneView ZoneEngine::show_zi_by_id(std::int64_t zi_id) {
     });
 }
 
+db::ZoneRecord ZoneEngine::zone_for_name(std::string_view name) {
+    const auto n = zone_name_or_throw(name);
+    return m_session.transaction("zone_for_name", [&](db::Transaction& tx) {
+        for (std::string_view suffix = n; !suffix.empty();) {
+            if (auto z = db::zones::find_live(tx, suffix)) {
+                return *z;
+            }
+            const auto dot = suffix.find('.');
+            suffix = dot + 1 < suffix.size() ? suffix.substr(dot + 1) : std::string_view();
+        }
+        throw Error(ErrorCode::zone_not_found, fmt::format("no zone holds '{}'", n));
+    });
+}
+
 ZoneTextCheck ZoneEngine::check_zone_text(std::string_view text, std::string_view zone_name,
                                           bool name_from_text, bool validate) {
     ParseOptions po;

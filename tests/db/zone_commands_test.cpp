@@ -168,6 +168,19 @@ TEST_F(ZoneCommands, DeleteUndeleteDestroy) {
     EXPECT_EQ(sql_value("SELECT count(*) FROM sm_zone"), "1");
 }
 
+TEST_F(ZoneCommands, RecordQueryFindsTheMostSpecificZone) {
+    const auto file = m_dir.write("example.org", good_zone);
+    ASSERT_EQ(zt({"load_zone", file, "example.org"}).status, 0);
+    ASSERT_EQ(zt({"create_zone", "sub.example.org"}).status, 0);
+    const auto r = zt({"record_query_db", "WWW.example.org", "a"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("www.example.org.  300  IN  A  192.0.2.10"));
+    EXPECT_THAT(r.out, Not(HasSubstr("AAAA")));
+    // A name below sub.example.org. is looked for in that zone, where it is absent.
+    EXPECT_EQ(zt({"record_query_db", "www.sub.example.org"}).status, 68);
+    EXPECT_EQ(zt({"record_query_db", "-n", "example.org", "www"}).status, 0);
+}
+
 TEST_F(ZoneCommands, DisableEnable) {
     ASSERT_EQ(zt({"create_zone", "example.org"}).status, 0);
     ASSERT_EQ(zt({"disable_zone", "example.org"}).status, 0);

@@ -234,6 +234,66 @@ ExitStatus diff_zone_zi(Context& ctx, Args args) {
                       print_zone_text(b.data, {}, po), fmt::format("ZI {}", b.zi.id));
 }
 
+ExitStatus record_query_db(Context& ctx, Args args) {
+    // record_query_db [-av] [-n domain] [-z zi] <label> [type] [rdata...]
+    std::string label = args[0];
+    if (!label.ends_with('.') && ctx.option('n').empty()) {
+        label += '.';
+    }
+    const auto zone = ctx.option('n').empty() ? ctx.zones().zone_for_name(label)
+                                              : ctx.zones().find_zone(ctx.option('n'));
+    const auto view = ctx.zones().show_zone(zone.name, ctx.option('z'));
+    std::string want = label;
+    if (!ctx.option('n').empty() && !label.ends_with('.')) {
+        want = label == "@" ? zone.name : label + "." + zone.name;
+    }
+    for (auto& c : want) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    const auto rel =
+        want == zone.name ? std::string("@") : want.substr(0, want.size() - zone.name.size() - 1);
+    std::string type = args.size() > 1 ? args[1] : "";
+    for (auto& c : type) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    std::string rdata;
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        rdata += (i > 2 ? " " : "") + args[i];
+    }
+    std::vector<std::vector<std::string>> rows;
+    boost::json::array found;
+    for (const auto& g : view.data.groups) {
+        for (const auto& rr : g.rrs) {
+            if (rr.label != rel || (!type.empty() && type != "ANY" && rr.type != type) ||
+                (!rdata.empty() && rr.rdata != rdata) || (rr.disable && !ctx.flag('a'))) {
+                continue;
+            }
+            const auto ttl = rr.ttl.value_or(view.data.zone_ttl);
+            rows.push_back({(rr.disable ? ";" : "") + want, ttl, "IN", rr.type, rr.rdata});
+            found.push_back({{"zone", zone.name},
+                             {"label", rr.label},
+                             {"ttl", ttl},
+                             {"type", rr.type},
+                             {"rdata", rr.rdata},
+                             {"disable", rr.disable}});
+        }
+    }
+    if (ctx.json) {
+        print_json(ctx.out(), found);
+        return ExitStatus::ok;
+    }
+    if (rows.empty()) {
+        fmt::print(ctx.err(), "no records for {} in zone {} (ZI {})\n", want, zone.name,
+                   view.zi.id);
+        return ExitStatus::no_host;
+    }
+    if (ctx.flag('v')) {
+        fmt::print(ctx.out(), "; zone {} ZI {}\n", zone.name, view.zi.id);
+    }
+    print_table(ctx.out(), rows);
+    return ExitStatus::ok;
+}
+
 ExitStatus print_events(Context& ctx, const std::vector<db::EventRecord>& events) {
     if (ctx.json) {
         boost::json::array a;
@@ -294,6 +354,9 @@ void add_zone_commands(std::vector<Command>& t) {
     t.push_back({"diff_zone_zi", "<domain> <zi1> [zi2]",
                  "unified diff of two ZIs of a zone (zi2 default: published)", 2, 3, "", "",
                  diff_zone_zi});
+    t.push_back({"record_query_db", "[-av] [-n domain] [-z zi] <label> [type] [rdata]",
+                 "look a name up in the database like a resolver would (the most specific "
+                 "zone); -a includes disabled records", 1, -1, "av", "nz", record_query_db});
     t.push_back({"ls_pending_events", "[-v]", "list events not yet processed", 0, 0, "v", "",
                  ls_pending_events});
     // clang-format on

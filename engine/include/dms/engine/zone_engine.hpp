@@ -77,6 +77,9 @@ public:
     ZoneView show_zone(std::string_view name, std::string_view zi_spec = "");
     ZoneView show_zone_by_id(std::int64_t zone_id, std::string_view zi_spec = "");
     ZoneView show_zi_by_id(std::int64_t zi_id);
+    /// The most specific live zone holding `name` (record_query_db), e.g.
+    /// "www.sub.example.org" -> "sub.example.org." if that zone exists.
+    db::ZoneRecord zone_for_name(std::string_view name);
 
     /// Parse (and unless `validate` is false, validate) zone text for `zone_name`
     /// with this installation's limits.
