@@ -37,7 +37,7 @@ protected:
 
 TEST_F(CatalogCommands, References) {
     ASSERT_EQ(zt({"create_reference", "Cust-1"}).status, 0);
-    EXPECT_EQ(zt({"create_reference", "CUST-1"}).status, 65); // exists, ignoring case
+    EXPECT_EQ(zt({"create_reference", "CUST-1"}).status, 65);     // exists, ignoring case
     EXPECT_EQ(zt({"create_reference", "--", "-bad"}).status, 65); // not a reference
     ASSERT_EQ(zt({"create_zone", "-r", "cust-1", "example.org"}).status, 0);
     const auto ls = zt({"ls_reference", "cust*"});
