@@ -6,6 +6,7 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -87,6 +88,12 @@ class Parser {
 public:
     Parser(std::string_view text, const ParseOptions& opt) : m_text(text), m_opt(opt) {}
 
+    /// Parse the second part of a zone split for parallel parsing: lines are
+    /// numbered from `first_line`, relative names use `origin`, and no whole-zone
+    /// check (one SOA) is made.
+    Parser(std::string_view text, const ParseOptions& opt, int first_line, std::string origin)
+        : m_text(text), m_opt(opt), m_line(first_line - 1), m_part_origin(std::move(origin)) {}
+
     ParseResult run();
 
 private:
@@ -147,6 +154,7 @@ private:
     int m_group = -1; // index into groups; -1 = none yet (blank line seen)
     std::map<std::string, int, std::less<>> m_group_by_comment;
     int m_apex_group = -1;
+    std::string m_part_origin; ///< set for the second part of a split zone
 
     std::vector<std::string> m_rr_comment;            // ";#" lines for the next record
     std::vector<std::pair<std::string, int>> m_flags; // ";!" words for the next record
@@ -682,8 +690,8 @@ ParseResult Parser::run() {
         return std::move(m_res);
     }
     m_res.zone.name = m_zone;
-    m_origin = m_zone;
-    if (auto e = m_ldns.set_origin(m_zone); !e.empty()) {
+    m_origin = m_part_origin.empty() ? m_zone : m_part_origin;
+    if (auto e = m_ldns.set_origin(m_origin); !e.empty()) {
         error(0, fmt::format("zone name {}: {}", m_zone, e));
         return std::move(m_res);
     }
@@ -724,7 +732,7 @@ ParseResult Parser::run() {
     }
     end_group();
     flush_pending_notes(m_line);
-    if (!m_res.zone.has_soa) {
+    if (!m_res.zone.has_soa && m_part_origin.empty()) {
         error(0, "the zone has no SOA record");
     }
     // Drop groups left empty (a comment with no records under it).
@@ -739,7 +747,94 @@ ParseResult Parser::run() {
 
 } // namespace
 
+namespace {
+
+/// Where a big zone can be cut in two for parallel parsing: after a blank line
+/// past the middle, with the next line starting a record or a comment at column 0
+/// and no directive after the cut. Returns 0 when there is no such place.
+/// Also gives the $ORIGIN in force at the cut and the cut's line number.
+std::size_t split_point(std::string_view text, std::string& origin, int& line_no) {
+    const std::size_t mid = text.size() / 2;
+    std::size_t cut = text.find("\n\n", mid);
+    while (cut != std::string_view::npos && cut + 2 < text.size() &&
+           (blank(text[cut + 2]) || text[cut + 2] == '\n')) {
+        cut = text.find("\n\n", cut + 2);
+    }
+    if (cut == std::string_view::npos || cut + 2 >= text.size()) {
+        return 0;
+    }
+    cut += 2; // the first character of the second part
+    // Directives after the cut would need the first part's state: keep it simple.
+    if (text.find("\n$", cut - 1) != std::string_view::npos) {
+        return 0;
+    }
+    for (std::size_t pos = 0; pos < cut;) {
+        auto nl = text.find('\n', pos);
+        if (nl == std::string_view::npos || nl > cut) {
+            nl = cut;
+        }
+        const auto line = text.substr(pos, nl - pos);
+        if (line.size() > 8 && (line[0] == '$') && upper(line.substr(0, 7)) == "$ORIGIN") {
+            const auto t = tokenize(line);
+            if (t.size() >= 2) {
+                origin = std::string(t[1]);
+            }
+        }
+        pos = nl + 1;
+    }
+    line_no =
+        static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(cut), '\n')) + 1;
+    return cut;
+}
+
+/// Join the second part's groups to the first part's (same comment and tag).
+void merge(ParseResult& into, ParseResult&& part) {
+    auto& groups = into.zone.groups;
+    for (auto& g : part.zone.groups) {
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const RrGroup& x) {
+            return x.comment == g.comment && x.tag == g.tag;
+        });
+        if (it == groups.end()) {
+            groups.push_back(std::move(g));
+        } else {
+            it->rrs.insert(it->rrs.end(), std::make_move_iterator(g.rrs.begin()),
+                           std::make_move_iterator(g.rrs.end()));
+        }
+    }
+}
+
+} // namespace
+
 ParseResult parse_zone_text(std::string_view text, const ParseOptions& options) {
+    // Big zones are parsed in two halves on two threads. Any problem at all sends
+    // the whole text through the sequential parser, so findings and line numbers
+    // are always those of a plain parse.
+    constexpr std::size_t parallel_threshold = 4U << 20;
+    if (options.parallel && text.size() >= parallel_threshold && !options.zone_name.empty() &&
+        std::thread::hardware_concurrency() > 1) {
+        std::string origin;
+        int line_no = 0;
+        if (const auto cut = split_point(text, origin, line_no); cut != 0) {
+            std::string zone_origin = origin;
+            if (zone_origin.empty()) {
+                zone_origin = normalize_zone_name(options.zone_name).value_or("");
+            } else if (auto n = normalize_zone_name(zone_origin)) {
+                zone_origin = *n;
+            }
+            ParseResult second;
+            std::thread t([&] {
+                Parser p(text.substr(cut), options, line_no, zone_origin);
+                second = p.run();
+            });
+            Parser p(text.substr(0, cut), options);
+            ParseResult first = p.run();
+            t.join();
+            if (first.findings.empty() && second.findings.empty() && !zone_origin.empty()) {
+                merge(first, std::move(second));
+                return first;
+            }
+        }
+    }
     Parser p(text, options);
     return p.run();
 }

@@ -330,5 +330,44 @@ TEST(ZonePrint, RoundTripPropertyOverGeneratedZones) {
     }
 }
 
+TEST(ZoneParse, ParallelParseOfABigZoneEqualsTheSequentialOne) {
+    // > 4 MB of groups, comments, flags and relative names under a $ORIGIN.
+    std::string text = "$TTL 1h\n$ORIGIN example.org.\n@ SOA ns1 hm 1 2h 900 7d 1h\n@ NS ns1\n";
+    for (int g = 0; g < 4000; ++g) {
+        text += fmt::format("\n;| group {}\n", g % 700);
+        for (int i = 0; i < 40; ++i) {
+            const int n = g * 40 + i;
+            if (i % 7 == 0) {
+                text += fmt::format(";# note {}\n;!TRACKREV\n", n);
+            }
+            text += fmt::format("h{} {} A 10.{}.{}.{}\n", n, i % 3 == 0 ? "300" : "", n >> 16,
+                                (n >> 8) & 255, n & 255);
+        }
+    }
+    ASSERT_GT(text.size(), 4U << 20);
+    ParseOptions o;
+    o.zone_name = "example.org";
+    const auto par = parse_zone_text(text, o);
+    o.parallel = false;
+    const auto seq = parse_zone_text(text, o);
+    ASSERT_TRUE(seq.ok()) << findings_text(seq);
+    ASSERT_TRUE(par.ok()) << findings_text(par);
+    EXPECT_EQ(par.zone.rr_count(), seq.zone.rr_count());
+    EXPECT_EQ(canonical(par.zone), canonical(seq.zone));
+    EXPECT_EQ(print_zone_text(par.zone), print_zone_text(seq.zone));
+
+    // With an error in the second half, the findings are exactly the sequential ones.
+    const auto bad = text + "\nbroken A 999.1.1.1\nouter.example.net. A 10.0.0.1\n";
+    o.parallel = true;
+    const auto pbad = parse_zone_text(bad, o);
+    o.parallel = false;
+    const auto sbad = parse_zone_text(bad, o);
+    EXPECT_FALSE(pbad.ok());
+    EXPECT_EQ(findings_text(pbad), findings_text(sbad));
+    EXPECT_THAT(findings_text(pbad),
+                HasSubstr(fmt::format("z:{}: error: A record",
+                                      std::count(bad.begin(), bad.end(), '\n') - 1)));
+}
+
 } // namespace
 } // namespace dms

@@ -43,6 +43,8 @@ struct ParseOptions {
     bool update_mode = false;
     /// Refuse a $GENERATE expanding to more records than this.
     std::size_t max_generate = 65536;
+    /// Parse texts of 4 MB and more in two halves on two threads (same result).
+    bool parallel = true;
 };
 
 struct ParseResult {
