@@ -2,6 +2,7 @@
 #include "dms/core/zone_validate.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -50,6 +51,58 @@ bool dnssec_maintained(std::string_view type) {
 std::string_view parent_label(std::string_view l) {
     const auto dot = l.find('.');
     return dot == std::string_view::npos ? std::string_view("@") : l.substr(dot + 1);
+}
+
+/// Rules named applies when it loads a zone that ldns does not check: obsolete
+/// types, digest lengths, X25 addresses, the CDS/CDNSKEY that named maintains.
+/// Returns "" or the problem.
+std::string check_rdata_shape(const Rr& rr) {
+    const auto f = fields(rr.rdata);
+    auto digest_len =
+        [&](std::size_t type_field, std::size_t last,
+            std::initializer_list<std::pair<std::string_view, std::size_t>> sizes) -> std::string {
+        if (f.size() <= last) {
+            return {};
+        }
+        std::string digest;
+        for (std::size_t i = last; i < f.size(); ++i) {
+            digest += f[i];
+        }
+        for (const auto& [type, hex] : sizes) {
+            if (f[type_field] == type && digest.size() != hex) {
+                return fmt::format("{} digest type {} needs {} hex digits, not {}", rr.type, type,
+                                   hex, digest.size());
+            }
+        }
+        return {};
+    };
+    if (rr.type == "MD" || rr.type == "MF") {
+        return fmt::format("{} is obsolete (RFC 973): use MX", rr.type);
+    }
+    if (rr.type == "DS" || rr.type == "CDS" || rr.type == "DLV") {
+        if (rr.type == "CDS" && rr.label == "@" && rr.rdata != "0 0 0 00") {
+            return "CDS at the apex is maintained by named's DNSSEC signing (only the delete "
+                   "form 0 0 0 00 may be written)";
+        }
+        return digest_len(2, 3, {{"1", 40}, {"2", 64}, {"3", 64}, {"4", 96}});
+    }
+    if (rr.type == "CDNSKEY" && rr.label == "@" && rr.rdata != "0 3 0 AA==") {
+        return "CDNSKEY at the apex is maintained by named's DNSSEC signing (only the delete "
+               "form 0 3 0 AA== may be written)";
+    }
+    if (rr.type == "SSHFP") {
+        return digest_len(1, 2, {{"1", 40}, {"2", 64}});
+    }
+    if (rr.type == "ZONEMD") {
+        return digest_len(2, 3, {{"1", 96}, {"2", 128}});
+    }
+    if (rr.type == "X25" && !f.empty()) {
+        const auto digits = f[0].size() >= 2 ? f[0].size() - 2 : 0; // without the quotes
+        if (digits < 4) {
+            return "X25 address needs at least 4 digits (RFC 1183)";
+        }
+    }
+    return {};
 }
 
 class Validator {
@@ -254,6 +307,10 @@ void Validator::check_record(const Rr& rr) {
                                    rr.type));
         return;
     }
+    if (const auto problem = check_rdata_shape(rr); !problem.empty()) {
+        error(rr.line, problem);
+        return;
+    }
     if (rr.type == "SOA") {
         error(rr.line, "a second SOA record");
         return;
@@ -279,7 +336,8 @@ void Validator::check_record(const Rr& rr) {
                                      "served",
                                      rr.label, rr.type, which));
     }
-    if ((rr.type == "A" || rr.type == "AAAA" || rr.type == "MX") &&
+    if ((rr.type == "A" || rr.type == "AAAA" || rr.type == "MX" || rr.type == "MB" ||
+         rr.type == "MG" || rr.type == "WKS" || rr.type == "A6") &&
         !is_hostname(rr.label == "@" ? std::string_view(m_z.name) : std::string_view(rr.label))) {
         error(rr.line,
               fmt::format("owner {} of a {} record is not a host name", rr.label, rr.type));
