@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dms/engine/zone_engine.hpp"
 
+#include <future>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -233,6 +234,7 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
         }
         ZoneData& data = content ? *content : defaults;
         data.name = zname;
+        std::future<std::vector<Finding>> findings;
         if (content) {
             if (data.zone_ttl.empty()) {
                 data.zone_ttl = db::catalog::zone_cfg(tx, "zone_ttl", z.sg_id).value_or("1h");
@@ -247,14 +249,20 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
             vo.require_apex_ns = !z.use_apex_ns;
             vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
             vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
-            if (const auto f = validate_zone(data, vo); has_errors(f)) {
-                throw_findings(source.empty() ? std::string_view(zname) : source, f);
-            }
+            // Validate on the core that waits for PostgreSQL during the COPY; both only
+            // read `data`. Findings roll the whole transaction back.
+            findings =
+                std::async(std::launch::async, [&data, vo] { return validate_zone(data, vo); });
         }
         z.id = db::zones::insert(tx, z);
         db::zis::InsertOptions io;
         io.change_by = m_caller.change_by();
         const auto zi = db::zis::insert(tx, z.id, data, io);
+        if (findings.valid()) {
+            if (const auto f = findings.get(); has_errors(f)) {
+                throw_findings(source.empty() ? std::string_view(zname) : source, f);
+            }
+        }
         sm::ZoneEventParams p;
         p.zi_id = zi;
         run_zone_event(tx, m_config, z, sm::EventType::zone_do_config, p, m_caller.change_by());

@@ -114,6 +114,16 @@ TEST_F(ZoneCommands, LoadZoneAndBadZoneText) {
     EXPECT_THAT(b.err, HasSubstr(bad + ":7: error: $INCLUDE is not supported"));
     EXPECT_THAT(b.err, HasSubstr("nothing saved"));
     EXPECT_EQ(snapshot(), before);
+
+    // Text that parses but breaks a rule is refused after the records were copied in:
+    // the transaction rolls back and nothing stays.
+    const auto rule = m_dir.write("rule.org", "$TTL 1h\n@ SOA ns1 hm 1 2h 900 7d 1h\n@ NS ns1\n"
+                                              "ns1 A 192.0.2.1\nwww A 192.0.2.2\n"
+                                              "www CNAME x.example.\n");
+    const auto c = zt({"load_zone", rule, "rule.org", "no_use_apex_ns"});
+    EXPECT_EQ(c.status, 65) << c.err;
+    EXPECT_THAT(c.err, HasSubstr(rule + ":6: error: CNAME at www which has other records"));
+    EXPECT_EQ(snapshot(), before);
 }
 
 TEST_F(ZoneCommands, ZiHistoryRollBackAndDiff) {
