@@ -230,8 +230,8 @@ std::int64_t insert(Transaction& tx, std::int64_t zone_id, const ZoneData& zone,
             rows.emplace_back(&rr, gi);
         }
     }
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const auto& a, const auto& b) { return a.first->label < b.first->label; });
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.first->label < b.first->label; });
 
     std::size_t next = 0;
     std::vector<std::optional<std::int64_t>> group_comment(zone.groups.size());
