@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Zone listing and viewing commands (REFERENCE.md 5.2 "Zone listing/viewing").
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <ostream>
+#include <sstream>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -211,7 +213,24 @@ ExitStatus diff_texts(Context& ctx, const std::string& a, const std::string& a_l
     if (r.exit_code > 1 || r.timed_out) {
         throw Error(ErrorCode::io, describe_failure(argv, r));
     }
-    ctx.out() << r.out;
+    // On a terminal: additions green, removals red, hunk headers cyan.
+    if (isatty(STDOUT_FILENO) == 0 || std::getenv("NO_COLOR") != nullptr) {
+        ctx.out() << r.out;
+        return ExitStatus::ok;
+    }
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        const char* colour = line.starts_with("+++") || line.starts_with("---") ? "\033[1m"
+                             : line.starts_with('+')                            ? "\033[32m"
+                             : line.starts_with('-')                            ? "\033[31m"
+                             : line.starts_with("@@")                           ? "\033[36m"
+                                                                                : nullptr;
+        if (colour != nullptr) {
+            ctx.out() << colour << line << "\033[0m\n";
+        } else {
+            ctx.out() << line << '\n';
+        }
+    }
     return ExitStatus::ok;
 }
 
