@@ -49,6 +49,46 @@ bool valid_reference(std::string_view r) {
     return true;
 }
 
+/// Replace names in `rdata` that lie in zone `from` by the same names in zone `to`;
+/// quoted strings are left alone.
+std::string rename_in_zone(const std::string& rdata, const std::string& from,
+                           const std::string& to) {
+    std::string out;
+    out.reserve(rdata.size());
+    std::size_t i = 0;
+    bool quoted = false;
+    while (i < rdata.size()) {
+        if (rdata[i] == ' ' && !quoted) {
+            out += ' ';
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        const bool starts_quoted = quoted || rdata[i] == '"';
+        while (j < rdata.size() && (quoted || rdata[j] != ' ')) {
+            if (rdata[j] == '\\' && j + 1 < rdata.size()) {
+                j += 2;
+                continue;
+            }
+            if (rdata[j] == '"') {
+                quoted = !quoted;
+            }
+            ++j;
+        }
+        const std::string_view token(rdata.data() + i, j - i);
+        if (!starts_quoted &&
+            (token == from || (token.size() > from.size() && token.ends_with(from) &&
+                               token[token.size() - from.size() - 1] == '.'))) {
+            out.append(token.substr(0, token.size() - from.size()));
+            out += to;
+        } else {
+            out.append(token);
+        }
+        i = j;
+    }
+    return out;
+}
+
 ZoneView make_view(db::Transaction& tx, db::ZoneRecord zone, std::int64_t zi_id) {
     ZoneView v;
     auto data = db::zis::load(tx, zi_id, &v.zi);
@@ -307,12 +347,18 @@ db::ZoneRecord ZoneEngine::copy_zone(std::string_view src, std::string_view name
     inherit(opt.flags.nsec3, view.zone.nsec3);
     inherit(opt.flags.inc_updates, view.zone.inc_updates);
     const auto zname = zone_name_or_throw(name);
-    // Owners and in-zone names are relative labels, so they follow the new origin;
-    // absolute names in rdata stay as they were.
+    // Owners are relative labels and follow the new origin; names inside the source
+    // zone in rdata and the SOA follow it too, as relative names in the text would.
+    const auto src_name = view.data.name;
     view.data.name = zname;
+    view.data.soa.mname = rename_in_zone(view.data.soa.mname, src_name, zname);
+    view.data.soa.rname = rename_in_zone(view.data.soa.rname, src_name, zname);
     for (auto& g : view.data.groups) {
         if (g.tag == apex_rr_tag) {
             g.comment = apex_comment_for(zname);
+        }
+        for (auto& rr : g.rrs) {
+            rr.rdata = rename_in_zone(rr.rdata, src_name, zname);
         }
     }
     return create_zone(zname, opt, std::move(view.data));

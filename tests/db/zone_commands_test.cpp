@@ -191,6 +191,24 @@ TEST_F(ZoneCommands, RecordQueryFindsTheMostSpecificZone) {
     EXPECT_EQ(zt({"record_query_db", "-n", "example.org", "www"}).status, 0);
 }
 
+TEST_F(ZoneCommands, CopyZoneRenamesInZoneNames) {
+    const auto file =
+        m_dir.write("example.org", std::string(good_zone) + "@ MX 10 mail\nmail A 192.0.2.25\n"
+                                                            "alias CNAME www.example.org.\n"
+                                                            "ext CNAME www.example.net.\n"
+                                                            "note TXT \"see www.example.org.\"\n");
+    ASSERT_EQ(zt({"load_zone", file, "example.org", "no_use_apex_ns"}).status, 0);
+    const auto c = zt({"copy_zone", "example.org", "copy.test"});
+    ASSERT_EQ(c.status, 0) << c.err;
+    const auto show = zt({"show_zone", "copy.test"}).out;
+    EXPECT_THAT(show, HasSubstr("MX         10 mail.copy.test."));
+    EXPECT_THAT(show, HasSubstr("CNAME      www.copy.test."));
+    EXPECT_THAT(show, HasSubstr("CNAME      www.example.net.")); // outside the zone: kept
+    EXPECT_THAT(show, HasSubstr("\"see www.example.org.\""));    // text: kept
+    EXPECT_THAT(show, HasSubstr("( ns1.copy.test. ;Master NS"));
+    EXPECT_THAT(show, HasSubstr(";| Apex resource records for copy.test."));
+}
+
 TEST_F(ZoneCommands, DisableEnable) {
     ASSERT_EQ(zt({"create_zone", "example.org"}).status, 0);
     ASSERT_EQ(zt({"disable_zone", "example.org"}).status, 0);
