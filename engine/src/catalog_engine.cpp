@@ -15,19 +15,6 @@
 namespace dms::engine {
 namespace {
 
-bool valid_reference(std::string_view r) {
-    if (r.empty() || r.size() > 1024 || std::isalnum(static_cast<unsigned char>(r[0])) == 0) {
-        return false;
-    }
-    for (const char c : r) {
-        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_' && c != '.' &&
-            c != '@') {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool valid_sectag(std::string_view s) {
     if (s.empty() || s.size() > 60) {
         return false;

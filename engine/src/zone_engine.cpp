@@ -36,19 +36,6 @@ bool flag_default(db::Transaction& tx, std::string_view key, std::optional<std::
     return parse_bool(db::catalog::zone_cfg(tx, key, sg).value_or("false")).value_or(false);
 }
 
-bool valid_reference(std::string_view r) {
-    if (r.empty() || r.size() > 1024 || std::isalnum(static_cast<unsigned char>(r[0])) == 0) {
-        return false;
-    }
-    for (const char c : r) {
-        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_' && c != '.' &&
-            c != '@') {
-            return false;
-        }
-    }
-    return true;
-}
-
 /// Replace names in `rdata` that lie in zone `from` by the same names in zone `to`;
 /// quoted strings are left alone.
 std::string rename_in_zone(const std::string& rdata, const std::string& from,

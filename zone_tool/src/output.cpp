@@ -2,10 +2,13 @@
 #include "output.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+
+#include "dms/core/error.hpp"
 
 namespace dms::zone_tool {
 namespace {
@@ -65,6 +68,15 @@ void pretty(std::ostream& out, const boost::json::value& v, int indent) {
 }
 
 } // namespace
+
+std::int64_t id_arg(std::string_view text, std::string_view what) {
+    std::int64_t v = 0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || v <= 0) {
+        throw Error(ErrorCode::usage, fmt::format("{} '{}' is not a positive integer", what, text));
+    }
+    return v;
+}
 
 std::string format_time(std::optional<std::chrono::system_clock::time_point> t) {
     if (!t) {

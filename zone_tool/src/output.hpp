@@ -16,6 +16,9 @@
 
 namespace dms::zone_tool {
 
+/// A positive id argument (zone id, ZI id, token); Error(usage) naming `what` otherwise.
+std::int64_t id_arg(std::string_view text, std::string_view what);
+
 /// "2026-11-23 18:40:01" in UTC; "" for no time.
 std::string format_time(std::optional<std::chrono::system_clock::time_point> t);
 

@@ -17,15 +17,6 @@
 namespace dms::zone_tool {
 namespace {
 
-std::int64_t id_arg(std::string_view text, std::string_view what) {
-    std::int64_t v = 0;
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || v <= 0) {
-        throw Error(ErrorCode::usage, fmt::format("{} '{}' is not a positive integer", what, text));
-    }
-    return v;
-}
-
 /// Options shared by create_zone, copy_zone, load_zone(s): -g, -r, -i and zone options.
 engine::CreateOptions create_options(Context& ctx, Args zone_options) {
     engine::CreateOptions o;

@@ -20,15 +20,6 @@
 namespace dms::zone_tool {
 namespace {
 
-std::int64_t id_arg(std::string_view text, std::string_view what) {
-    std::int64_t v = 0;
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || v <= 0) {
-        throw Error(ErrorCode::usage, fmt::format("{} '{}' is not a positive integer", what, text));
-    }
-    return v;
-}
-
 db::ZoneFilter filter_from(Context& ctx, Args args) {
     db::ZoneFilter f;
     f.patterns.assign(args.begin(), args.end());

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
 #include <fmt/format.h>
@@ -50,6 +51,16 @@ std::size_t ZoneData::rr_count() const {
 
 std::string apex_comment_for(std::string_view zone_name) {
     return fmt::format("Apex resource records for {}", zone_name);
+}
+
+bool valid_reference(std::string_view r) {
+    if (r.empty() || r.size() > 1024 || std::isalnum(static_cast<unsigned char>(r[0])) == 0) {
+        return false;
+    }
+    return std::all_of(r.begin(), r.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' ||
+               c == '.' || c == '@';
+    });
 }
 
 bool has_errors(const std::vector<Finding>& findings) {

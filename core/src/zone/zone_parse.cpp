@@ -294,12 +294,7 @@ void Parser::apply_flags(Rr& rr, bool is_soa) {
             rr.disable = true;
         } else if (u.starts_with("REF:")) {
             const auto ref = word.substr(4);
-            const bool ok = !ref.empty() && ref.size() <= 1024 &&
-                            std::isalnum(static_cast<unsigned char>(ref[0])) != 0 &&
-                            std::all_of(ref.begin(), ref.end(), [](char c) {
-                                return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-                                       c == '-' || c == '_' || c == '.' || c == '@';
-                            });
+            const bool ok = valid_reference(ref);
             if (!ok) {
                 error(line, fmt::format("bad reference '{}': letters, digits and -_.@, "
                                         "starting with a letter or digit",

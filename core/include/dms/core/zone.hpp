@@ -74,4 +74,8 @@ struct ZoneData {
 /// "Apex resource records for example.org."
 std::string apex_comment_for(std::string_view zone_name);
 
+/// A reference (customer tag): letters, digits and -_.@, starting with a letter or
+/// digit, at most 1024 characters (REFERENCE.md 7.9).
+bool valid_reference(std::string_view reference);
+
 } // namespace dms
