@@ -64,27 +64,6 @@ ReferenceRecord read_ref(const pqxx::row& r) {
     return {r[0].as<std::int64_t>(), r[1].c_str(), r[2].as<std::int64_t>()};
 }
 
-std::optional<std::string> patterns_array(const std::vector<std::string>& pats) {
-    if (pats.empty()) {
-        return std::nullopt;
-    }
-    std::string out = "{";
-    for (const auto& p : pats) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        out += '"';
-        for (const char c : like_pattern(p)) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
 } // namespace
 
 namespace detail {
@@ -183,7 +162,7 @@ std::int64_t ensure_reference(Transaction& tx, std::string_view reference) {
 
 std::vector<ReferenceRecord> list_references(Transaction& tx,
                                              const std::vector<std::string>& patterns) {
-    const Arg pats(patterns_array(patterns));
+    const Arg pats(like_array(patterns));
     std::vector<ReferenceRecord> out;
     for (const auto& r : work(tx).exec_prepared("ref_list", pats.get())) {
         out.push_back(read_ref(r));

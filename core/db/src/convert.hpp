@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -61,6 +62,38 @@ inline std::string like_pattern(const std::string& wildcard) {
         }
     }
     return out;
+}
+
+/// A PostgreSQL text[] literal of `values` (each element quoted).
+inline std::string text_array(const std::vector<std::string>& values) {
+    std::string out = "{";
+    for (const auto& v : values) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        out += '"';
+        for (const char c : v) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+            }
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+/// A text[] of LIKE patterns for `wildcards`, or std::nullopt (no filter) if empty.
+inline std::optional<std::string> like_array(const std::vector<std::string>& wildcards) {
+    if (wildcards.empty()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> patterns;
+    patterns.reserve(wildcards.size());
+    for (const auto& w : wildcards) {
+        patterns.push_back(like_pattern(w));
+    }
+    return text_array(patterns);
 }
 
 } // namespace dms::db::detail

@@ -59,6 +59,19 @@ constexpr Statement statements[] = {
 };
 // clang-format on
 
+/// The first seven columns of zi_header and zi_list.
+ZiRecord read_header(const pqxx::row& r) {
+    ZiRecord h;
+    h.id = r[0].as<std::int64_t>();
+    h.zone_id = r[1].as<std::int64_t>();
+    h.ctime = from_epoch_us(r[2].as<long long>());
+    h.mtime = from_epoch_us(r[3].as<long long>());
+    h.ptime = opt_time(r[4]);
+    h.change_by = r[5].c_str();
+    h.soa_serial = static_cast<std::uint32_t>(r[6].as<std::int64_t>());
+    return h;
+}
+
 /// COPY text format: escape the field separator, line breaks and backslash.
 void copy_field(std::string& line, std::string_view v) {
     for (const char c : v) {
@@ -90,24 +103,6 @@ std::string lower(std::string s) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return s;
-}
-
-std::string text_array(const std::vector<std::string>& v) {
-    std::string out = "{";
-    for (const auto& s : v) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        out += '"';
-        for (const char c : s) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
 }
 
 /// Reference name (lower case) -> id, creating the missing ones.
@@ -334,16 +329,7 @@ std::optional<ZiRecord> find(Transaction& tx, std::int64_t zi_id) {
     if (res.empty()) {
         return std::nullopt;
     }
-    const auto& r = res[0];
-    ZiRecord h;
-    h.id = r[0].as<std::int64_t>();
-    h.zone_id = r[1].as<std::int64_t>();
-    h.ctime = from_epoch_us(r[2].as<long long>());
-    h.mtime = from_epoch_us(r[3].as<long long>());
-    h.ptime = opt_time(r[4]);
-    h.change_by = r[5].c_str();
-    h.soa_serial = static_cast<std::uint32_t>(r[6].as<std::int64_t>());
-    return h;
+    return read_header(res[0]);
 }
 
 std::optional<ZoneData> load(Transaction& tx, std::int64_t zi_id, ZiRecord* header) {
@@ -354,7 +340,7 @@ std::optional<ZoneData> load(Transaction& tx, std::int64_t zi_id, ZiRecord* head
     }
     const auto& h = hres[0];
     if (header != nullptr) {
-        *header = *find(tx, zi_id);
+        *header = read_header(h);
     }
     ZoneData z;
     z.has_soa = true;
@@ -416,14 +402,7 @@ std::optional<ZoneData> load(Transaction& tx, std::int64_t zi_id, ZiRecord* head
 std::vector<ZiRecord> list(Transaction& tx, std::int64_t zone_id) {
     std::vector<ZiRecord> out;
     for (const auto& r : work(tx).exec_prepared("zi_list", zone_id)) {
-        ZiRecord h;
-        h.id = r[0].as<std::int64_t>();
-        h.zone_id = r[1].as<std::int64_t>();
-        h.ctime = from_epoch_us(r[2].as<long long>());
-        h.mtime = from_epoch_us(r[3].as<long long>());
-        h.ptime = opt_time(r[4]);
-        h.change_by = r[5].c_str();
-        h.soa_serial = static_cast<std::uint32_t>(r[6].as<std::int64_t>());
+        ZiRecord h = read_header(r);
         h.rr_count = r[7].as<std::size_t>() + 1;
         out.push_back(std::move(h));
     }

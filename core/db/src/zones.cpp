@@ -100,31 +100,6 @@ std::optional<ZoneRecord> first(const pqxx::result& res) {
     return read(res[0]);
 }
 
-/// A text[] literal for LIKE ANY, or null for "no filter".
-std::optional<std::string> pattern_array(pqxx::work& w, const std::vector<std::string>& pats) {
-    if (pats.empty()) {
-        return std::nullopt;
-    }
-    std::string out = "{";
-    for (const auto& p : pats) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        std::string lp = like_pattern(p);
-        // Element quoting for an array literal: escape backslashes and quotes.
-        std::string q;
-        for (const char c : lp) {
-            if (c == '"' || c == '\\') {
-                q += '\\';
-            }
-            q += c;
-        }
-        out += '"' + q + '"';
-    }
-    (void)w;
-    return out + "}";
-}
-
 } // namespace
 
 namespace detail {
@@ -146,7 +121,7 @@ std::optional<ZoneRecord> find_by_id(Transaction& tx, std::int64_t id, bool for_
 
 std::vector<ZoneRecord> list(Transaction& tx, const ZoneFilter& f) {
     auto& w = work(tx);
-    const Arg pats(pattern_array(w, f.patterns));
+    const Arg pats(like_array(f.patterns));
     const Arg ref(f.reference ? std::optional<std::string>(like_pattern(*f.reference))
                               : std::nullopt);
     const Arg sg(f.sg_name);
