@@ -5,34 +5,18 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "pg_fixture.hpp"
-#include "temp_dir.hpp"
-#include "zone_tool_runner.hpp"
+#include "zone_tool_db_test.hpp"
 
 namespace dms::test {
 namespace {
 
 using ::testing::HasSubstr;
 
-class CatalogCommands : public DbTest {
+class CatalogCommands : public ZoneToolDbTest {
 protected:
-    void SetUp() override {
-        DbTest::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
-        m_conf = m_dir.write("dms.conf", "[DEFAULT]\ndb_host = " + m_settings.host +
-                                             "\ndb_port = " + std::to_string(m_settings.port) +
-                                             "\ndb_user = " + m_settings.user +
-                                             "\ndb_name = " + m_settings.name + "\n");
-    }
-    ToolResult zt(const std::vector<std::string>& args) { return run_zone_tool(m_conf, args); }
     std::string count(const std::string& table) {
         return sql_value("SELECT count(*) FROM " + table);
     }
-
-    TempDir m_dir;
-    std::string m_conf;
 };
 
 TEST_F(CatalogCommands, References) {

@@ -5,9 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "pg_fixture.hpp"
-#include "temp_dir.hpp"
-#include "zone_tool_runner.hpp"
+#include "zone_tool_db_test.hpp"
 
 namespace dms::test {
 namespace {
@@ -24,19 +22,8 @@ www A 192.0.2.10
 www AAAA 2001:db8::10
 )";
 
-class ZoneCommands : public DbTest {
+class ZoneCommands : public ZoneToolDbTest {
 protected:
-    void SetUp() override {
-        DbTest::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
-        m_conf = m_dir.write("dms.conf", "[DEFAULT]\ndb_host = " + m_settings.host +
-                                             "\ndb_port = " + std::to_string(m_settings.port) +
-                                             "\ndb_user = " + m_settings.user +
-                                             "\ndb_name = " + m_settings.name + "\n");
-    }
-    ToolResult zt(const std::vector<std::string>& args) { return run_zone_tool(m_conf, args); }
     /// Rows in every table a zone command may touch, to prove a refusal changed nothing.
     std::string snapshot() {
         return sql_value(
@@ -52,9 +39,6 @@ protected:
         return sql_value("SELECT state FROM sm_zone WHERE name = '" + zone +
                          "' ORDER BY id DESC LIMIT 1");
     }
-
-    TempDir m_dir;
-    std::string m_conf;
 };
 
 TEST_F(ZoneCommands, CreateZoneQueuesConfigAndShowsDefaults) {
