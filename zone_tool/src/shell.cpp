@@ -23,6 +23,34 @@ extern char** environ; // NOLINT(readability-redundant-declaration)
 namespace dms::zone_tool {
 namespace {
 
+/// The shell's context, for completing zone names from the database.
+Context* g_ctx = nullptr;
+std::vector<std::string> g_zone_names;
+
+/// libedit asks for completions one at a time: zone names after the command word.
+char* complete_zone(const char* text, int state) {
+    static std::size_t index = 0;
+    if (state == 0) {
+        index = 0;
+        g_zone_names.clear();
+        if (g_ctx != nullptr) {
+            try {
+                db::ZoneFilter f;
+                f.patterns = {std::string(text) + "*"};
+                for (const auto& z : g_ctx->zones().list_zones(f)) {
+                    g_zone_names.push_back(z.name);
+                }
+            } catch (const Error&) {
+                // No database: nothing to complete.
+            }
+        }
+    }
+    if (index < g_zone_names.size()) {
+        return strdup(g_zone_names[index++].c_str()); // NOLINT: freed by libedit
+    }
+    return nullptr;
+}
+
 /// libedit asks for completions one at a time.
 char* complete_command(const char* text, int state) {
     static std::size_t index = 0;
@@ -42,8 +70,8 @@ char* complete_command(const char* text, int state) {
 
 char** completion(const char* text, int start, int /*end*/) {
     rl_attempted_completion_over = 1;
-    // Command names only in the first word.
-    return start == 0 ? rl_completion_matches(text, complete_command) : nullptr;
+    // Command names in the first word, zone names after it.
+    return rl_completion_matches(text, start == 0 ? complete_command : complete_zone);
 }
 
 int terminal_rows() {
@@ -167,6 +195,7 @@ ExitStatus run_script(Context& ctx, std::istream& in) {
 
 ExitStatus run_interactive(Context& ctx, std::ostringstream& buffer, std::ostream& real_out) {
     rl_attempted_completion_function = completion;
+    g_ctx = &ctx;
     const auto hist = history_file();
     if (!hist.empty()) {
         read_history(hist.c_str());
