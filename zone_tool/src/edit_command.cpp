@@ -138,9 +138,7 @@ ExitStatus edit_zone(Context& ctx, Args args) {
     close(fd);
     const std::string file = tmpl;
     const std::string orig = file + ".orig";
-    const auto original = print_zone_text(
-        view.data, {view.zi.change_by, std::to_string(view.zi.id), format_time(view.zi.ctime),
-                    format_time(view.zi.mtime), format_time(view.zi.ptime)});
+    const auto original = print_zone_text(view.data, header_of(view));
     std::ofstream(file) << original;
     std::ofstream(orig) << original;
     auto cleanup = [&] {

@@ -78,6 +78,32 @@ std::int64_t id_arg(std::string_view text, std::string_view what) {
     return v;
 }
 
+db::ZoneFilter zone_filter(Context& ctx, Args args) {
+    db::ZoneFilter f;
+    f.patterns.assign(args.begin(), args.end());
+    for (auto& p : f.patterns) {
+        if (!p.ends_with('.') && !p.ends_with('*')) {
+            p += '.';
+        }
+        for (auto& c : p) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    if (ctx.flag('r') || !ctx.option('r').empty()) {
+        f.reference = ctx.option('r');
+    }
+    if (!ctx.option('g').empty()) {
+        f.sg_name = ctx.option('g');
+    }
+    f.exclude_disabled = ctx.flag('t');
+    return f;
+}
+
+PrintHeader header_of(const engine::ZoneView& v) {
+    return {v.zi.change_by, std::to_string(v.zi.id), format_time(v.zi.ctime),
+            format_time(v.zi.mtime), format_time(v.zi.ptime)};
+}
+
 std::string format_time(std::optional<std::chrono::system_clock::time_point> t) {
     if (!t) {
         return {};

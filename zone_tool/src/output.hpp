@@ -10,14 +10,23 @@
 
 #include <boost/json.hpp>
 
+#include "dms/core/zone_text.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/zis.hpp"
 #include "dms/db/zones.hpp"
+#include "dms/zone_tool/cli.hpp"
 
 namespace dms::zone_tool {
 
 /// A positive id argument (zone id, ZI id, token); Error(usage) naming `what` otherwise.
 std::int64_t id_arg(std::string_view text, std::string_view what);
+
+/// The zone filter of ls-like commands: domain arguments (wildcards; a missing
+/// trailing dot added, lower case), -r reference, -g SG, -t hide disabled.
+db::ZoneFilter zone_filter(Context& ctx, Args args);
+
+/// The header printed above a ZI's zone text.
+PrintHeader header_of(const engine::ZoneView& view);
 
 /// "2026-11-23 18:40:01" in UTC; "" for no time.
 std::string format_time(std::optional<std::chrono::system_clock::time_point> t);

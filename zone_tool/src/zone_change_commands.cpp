@@ -160,19 +160,7 @@ ExitStatus delete_zi(Context& ctx, Args args) {
 }
 
 ExitStatus nuke_zones(Context& ctx, Args args) {
-    db::ZoneFilter f;
-    f.patterns.assign(args.begin(), args.end());
-    for (auto& p : f.patterns) {
-        if (!p.ends_with('.') && !p.ends_with('*')) {
-            p += '.';
-        }
-    }
-    if (!ctx.option('r').empty()) {
-        f.reference = ctx.option('r');
-    }
-    if (!ctx.option('g').empty()) {
-        f.sg_name = ctx.option('g');
-    }
+    const auto f = zone_filter(ctx, args);
     const auto matching = ctx.zones().list_zones(f);
     if (matching.empty()) {
         ctx.err() << "no zones found\n";

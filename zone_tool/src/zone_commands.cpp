@@ -20,27 +20,6 @@
 namespace dms::zone_tool {
 namespace {
 
-db::ZoneFilter filter_from(Context& ctx, Args args) {
-    db::ZoneFilter f;
-    f.patterns.assign(args.begin(), args.end());
-    for (auto& p : f.patterns) {
-        if (!p.ends_with('.') && !p.ends_with('*')) {
-            p += '.';
-        }
-        for (auto& c : p) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-    }
-    if (ctx.flag('r') || !ctx.option('r').empty()) {
-        f.reference = ctx.option('r');
-    }
-    if (!ctx.option('g').empty()) {
-        f.sg_name = ctx.option('g');
-    }
-    f.exclude_disabled = ctx.flag('t');
-    return f;
-}
-
 ExitStatus print_zone_list(Context& ctx, const std::vector<db::ZoneRecord>& zones, bool deleted) {
     if (ctx.json) {
         boost::json::array a;
@@ -71,11 +50,11 @@ ExitStatus print_zone_list(Context& ctx, const std::vector<db::ZoneRecord>& zone
 }
 
 ExitStatus ls(Context& ctx, Args args) {
-    return print_zone_list(ctx, ctx.zones().list_zones(filter_from(ctx, args)), false);
+    return print_zone_list(ctx, ctx.zones().list_zones(zone_filter(ctx, args)), false);
 }
 
 ExitStatus ls_deleted(Context& ctx, Args args) {
-    auto f = filter_from(ctx, args);
+    auto f = zone_filter(ctx, args);
     f.deleted = db::ZoneFilter::Deleted::only;
     return print_zone_list(ctx, ctx.zones().list_zones(f), true);
 }
@@ -127,11 +106,6 @@ ExitStatus show_zonesm(Context& ctx, Args args) {
 
 ExitStatus show_zonesm_byid(Context& ctx, Args args) {
     return print_zonesm(ctx, ctx.zones().find_zone_by_id(id_arg(args[0], "zone id")));
-}
-
-PrintHeader header_of(const engine::ZoneView& v) {
-    return {v.zi.change_by, std::to_string(v.zi.id), format_time(v.zi.ctime),
-            format_time(v.zi.mtime), format_time(v.zi.ptime)};
 }
 
 ExitStatus print_zone(Context& ctx, const engine::ZoneView& v) {
