@@ -8,7 +8,6 @@
 
 #include "dms/core/dns_name.hpp"
 #include "dms/core/error.hpp"
-#include "dms/db/audit.hpp"
 
 #include "zone_util.hpp"
 
@@ -63,17 +62,6 @@ std::optional<std::int64_t> sg_id_of(db::Transaction& tx, std::string_view sg_na
     return sg->id;
 }
 
-void audit(db::Transaction& tx, const Caller& c, std::string_view op, std::string_view subject,
-           std::optional<std::int64_t> zone_id = std::nullopt, std::string details = "{}") {
-    db::audit::Entry e;
-    e.change_by = c.change_by();
-    e.operation = std::string(op);
-    e.subject = std::string(subject);
-    e.zone_id = zone_id;
-    e.details = std::move(details);
-    db::audit::record(tx, e);
-}
-
 } // namespace
 
 std::string check_config_value(std::string_view key, std::string_view v) {
@@ -87,10 +75,7 @@ std::string check_config_value(std::string_view key, std::string_view v) {
         return std::find(list.begin(), list.end(), key) != list.end();
     };
     if (in(bools)) {
-        static constexpr std::array words{"true", "false", "on", "off", "yes", "no", "1", "0"};
-        return std::find(words.begin(), words.end(), v) != words.end()
-                   ? ""
-                   : "expected true/false, on/off, yes/no or 1/0";
+        return detail::parse_bool(v) ? "" : "expected true/false, on/off, yes/no or 1/0";
     }
     if (in(ttls)) {
         const auto t = parse_ttl(v);
@@ -136,7 +121,7 @@ void CatalogEngine::create_reference(std::string_view reference) {
             throw Error(ErrorCode::reference_exists,
                         fmt::format("reference '{}' already exists", reference));
         }
-        audit(tx, m_caller, "create_reference", std::string(reference));
+        detail::audit(tx, m_caller, "create_reference", reference);
     });
 }
 
@@ -149,7 +134,7 @@ void CatalogEngine::delete_reference(std::string_view reference) {
                 fmt::format("reference '{}' is used by {} zone(s)", r.reference, r.zone_count));
         }
         db::catalog::delete_reference(tx, r.id);
-        audit(tx, m_caller, "delete_reference", r.reference);
+        detail::audit(tx, m_caller, "delete_reference", r.reference);
     });
 }
 
@@ -162,8 +147,8 @@ void CatalogEngine::rename_reference(std::string_view reference, std::string_vie
                         fmt::format("reference '{}' already exists", new_name));
         }
         db::catalog::rename_reference(tx, r.id, new_name);
-        audit(tx, m_caller, "rename_reference", r.reference, std::nullopt,
-              detail::json_strings({{"new", new_name}}));
+        detail::audit(tx, m_caller, "rename_reference", r.reference, std::nullopt,
+                      detail::json_strings({{"new", new_name}}));
     });
 }
 
@@ -184,7 +169,7 @@ void CatalogEngine::create_sectag(std::string_view sectag) {
             throw Error(ErrorCode::zone_sectag_exists,
                         fmt::format("security tag '{}' already exists", sectag));
         }
-        audit(tx, m_caller, "create_sectag", std::string(sectag));
+        detail::audit(tx, m_caller, "create_sectag", sectag);
     });
 }
 
@@ -196,7 +181,7 @@ void CatalogEngine::delete_sectag(std::string_view sectag) {
                         fmt::format("security tag '{}' is used by {} zone(s)", sectag, n));
         }
         db::catalog::delete_sectag(tx, sectag);
-        audit(tx, m_caller, "delete_sectag", std::string(sectag));
+        detail::audit(tx, m_caller, "delete_sectag", sectag);
     });
 }
 
@@ -211,8 +196,8 @@ void CatalogEngine::add_zone_sectag(std::string_view zone, std::string_view sect
         const auto z = detail::require_zone(tx, zone, true);
         require_sectag(tx, sectag);
         db::catalog::add_zone_sectag(tx, z.id, sectag);
-        audit(tx, m_caller, "add_zone_sectag", z.name, z.id,
-              detail::json_strings({{"sectag", sectag}}));
+        detail::audit(tx, m_caller, "add_zone_sectag", z.name, z.id,
+                      detail::json_strings({{"sectag", sectag}}));
     });
 }
 
@@ -223,8 +208,8 @@ void CatalogEngine::delete_zone_sectag(std::string_view zone, std::string_view s
             throw Error(ErrorCode::zone_sectag_does_not_exist,
                         fmt::format("zone '{}' does not carry security tag '{}'", z.name, sectag));
         }
-        audit(tx, m_caller, "delete_zone_sectag", z.name, z.id,
-              detail::json_strings({{"sectag", sectag}}));
+        detail::audit(tx, m_caller, "delete_zone_sectag", z.name, z.id,
+                      detail::json_strings({{"sectag", sectag}}));
     });
 }
 
@@ -241,7 +226,7 @@ void CatalogEngine::replace_zone_sectags(std::string_view zone,
         for (const auto& s : sectags) {
             db::catalog::add_zone_sectag(tx, z.id, s);
         }
-        audit(tx, m_caller, "replace_zone_sectags", z.name, z.id);
+        detail::audit(tx, m_caller, "replace_zone_sectags", z.name, z.id);
     });
 }
 
@@ -267,8 +252,8 @@ void CatalogEngine::set_config(std::string_view key, std::string_view value,
             throw Error(ErrorCode::no_sg_found, fmt::format("server group '{}' not found", value));
         }
         db::catalog::set_zone_cfg(tx, key, value, sg_id_of(tx, sg_name));
-        audit(tx, m_caller, "set_config", std::string(key), std::nullopt,
-              detail::json_strings({{"value", value}, {"sg", sg_name}}));
+        detail::audit(tx, m_caller, "set_config", key, std::nullopt,
+                      detail::json_strings({{"value", value}, {"sg", sg_name}}));
     });
 }
 
@@ -299,7 +284,7 @@ void CatalogEngine::set_apex_ns(std::string_view sg_name, const std::vector<std:
     }
     m_session.transaction("edit_apex_ns", [&](db::Transaction& tx) {
         db::catalog::replace_apex_ns(tx, sg_id_of(tx, sg_name), clean);
-        audit(tx, m_caller, "edit_apex_ns", std::string(sg_name));
+        detail::audit(tx, m_caller, "edit_apex_ns", sg_name);
     });
 }
 

@@ -11,7 +11,6 @@
 #include "dms/core/logging.hpp"
 #include "dms/core/serial.hpp"
 #include "dms/core/zone_validate.hpp"
-#include "dms/db/audit.hpp"
 
 #include "zone_events.hpp"
 #include "zone_util.hpp"
@@ -21,16 +20,6 @@ namespace dms::engine {
 using namespace detail;
 
 namespace {
-
-std::optional<bool> parse_bool(std::string_view v) {
-    if (v == "true" || v == "on" || v == "yes" || v == "1") {
-        return true;
-    }
-    if (v == "false" || v == "off" || v == "no" || v == "0") {
-        return false;
-    }
-    return std::nullopt;
-}
 
 bool flag_default(db::Transaction& tx, std::string_view key, std::optional<std::int64_t> sg) {
     return parse_bool(db::catalog::zone_cfg(tx, key, sg).value_or("false")).value_or(false);
@@ -293,9 +282,8 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
         sm::ZoneEventParams p;
         p.zi_id = zi;
         run_zone_event(tx, m_config, z, sm::EventType::zone_do_config, p, m_caller.change_by());
-        db::audit::record(tx,
-                          {m_caller.change_by(), "create_zone", zname, z.id, std::nullopt,
-                           fmt::format(R"({{"zi_id": {}, "records": {}}})", zi, data.rr_count())});
+        audit(tx, m_caller, "create_zone", zname, z.id,
+              fmt::format(R"({{"zi_id": {}, "records": {}}})", zi, data.rr_count()));
         log::info("zone " + zname, "create_zone", "created by {} with ZI {} ({} records)",
                   m_caller.change_by(), zi, data.rr_count());
         return *db::zones::find_by_id(tx, z.id);
@@ -376,8 +364,7 @@ std::int64_t ZoneEngine::save_zone_content(std::string_view name, ZoneData conte
                               ? sm::EventType::zone_edit_saved
                               : sm::EventType::zone_edit_saved_no_lock;
         run_zone_event(tx, m_config, zone, type, p, m_caller.change_by());
-        db::audit::record(tx, {m_caller.change_by(), "save_zone", zone.name, zone.id, std::nullopt,
-                               fmt::format(R"({{"zi_id": {}}})", zi)});
+        audit(tx, m_caller, "save_zone", zone.name, zone.id, fmt::format(R"({{"zi_id": {}}})", zi));
         log::info("zone " + zone.name, "save_zone", "ZI {} saved by {}", zi, m_caller.change_by());
         return zi;
     });
@@ -413,8 +400,8 @@ std::int64_t ZoneEngine::copy_zi(std::string_view src, std::string_view dst,
         io.ctime = h.ctime;
         io.mtime = h.mtime;
         const auto zi = db::zis::insert(tx, to.id, *data, io);
-        db::audit::record(tx, {m_caller.change_by(), "copy_zi", to.name, to.id, std::nullopt,
-                               fmt::format(R"({{"from_zi": {}, "zi_id": {}}})", src_zi, zi)});
+        audit(tx, m_caller, "copy_zi", to.name, to.id,
+              fmt::format(R"({{"from_zi": {}, "zi_id": {}}})", src_zi, zi));
         return zi;
     });
 }
@@ -429,8 +416,7 @@ void ZoneEngine::delete_zi(std::string_view name, std::string_view zi_spec) {
                 fmt::format("ZI {} of zone '{}' is the published or candidate ZI", zi, zone.name));
         }
         db::zis::remove(tx, zone.id, zi);
-        db::audit::record(tx, {m_caller.change_by(), "delete_zi", zone.name, zone.id, std::nullopt,
-                               fmt::format(R"({{"zi_id": {}}})", zi)});
+        audit(tx, m_caller, "delete_zi", zone.name, zone.id, fmt::format(R"({{"zi_id": {}}})", zi));
     });
 }
 

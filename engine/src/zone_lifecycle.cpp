@@ -5,7 +5,6 @@
 
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
-#include "dms/db/audit.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "zone_events.hpp"
@@ -17,9 +16,10 @@ using namespace detail;
 
 namespace {
 
-void audit(db::Transaction& tx, const Caller& c, std::string_view op, const db::ZoneRecord& z,
-           const std::string& details = "{}") {
-    db::audit::record(tx, {c.change_by(), std::string(op), z.name, z.id, std::nullopt, details});
+/// Audit row and log line of a lifecycle change.
+void record_change(db::Transaction& tx, const Caller& c, std::string_view op,
+                   const db::ZoneRecord& z, std::string details = "{}") {
+    audit(tx, c, op, z.name, z.id, std::move(details));
     log::info("zone " + z.name, op, "by {}: state {}", c.change_by(), z.state);
 }
 
@@ -29,7 +29,7 @@ db::ZoneRecord ZoneEngine::delete_zone(std::string_view name) {
     return m_session.transaction("delete_zone", [&](db::Transaction& tx) {
         auto z = require_zone(tx, name, true);
         run_zone_event(tx, m_config, z, sm::EventType::zone_delete, {}, m_caller.change_by());
-        audit(tx, m_caller, "delete_zone", z);
+        record_change(tx, m_caller, "delete_zone", z);
         return z;
     });
 }
@@ -46,7 +46,7 @@ db::ZoneRecord ZoneEngine::undelete_zone(std::int64_t zone_id) {
                         fmt::format("zone '{}' already exists: delete it first", z.name));
         }
         run_zone_event(tx, m_config, z, sm::EventType::zone_undelete, {}, m_caller.change_by());
-        audit(tx, m_caller, "undelete_zone", z);
+        record_change(tx, m_caller, "undelete_zone", z);
         return z;
     });
 }
@@ -59,8 +59,8 @@ void ZoneEngine::destroy_zone(std::int64_t zone_id) {
                         fmt::format("zone '{}' (id {}) is not deleted", z.name, z.id));
         }
         run_zone_event(tx, m_config, z, sm::EventType::zone_do_destroy, {}, m_caller.change_by());
-        db::audit::record(tx, {m_caller.change_by(), "destroy_zone", z.name, std::nullopt,
-                               std::nullopt, fmt::format(R"({{"zone_id": {}}})", zone_id)});
+        audit(tx, m_caller, "destroy_zone", z.name, std::nullopt,
+              fmt::format(R"({{"zone_id": {}}})", zone_id));
     });
 }
 
@@ -68,7 +68,7 @@ db::ZoneRecord ZoneEngine::enable_zone(std::string_view name) {
     return m_session.transaction("enable_zone", [&](db::Transaction& tx) {
         auto z = require_zone(tx, name, true);
         run_zone_event(tx, m_config, z, sm::EventType::zone_enable, {}, m_caller.change_by());
-        audit(tx, m_caller, "enable_zone", z);
+        record_change(tx, m_caller, "enable_zone", z);
         return z;
     });
 }
@@ -77,7 +77,7 @@ db::ZoneRecord ZoneEngine::disable_zone(std::string_view name) {
     return m_session.transaction("disable_zone", [&](db::Transaction& tx) {
         auto z = require_zone(tx, name, true);
         run_zone_event(tx, m_config, z, sm::EventType::zone_disable, {}, m_caller.change_by());
-        audit(tx, m_caller, "disable_zone", z);
+        record_change(tx, m_caller, "disable_zone", z);
         return z;
     });
 }
@@ -93,7 +93,7 @@ std::vector<std::string> ZoneEngine::nuke_zones(const db::ZoneFilter& filter) {
             z = require_zone_by_id(tx, z.id, true);
             run_zone_event(tx, m_config, z, sm::EventType::zone_nuke_start, {},
                            m_caller.change_by());
-            audit(tx, m_caller, "nuke_zones", z);
+            record_change(tx, m_caller, "nuke_zones", z);
             names.push_back(z.name);
         }
         return names;
@@ -108,8 +108,8 @@ db::ZoneRecord ZoneEngine::refresh_zone(std::string_view name, std::string_view 
             p.zi_id = resolve_zi(tx, z, zi_spec);
         }
         run_zone_event(tx, m_config, z, sm::EventType::zone_do_refresh, p, m_caller.change_by());
-        audit(tx, m_caller, "refresh_zone", z,
-              p.zi_id ? fmt::format(R"({{"zi_id": {}}})", *p.zi_id) : "{}");
+        record_change(tx, m_caller, "refresh_zone", z,
+                      p.zi_id ? fmt::format(R"({{"zi_id": {}}})", *p.zi_id) : "{}");
         return z;
     });
 }
@@ -137,7 +137,7 @@ db::ZoneRecord ZoneEngine::set_zone(std::string_view name, const ZoneFlags& flag
             run_zone_event(tx, m_config, z, sm::EventType::zone_do_refresh, {},
                            m_caller.change_by());
         }
-        audit(tx, m_caller, "set_zone", z);
+        record_change(tx, m_caller, "set_zone", z);
         return z;
     });
 }
@@ -156,7 +156,7 @@ db::ZoneRecord ZoneEngine::set_zone_reference(std::string_view name, std::string
             z.ref_id = r->id;
         }
         db::zones::update(tx, z);
-        audit(tx, m_caller, "set_zone_reference", z);
+        record_change(tx, m_caller, "set_zone_reference", z);
         return *db::zones::find_by_id(tx, z.id);
     });
 }
@@ -190,7 +190,7 @@ void ZoneEngine::release_edit_lock(std::string_view name, std::optional<std::int
         sm::ZoneEventParams p;
         p.edit_lock_token = token;
         run_zone_event(tx, m_config, z, sm::EventType::zone_edit_exit, p, m_caller.change_by());
-        audit(tx, m_caller, "clear_edit_lock", z);
+        record_change(tx, m_caller, "clear_edit_lock", z);
     });
 }
 

@@ -11,6 +11,7 @@
 #include "dms/core/serial.hpp"
 #include "dms/core/zi_id.hpp"
 #include "dms/core/zone_text.hpp"
+#include "dms/db/audit.hpp"
 #include "dms/db/catalog.hpp"
 
 namespace dms::engine::detail {
@@ -139,6 +140,27 @@ void normalize_ttls(ZoneData& zone) {
             }
         }
     }
+}
+
+void audit(db::Transaction& tx, const Caller& caller, std::string_view operation,
+           std::string_view subject, std::optional<std::int64_t> zone_id, std::string details) {
+    db::audit::Entry e;
+    e.change_by = caller.change_by();
+    e.operation = std::string(operation);
+    e.subject = std::string(subject);
+    e.zone_id = zone_id;
+    e.details = std::move(details);
+    db::audit::record(tx, e);
+}
+
+std::optional<bool> parse_bool(std::string_view v) {
+    if (v == "true" || v == "on" || v == "yes" || v == "1") {
+        return true;
+    }
+    if (v == "false" || v == "off" || v == "no" || v == "0") {
+        return false;
+    }
+    return std::nullopt;
 }
 
 std::string json_strings(std::initializer_list<std::pair<std::string_view, std::string_view>> kv) {

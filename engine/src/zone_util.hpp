@@ -12,6 +12,7 @@
 #include "dms/core/zone_text.hpp"
 #include "dms/db/zis.hpp"
 #include "dms/db/zones.hpp"
+#include "dms/engine/caller.hpp"
 
 namespace dms::engine::detail {
 
@@ -34,6 +35,14 @@ ZoneData default_content(db::Transaction& tx, const std::string& name,
 /// record TTLs equal to it are cleared; records relying on the old zone TTL get it
 /// written explicitly.
 void normalize_ttls(ZoneData& zone);
+
+/// A row of audit_log for a change made by `caller`.
+void audit(db::Transaction& tx, const Caller& caller, std::string_view operation,
+           std::string_view subject, std::optional<std::int64_t> zone_id = std::nullopt,
+           std::string details = "{}");
+
+/// zone_cfg booleans: true/false, on/off, yes/no, 1/0; std::nullopt for anything else.
+std::optional<bool> parse_bool(std::string_view v);
 
 /// A JSON object of string values, for audit details.
 std::string json_strings(std::initializer_list<std::pair<std::string_view, std::string_view>> kv);
