@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (1);
+INSERT INTO schema_version (version) VALUES (2);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -107,11 +107,17 @@ CREATE TRIGGER sm_master_mtime BEFORE UPDATE ON sm_master
 
 -- ---------------------------------------------------------------------------
 -- RR comments: group comments (';|'), per-RR comments (';#'), apex group.
+-- A comment belongs to the ZI whose records or header use it (zi_id), or, when
+-- zi_id is NULL, to records of update groups. It goes with its ZI (trigger on
+-- zone_instances below), so no index over resource_records is needed to find
+-- who still uses a comment: such indexes cost a third of a big zone's COPY.
 CREATE TABLE rr_comments (
     id bigserial PRIMARY KEY,
     comment text NOT NULL,
-    tag varchar(40)
+    tag varchar(40),
+    zi_id bigint -- zone_instances id, checked per statement (see resource_records)
 );
+CREATE INDEX rr_comments_zi_id_idx ON rr_comments (zi_id) WHERE zi_id IS NOT NULL;
 
 -- ---------------------------------------------------------------------------
 -- ZoneSM rows: one per zone incarnation; at most one live row per name.
@@ -221,59 +227,42 @@ CREATE INDEX update_groups_zone_id_idx ON update_groups (zone_id);
 
 -- ---------------------------------------------------------------------------
 -- Resource records of a ZI, or the operations of an update group.
+--
+-- No per-row foreign keys: each queued one trigger event per record, and a
+-- million-record COPY spent more time in them than in storing the records. The
+-- references (zi_id, ug_id, ref_id, comment ids) are checked once per statement
+-- by the triggers below, which also do what ON DELETE CASCADE / SET NULL would.
+-- The one index besides the key is on zi_id: every record of a COPY has the same
+-- zi_id, so it only ever grows at its right edge.
 CREATE TABLE resource_records (
     id bigserial PRIMARY KEY,
-    -- zone_instances id, enforced per statement by the triggers below (a per-row
-    -- foreign key queued a million trigger events for a big zone and more than
-    -- doubled the time of its COPY); ON DELETE CASCADE likewise.
-    zi_id bigint,
-    ug_id bigint REFERENCES update_groups ON DELETE CASCADE,
+    zi_id bigint,                        -- zone_instances id
+    ug_id bigint,                        -- update_groups id
     label varchar(255) NOT NULL,         -- relative to the zone, '@' for the apex
     type varchar(20) NOT NULL CHECK (type ~ '^[A-Z][A-Z0-9-]*$'),
     class varchar(10) NOT NULL DEFAULT 'IN' CHECK (class = 'IN'),
     ttl varchar(20) CHECK (ttl ~ '^([0-9]+[wdhmsWDHMS]?)+$'), -- NULL: zone_ttl
     zone_ttl boolean NOT NULL DEFAULT false, -- TTL came from the zone default
     rdata text NOT NULL,
-    -- rr_comments ids; checked per statement by triggers below, not per row (a
-    -- per-row foreign key doubled the time of a million-record COPY).
-    comment_group_id bigint,
-    comment_rr_id bigint,
+    comment_group_id bigint,             -- rr_comments id of the record's group
+    comment_rr_id bigint,                -- rr_comments id of its own comment
     lock_ptr boolean NOT NULL DEFAULT false,
     disable boolean NOT NULL DEFAULT false,
     track_reverse boolean NOT NULL DEFAULT false,
-    ref_id bigint REFERENCES reference ON DELETE SET NULL,
+    ref_id bigint,                       -- reference id
     update_op varchar(20)
         CHECK (update_op IN ('ADD', 'DELETE', 'UPDATE_RRTYPE', 'PTR_UPDATE', 'PTR_UPDATE_FORCE')),
     -- A record belongs to a ZI or is an operation of an update group, never both.
     CHECK ((zi_id IS NULL) <> (ug_id IS NULL)),
     CHECK ((update_op IS NULL) = (ug_id IS NULL))
 );
-CREATE INDEX resource_records_zi_label_idx ON resource_records (zi_id, label);
+CREATE INDEX resource_records_zi_id_idx ON resource_records (zi_id) WHERE zi_id IS NOT NULL;
 CREATE INDEX resource_records_ug_id_idx ON resource_records (ug_id) WHERE ug_id IS NOT NULL;
-CREATE INDEX resource_records_comment_group_idx ON resource_records (comment_group_id)
-    WHERE comment_group_id IS NOT NULL;
-CREATE INDEX resource_records_comment_rr_idx ON resource_records (comment_rr_id)
-    WHERE comment_rr_id IS NOT NULL;
 CREATE INDEX resource_records_ref_id_idx ON resource_records (ref_id) WHERE ref_id IS NOT NULL;
 
--- Comments no longer used by any RR or ZI go with the RRs (one pass per statement).
-CREATE FUNCTION dms_prune_rr_comments() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    DELETE FROM rr_comments c
-     WHERE c.id IN (SELECT comment_group_id FROM old_rrs WHERE comment_group_id IS NOT NULL
-                    UNION
-                    SELECT comment_rr_id FROM old_rrs WHERE comment_rr_id IS NOT NULL)
-       AND NOT EXISTS (SELECT 1 FROM resource_records r WHERE r.comment_group_id = c.id)
-       AND NOT EXISTS (SELECT 1 FROM resource_records r WHERE r.comment_rr_id = c.id)
-       AND NOT EXISTS (SELECT 1 FROM zone_instances z WHERE z.apex_comment_group_id = c.id);
-    RETURN NULL;
-END $$;
-CREATE TRIGGER resource_records_prune_comments AFTER DELETE ON resource_records
-    REFERENCING OLD TABLE AS old_rrs
-    FOR EACH STATEMENT EXECUTE FUNCTION dms_prune_rr_comments();
-
--- The ZI and comment references as foreign keys would enforce them, once per
--- statement: new or changed records must name an existing ZI and comments ...
+-- New or changed records must name an existing ZI or update group, reference and
+-- comments, and a record's comments must belong to its ZI (or, for update group
+-- records, to no ZI).
 CREATE FUNCTION dms_check_rr_refs() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     missing bigint;
@@ -287,16 +276,35 @@ BEGIN
             MESSAGE = format('resource_records refers to zone_instances id %s, which does not '
                              'exist', missing);
     END IF;
-    SELECT c INTO missing
-      FROM (SELECT comment_group_id AS c FROM new_rrs WHERE comment_group_id IS NOT NULL
-            UNION
-            SELECT comment_rr_id FROM new_rrs WHERE comment_rr_id IS NOT NULL) refs
-     WHERE NOT EXISTS (SELECT 1 FROM rr_comments k WHERE k.id = refs.c)
+    SELECT n.ug_id INTO missing
+      FROM (SELECT DISTINCT ug_id FROM new_rrs WHERE ug_id IS NOT NULL) n
+     WHERE NOT EXISTS (SELECT 1 FROM update_groups g WHERE g.id = n.ug_id)
      LIMIT 1;
     IF missing IS NOT NULL THEN
         RAISE foreign_key_violation USING
-            MESSAGE = format('resource_records refers to rr_comments id %s, which does not exist',
+            MESSAGE = format('resource_records refers to update_groups id %s, which does not '
+                             'exist', missing);
+    END IF;
+    SELECT n.ref_id INTO missing
+      FROM (SELECT DISTINCT ref_id FROM new_rrs WHERE ref_id IS NOT NULL) n
+     WHERE NOT EXISTS (SELECT 1 FROM reference r WHERE r.id = n.ref_id)
+     LIMIT 1;
+    IF missing IS NOT NULL THEN
+        RAISE foreign_key_violation USING
+            MESSAGE = format('resource_records refers to reference id %s, which does not exist',
                              missing);
+    END IF;
+    SELECT refs.c INTO missing
+      FROM (SELECT zi_id, comment_group_id AS c FROM new_rrs WHERE comment_group_id IS NOT NULL
+            UNION
+            SELECT zi_id, comment_rr_id FROM new_rrs WHERE comment_rr_id IS NOT NULL) refs
+     WHERE NOT EXISTS (SELECT 1 FROM rr_comments k
+                        WHERE k.id = refs.c AND k.zi_id IS NOT DISTINCT FROM refs.zi_id)
+     LIMIT 1;
+    IF missing IS NOT NULL THEN
+        RAISE foreign_key_violation USING
+            MESSAGE = format('resource_records refers to rr_comments id %s, which does not exist '
+                             'or belongs to another zone instance', missing);
     END IF;
     RETURN NULL;
 END $$;
@@ -307,23 +315,91 @@ CREATE TRIGGER resource_records_check_refs_upd AFTER UPDATE ON resource_records
     REFERENCING NEW TABLE AS new_rrs
     FOR EACH STATEMENT EXECUTE FUNCTION dms_check_rr_refs();
 
--- ... deleting a ZI deletes its records (ON DELETE CASCADE) ...
+-- Comments of update group records go with the last record using them. (A ZI's
+-- comments go with the ZI.)
+CREATE FUNCTION dms_prune_rr_comments() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM rr_comments c
+     WHERE c.zi_id IS NULL
+       AND c.id IN (SELECT comment_group_id FROM old_rrs WHERE comment_group_id IS NOT NULL
+                    UNION
+                    SELECT comment_rr_id FROM old_rrs WHERE comment_rr_id IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM resource_records r
+                        WHERE r.ug_id IS NOT NULL
+                          AND (r.comment_group_id = c.id OR r.comment_rr_id = c.id));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER resource_records_prune_comments AFTER DELETE ON resource_records
+    REFERENCING OLD TABLE AS old_rrs
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_prune_rr_comments();
+
+-- Deleting a ZI deletes its records and comments (ON DELETE CASCADE) ...
 CREATE FUNCTION dms_cascade_zi_rrs() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM resource_records WHERE zi_id IN (SELECT id FROM old_zis);
+    DELETE FROM rr_comments WHERE zi_id IN (SELECT id FROM old_zis);
     RETURN NULL;
 END $$;
 CREATE TRIGGER zone_instances_cascade_rrs AFTER DELETE ON zone_instances
     REFERENCING OLD TABLE AS old_zis
     FOR EACH STATEMENT EXECUTE FUNCTION dms_cascade_zi_rrs();
 
--- ... and deleting a comment clears the references to it (ON DELETE SET NULL).
+-- A comment's ZI must exist.
+CREATE FUNCTION dms_check_comment_zi() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    missing bigint;
+BEGIN
+    SELECT n.zi_id INTO missing
+      FROM (SELECT DISTINCT zi_id FROM new_comments WHERE zi_id IS NOT NULL) n
+     WHERE NOT EXISTS (SELECT 1 FROM zone_instances z WHERE z.id = n.zi_id)
+     LIMIT 1;
+    IF missing IS NOT NULL THEN
+        RAISE foreign_key_violation USING
+            MESSAGE = format('rr_comments refers to zone_instances id %s, which does not exist',
+                             missing);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER rr_comments_check_zi_ins AFTER INSERT ON rr_comments
+    REFERENCING NEW TABLE AS new_comments
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_check_comment_zi();
+CREATE TRIGGER rr_comments_check_zi_upd AFTER UPDATE ON rr_comments
+    REFERENCING NEW TABLE AS new_comments
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_check_comment_zi();
+
+-- ... deleting an update group deletes its records (ON DELETE CASCADE) ...
+CREATE FUNCTION dms_cascade_ug_rrs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM resource_records WHERE ug_id IN (SELECT id FROM old_ugs);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER update_groups_cascade_rrs AFTER DELETE ON update_groups
+    REFERENCING OLD TABLE AS old_ugs
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_cascade_ug_rrs();
+
+-- ... deleting a reference clears the records' references to it (ON DELETE SET
+-- NULL) ...
+CREATE FUNCTION dms_clear_rr_reference_refs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE resource_records SET ref_id = NULL WHERE ref_id IN (SELECT id FROM old_refs);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER reference_clear_rr_refs AFTER DELETE ON reference
+    REFERENCING OLD TABLE AS old_refs
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_clear_rr_reference_refs();
+
+-- ... and deleting a comment clears the references to it (ON DELETE SET NULL),
+-- looking only at the records of the comment's own ZI or at update group records.
 CREATE FUNCTION dms_clear_rr_comment_refs() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE resource_records SET comment_group_id = NULL
-     WHERE comment_group_id IN (SELECT id FROM old_comments);
-    UPDATE resource_records SET comment_rr_id = NULL
-     WHERE comment_rr_id IN (SELECT id FROM old_comments);
+    UPDATE resource_records r SET comment_group_id = NULL
+      FROM old_comments c
+     WHERE r.comment_group_id = c.id
+       AND (r.zi_id = c.zi_id OR (c.zi_id IS NULL AND r.ug_id IS NOT NULL));
+    UPDATE resource_records r SET comment_rr_id = NULL
+      FROM old_comments c
+     WHERE r.comment_rr_id = c.id
+       AND (r.zi_id = c.zi_id OR (c.zi_id IS NULL AND r.ug_id IS NOT NULL));
     RETURN NULL;
 END $$;
 CREATE TRIGGER rr_comments_clear_refs AFTER DELETE ON rr_comments

@@ -2,6 +2,8 @@
 // The constraints of sql/schema.sql, exercised on a fresh database.
 #include <gtest/gtest.h>
 
+#include "dms/db/schema.hpp"
+
 #include "pg_fixture.hpp"
 
 namespace dms::test {
@@ -29,7 +31,8 @@ protected:
 };
 
 TEST_F(Schema, SeedRowsArePresent) {
-    EXPECT_EQ(sql_value("SELECT version FROM schema_version"), "1");
+    EXPECT_EQ(sql_value("SELECT version FROM schema_version"),
+              std::to_string(db::SchemaBundle::embedded().latest_version()));
     EXPECT_EQ(sql_value("SELECT state FROM sm_master"), "READY");
     EXPECT_EQ(sql_value("SELECT value FROM zone_cfg WHERE key = 'default_sg' AND sg_id IS NULL"),
               "someorg-one");
@@ -122,18 +125,59 @@ TEST_F(Schema, RecordBelongsToZiOrUpdateGroupNotBoth) {
         unique_violation);
 }
 
-TEST_F(Schema, CommentsGoWithTheirLastRecord) {
+TEST_F(Schema, CommentsGoWithTheirZi) {
     const auto zone = add_zone("c.test.");
     const auto zi = add_zi(zone);
-    const auto c = sql_value("INSERT INTO rr_comments (comment) VALUES ('web') RETURNING id");
+    const auto zi2 = add_zi(zone);
+    const auto c = sql_value("INSERT INTO rr_comments (comment, zi_id) VALUES ('web', " + zi +
+                             ") RETURNING id");
+    const auto c2 = sql_value("INSERT INTO rr_comments (comment, zi_id) VALUES ('mail', " + zi2 +
+                              ") RETURNING id");
     sql("INSERT INTO resource_records (zi_id, label, type, rdata, comment_group_id) VALUES (" + zi +
         ", 'www', 'A', '192.0.2.1', " + c + "), (" + zi + ", 'www', 'A', '192.0.2.2', " + c + ")");
     sql("DELETE FROM resource_records WHERE rdata = '192.0.2.1'");
     EXPECT_EQ(sql_value("SELECT count(*) FROM rr_comments WHERE id = " + c), "1");
-    // Destroying the zone cascades to ZIs and RRs, and the orphaned comment goes.
-    sql("DELETE FROM sm_zone WHERE id = " + zone);
+    // Deleting a ZI deletes its records and its comments, and only those.
+    sql("DELETE FROM zone_instances WHERE id = " + zi);
     EXPECT_EQ(sql_value("SELECT count(*) FROM rr_comments WHERE id = " + c), "0");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM rr_comments WHERE id = " + c2), "1");
+    // Destroying the zone cascades to the rest.
+    sql("DELETE FROM sm_zone WHERE id = " + zone);
+    EXPECT_EQ(sql_value("SELECT count(*) FROM rr_comments"), "0");
     EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records"), "0");
+    EXPECT_EQ(sql_error("INSERT INTO rr_comments (comment, zi_id) VALUES ('x', 987654)"),
+              fk_violation);
+}
+
+TEST_F(Schema, UpdateGroupRecordsAndTheirCommentsGoWithTheGroup) {
+    const auto zone = add_zone("u.test.");
+    const auto ug = sql_value("INSERT INTO update_groups (update_type, zone_id) VALUES ('t', " +
+                              zone + ") RETURNING id");
+    const auto c = sql_value("INSERT INTO rr_comments (comment) VALUES ('op') RETURNING id");
+    EXPECT_EQ(sql_error("INSERT INTO resource_records (ug_id, label, type, rdata, update_op) "
+                        "VALUES (987654, 'a', 'A', '192.0.2.1', 'ADD')"),
+              fk_violation);
+    sql("INSERT INTO resource_records (ug_id, label, type, rdata, update_op, comment_rr_id) "
+        "VALUES (" +
+        ug + ", 'a', 'A', '192.0.2.1', 'ADD', " + c + ")");
+    sql("DELETE FROM update_groups WHERE id = " + ug);
+    EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records"), "0");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM rr_comments"), "0");
+}
+
+TEST_F(Schema, RecordReferencesAreCheckedAndClearedPerStatement) {
+    const auto zone = add_zone("f.test.");
+    const auto zi = add_zi(zone);
+    EXPECT_EQ(sql_error("INSERT INTO resource_records (zi_id, label, type, rdata, ref_id) "
+                        "VALUES (" +
+                        zi + ", 'a', 'A', '192.0.2.1', 987654)"),
+              fk_violation);
+    const auto ref = sql_value("INSERT INTO reference (reference) VALUES ('CUST-1') RETURNING id");
+    sql("INSERT INTO resource_records (zi_id, label, type, rdata, ref_id) VALUES (" + zi +
+        ", 'a', 'A', '192.0.2.1', " + ref + ")");
+    // Deleting the reference clears it, as ON DELETE SET NULL would.
+    sql("DELETE FROM reference WHERE id = " + ref);
+    EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records WHERE ref_id IS NULL"), "1");
 }
 
 TEST_F(Schema, RecordZiReferencesAreEnforcedPerStatement) {
@@ -157,7 +201,19 @@ TEST_F(Schema, CommentReferencesAreEnforcedPerStatement) {
                         "comment_group_id) VALUES (" +
                         zi + ", 'a', 'A', '192.0.2.1', 999999)"),
               fk_violation);
-    const auto c = sql_value("INSERT INTO rr_comments (comment) VALUES ('x') RETURNING id");
+    // A comment of no ZI, or of another ZI, is refused too.
+    const auto other = add_zi(zone);
+    const auto loose = sql_value("INSERT INTO rr_comments (comment) VALUES ('x') RETURNING id");
+    const auto foreign = sql_value("INSERT INTO rr_comments (comment, zi_id) VALUES ('x', " +
+                                   other + ") RETURNING id");
+    for (const auto& bad : {loose, foreign}) {
+        EXPECT_EQ(sql_error("INSERT INTO resource_records (zi_id, label, type, rdata, "
+                            "comment_rr_id) VALUES (" +
+                            zi + ", 'a', 'A', '192.0.2.1', " + bad + ")"),
+                  fk_violation);
+    }
+    const auto c =
+        sql_value("INSERT INTO rr_comments (comment, zi_id) VALUES ('x', " + zi + ") RETURNING id");
     sql("INSERT INTO resource_records (zi_id, label, type, rdata, comment_rr_id) VALUES (" + zi +
         ", 'a', 'A', '192.0.2.1', " + c + ")");
     EXPECT_EQ(sql_error("UPDATE resource_records SET comment_group_id = 999999"), fk_violation);

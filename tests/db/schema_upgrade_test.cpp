@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The create/upgrade mechanism, with synthetic schema bundles on empty databases,
 // and the real embedded bundle.
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "dms/core/error.hpp"
@@ -37,7 +40,33 @@ ErrorCode error_code_of(const std::function<void()>& fn) {
     return ErrorCode::internal;
 }
 
-class SchemaUpgrade : public EmptyDbTest {};
+class SchemaUpgrade : public EmptyDbTest {
+protected:
+    /// Everything of the public schema a migration could get wrong, as one text.
+    std::string catalog_signature() {
+        const auto rows = [&](const std::string& q) {
+            std::string out;
+            for (const auto& r : sql(q)) {
+                for (const auto& f : r) {
+                    out += f + "|";
+                }
+                out += "\n";
+            }
+            return out;
+        };
+        return rows("SELECT table_name, ordinal_position, column_name, data_type, is_nullable,"
+                    " coalesce(column_default, '') FROM information_schema.columns"
+                    " WHERE table_schema = 'public' ORDER BY 1, 2") +
+               rows("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1") +
+               rows("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+                    " FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, "
+                    "2") +
+               rows("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
+                    " ORDER BY 1") +
+               rows("SELECT proname, prosrc FROM pg_proc WHERE pronamespace = "
+                    "'public'::regnamespace ORDER BY 1");
+    }
+};
 
 TEST_F(SchemaUpgrade, InstallsOnEmptyDatabaseThenNothingToDo) {
     const auto b = SchemaBundle::from_files(v1, {});
@@ -134,6 +163,34 @@ TEST(SchemaBundleFiles, EmbeddedBundleIsConsistent) {
                                 std::to_string(b.latest_version()) + ")"),
               std::string::npos)
         << "sql/schema.sql must record the version of the last upgrade";
+}
+
+TEST_F(SchemaUpgrade, RealUpgradesFromVersionOneEqualTheFreshSchema) {
+    std::ifstream in(std::string(DMS_SOURCE_DIR) + "/tests/data/schema_v1.sql");
+    ASSERT_TRUE(in) << "tests/data/schema_v1.sql (the first schema.sql) is missing";
+    std::stringstream v1_text;
+    v1_text << in.rdbuf();
+    db::create_schema(session(), SchemaBundle::from_files(v1_text.str(), {}));
+    // A zone with commented records, so the data migration has something to move.
+    sql("INSERT INTO sm_zone (name) VALUES ('up.test.')");
+    sql("INSERT INTO zone_instances (zone_id, soa_serial, soa_mname, soa_rname, soa_refresh,"
+        " soa_retry, soa_expire, soa_minimum, zone_ttl) SELECT id, 1, 'a.', 'b.', '1', '1', '1',"
+        " '1', '1h' FROM sm_zone");
+    sql("INSERT INTO rr_comments (comment) VALUES ('group'), ('own')");
+    sql("INSERT INTO resource_records (zi_id, label, type, rdata, comment_group_id, comment_rr_id)"
+        " SELECT z.id, 'www', 'A', '192.0.2.1', (SELECT min(id) FROM rr_comments),"
+        " (SELECT max(id) FROM rr_comments) FROM zone_instances z");
+    const auto c = db::upgrade_schema(session());
+    EXPECT_EQ(c.from, 1);
+    EXPECT_EQ(c.to, SchemaBundle::embedded().latest_version());
+    EXPECT_EQ(sql_value("SELECT count(*) FROM rr_comments c JOIN zone_instances z"
+                        " ON z.id = c.zi_id"),
+              "2");
+    const auto upgraded = catalog_signature();
+    sql("DROP SCHEMA public CASCADE");
+    sql("CREATE SCHEMA public");
+    db::create_schema(session());
+    EXPECT_EQ(catalog_signature(), upgraded);
 }
 
 TEST_F(SchemaUpgrade, RealSchemaInstallsOnEmptyDatabase) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include "dms/db/schema.hpp"
 #include "dms/zone_tool/cli.hpp"
 
 #include "pg_fixture.hpp"
@@ -48,26 +49,28 @@ protected:
 
 TEST_F(ZoneToolDb, CreateDbCreatesDatabaseAndSchemaIdempotently) {
     const auto where = "dms_admin@127.0.0.1:" + std::to_string(PgCluster::get().port) + "/" + m_db;
+    const auto version = std::to_string(db::SchemaBundle::embedded().latest_version());
     const auto missing = run({"upgrade_db"});
     EXPECT_EQ(missing.status, 69);
     EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
 
     const auto first = run({"create_db"});
     ASSERT_EQ(first.status, 0) << first.err;
-    EXPECT_EQ(first.out,
-              "created database " + m_db + "\n" + where + ": installed schema version 1\n");
+    EXPECT_EQ(first.out, "created database " + m_db + "\n" + where + ": installed schema version " +
+                             version + "\n");
 
     const auto second = run({"create_db"});
     EXPECT_EQ(second.status, 0) << second.err;
-    EXPECT_EQ(second.out, where + ": schema at version 1, nothing to do\n");
+    EXPECT_EQ(second.out, where + ": schema at version " + version + ", nothing to do\n");
 
     const auto up = run({"upgrade_db"});
     EXPECT_EQ(up.status, 0) << up.err;
-    EXPECT_EQ(up.out, where + ": schema at version 1, nothing to do\n");
+    EXPECT_EQ(up.out, where + ": schema at version " + version + ", nothing to do\n");
 
     const auto v = run({"--version"});
     EXPECT_EQ(v.status, 0);
-    EXPECT_NE(v.out.find("database " + where + ": schema version 1 (current)"), std::string::npos)
+    EXPECT_NE(v.out.find("database " + where + ": schema version " + version + " (current)"),
+              std::string::npos)
         << v.out;
 }
 

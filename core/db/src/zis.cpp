@@ -216,22 +216,13 @@ std::int64_t insert(Transaction& tx, std::int64_t zone_id, const ZoneData& zone,
         }
     }
     const auto refs = reference_ids(w, zone);
-    // Records go in owner order: the (zi_id, label) index then grows at its right
-    // edge instead of splitting pages all over (a third of a big COPY's time).
-    std::vector<std::pair<const Rr*, std::size_t>> rows;
-    rows.reserve(zone.rr_count());
-    for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
-        for (const auto& rr : zone.groups[gi].rrs) {
-            rows.emplace_back(&rr, gi);
-        }
-    }
-    std::sort(rows.begin(), rows.end(),
-              [](const auto& a, const auto& b) { return a.first->label < b.first->label; });
+    const std::string zi_text = std::to_string(zi_id);
 
     std::size_t next = 0;
     std::vector<std::optional<std::int64_t>> group_comment(zone.groups.size());
     {
-        CopyWriter cw(w, "rr_comments", {"id", "comment", "tag"});
+        // Comments belong to the ZI (rr_comments.zi_id) and go with it.
+        CopyWriter cw(w, "rr_comments", {"id", "comment", "tag", "zi_id"});
         for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
             const auto& g = zone.groups[gi];
             if (!g.comment.empty() || !g.tag.empty()) {
@@ -246,17 +237,22 @@ std::int64_t insert(Transaction& tx, std::int64_t zone_id, const ZoneData& zone,
                 } else {
                     copy_field(l, g.tag);
                 }
+                l += '\t';
+                l += zi_text;
                 cw.end_row();
             }
         }
-        for (const auto& [rr, gi] : rows) {
-            if (!rr->comment.empty()) {
-                auto& l = cw.line();
-                l += std::to_string(ids[next++]);
-                l += '\t';
-                copy_field(l, rr->comment);
-                l += "\t\\N";
-                cw.end_row();
+        for (const auto& g : zone.groups) {
+            for (const auto& rr : g.rrs) {
+                if (!rr.comment.empty()) {
+                    auto& l = cw.line();
+                    l += std::to_string(ids[next++]);
+                    l += '\t';
+                    copy_field(l, rr.comment);
+                    l += "\t\\N\t";
+                    l += zi_text;
+                    cw.end_row();
+                }
             }
         }
         cw.finish();
@@ -270,46 +266,46 @@ std::int64_t insert(Transaction& tx, std::int64_t zone_id, const ZoneData& zone,
         CopyWriter cw(w, "resource_records",
                       {"zi_id", "label", "type", "ttl", "rdata", "comment_group_id",
                        "comment_rr_id", "lock_ptr", "disable", "track_reverse", "ref_id"});
-        const std::string zi_text = std::to_string(zi_id);
         std::vector<std::string> gc(zone.groups.size(), "\\N");
         for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
             if (group_comment[gi]) {
                 gc[gi] = std::to_string(*group_comment[gi]);
             }
         }
-        for (const auto& [rrp, gi] : rows) {
-            const Rr& rr = *rrp;
-            auto& l = cw.line();
-            l += zi_text;
-            l += '\t';
-            copy_field(l, rr.label);
-            l += '\t';
-            copy_field(l, rr.type);
-            l += '\t';
-            if (rr.ttl) {
-                copy_field(l, *rr.ttl);
-            } else {
-                copy_null(l);
+        for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
+            for (const auto& rr : zone.groups[gi].rrs) {
+                auto& l = cw.line();
+                l += zi_text;
+                l += '\t';
+                copy_field(l, rr.label);
+                l += '\t';
+                copy_field(l, rr.type);
+                l += '\t';
+                if (rr.ttl) {
+                    copy_field(l, *rr.ttl);
+                } else {
+                    copy_null(l);
+                }
+                l += '\t';
+                copy_field(l, rr.rdata);
+                l += '\t';
+                l += gc[gi];
+                l += '\t';
+                if (rr.comment.empty()) {
+                    copy_null(l);
+                } else {
+                    l += std::to_string(ids[next++]);
+                }
+                l += rr.lock_ptr ? "\tt" : "\tf";
+                l += rr.disable ? "\tt" : "\tf";
+                l += rr.track_reverse ? "\tt\t" : "\tf\t";
+                if (rr.reference.empty()) {
+                    copy_null(l);
+                } else {
+                    l += std::to_string(refs.at(lower(rr.reference)));
+                }
+                cw.end_row();
             }
-            l += '\t';
-            copy_field(l, rr.rdata);
-            l += '\t';
-            l += gc[gi];
-            l += '\t';
-            if (rr.comment.empty()) {
-                copy_null(l);
-            } else {
-                l += std::to_string(ids[next++]);
-            }
-            l += rr.lock_ptr ? "\tt" : "\tf";
-            l += rr.disable ? "\tt" : "\tf";
-            l += rr.track_reverse ? "\tt\t" : "\tf\t";
-            if (rr.reference.empty()) {
-                copy_null(l);
-            } else {
-                l += std::to_string(refs.at(lower(rr.reference)));
-            }
-            cw.end_row();
         }
         cw.finish();
     }
