@@ -125,6 +125,70 @@ const std::string& type_name(ldns_rr_type t) {
     return other;
 }
 
+/// The conversion behind RrParser::parse and convert_rr. `origin` may be null.
+std::string convert(ldns_rr* rr, ldns_buffer* buf, const ldns_rdf* origin, LdnsRr& out) {
+    // ldns takes a mnemonic it does not know for type 0 rather than failing.
+    const ldns_rr_type type = ldns_rr_get_type(rr);
+    if (type == 0) {
+        return "unknown RR type";
+    }
+    // OPT, TKEY, TSIG and the query types (RFC 6895: 128-255) live only in messages.
+    if (type == LDNS_RR_TYPE_OPT || (type >= 128 && type <= 255)) {
+        return "a meta type, not allowed in zone data";
+    }
+    if (type == LDNS_RR_TYPE_SINK) {
+        return "not supported: ldns keeps only the first octet of SINK rdata";
+    }
+    ldns_rdf* owner = ldns_rr_owner(rr);
+    ldns_dname2canonical(owner);
+    out.owner = rdf_text(buf, owner);
+    out.ttl = ldns_rr_ttl(rr);
+    out.type = type_name(type);
+    out.class_in = ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN;
+    out.rdata.clear();
+    const std::size_t n = ldns_rr_rd_count(rr);
+    if (n == 0) {
+        // Empty rdata must be written "\# 0" to parse again. ldns also lets it
+        // through for types that need data (TXT \# 0), which BIND refuses; NULL may
+        // be empty (RFC 1035 3.3.10), whatever ldns's table says.
+        const ldns_rr_descriptor* d = ldns_rr_descript(type);
+        if (d != nullptr && ldns_rr_descriptor_minimum(d) > 0 && type != LDNS_RR_TYPE_NULL) {
+            return "empty rdata";
+        }
+        out.rdata = "\\# 0";
+        return {};
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        ldns_rdf* f = ldns_rr_rdf(rr, i);
+        if (ldns_rdf_get_type(f) == LDNS_RDF_TYPE_DNAME) {
+            ldns_dname2canonical(f);
+        }
+        if (i != 0) {
+            out.rdata += ' ';
+        }
+        if (type == LDNS_RR_TYPE_NSAP_PTR && ldns_rdf_get_type(f) == LDNS_RDF_TYPE_STR) {
+            // RFC 1348 makes it a domain name; ldns reads a string, prints it quoted,
+            // and BIND refuses that. Keep it a name, completed with the origin.
+            const auto* data = ldns_rdf_data(f);
+            const auto origin_text = origin != nullptr ? rdf_text(buf, origin) : "";
+            std::string error;
+            out.rdata +=
+                canonical_name(std::string_view(reinterpret_cast<const char*>(data) + 1, data[0]),
+                               origin_text, error);
+            if (!error.empty()) {
+                return "NSAP-PTR target: " + error;
+            }
+            continue;
+        }
+        append_rdf(out.rdata, buf, f);
+        // Some printers (APL items, WKS and CSYNC type lists) end with a blank.
+        while (out.rdata.ends_with(' ')) {
+            out.rdata.pop_back();
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 struct RrParser::Impl {
@@ -155,66 +219,20 @@ std::string RrParser::parse(const std::string& text, LdnsRr& out) {
     if (st != LDNS_STATUS_OK) {
         return ldns_get_errorstr_by_id(st);
     }
-    // ldns takes a mnemonic it does not know for type 0 rather than failing.
-    const ldns_rr_type type = ldns_rr_get_type(rr.get());
-    if (type == 0) {
-        return "unknown RR type";
-    }
-    // OPT, TKEY, TSIG and the query types (RFC 6895: 128-255) live only in messages.
-    if (type == LDNS_RR_TYPE_OPT || (type >= 128 && type <= 255)) {
-        return "a meta type, not allowed in zone data";
-    }
-    if (type == LDNS_RR_TYPE_SINK) {
-        return "not supported: ldns keeps only the first octet of SINK rdata";
-    }
-    ldns_buffer* buf = m_impl->buf.get();
-    ldns_rdf* owner = ldns_rr_owner(rr.get());
-    ldns_dname2canonical(owner);
-    out.owner = rdf_text(buf, owner);
-    out.ttl = ldns_rr_ttl(rr.get());
-    out.type = type_name(type);
-    out.class_in = ldns_rr_get_class(rr.get()) == LDNS_RR_CLASS_IN;
-    out.rdata.clear();
-    const std::size_t n = ldns_rr_rd_count(rr.get());
-    if (n == 0) {
-        // Empty rdata must be written "\# 0" to parse again. ldns also lets it
-        // through for types that need data (TXT \# 0), which BIND refuses; NULL may
-        // be empty (RFC 1035 3.3.10), whatever ldns's table says.
-        const ldns_rr_descriptor* d = ldns_rr_descript(type);
-        if (d != nullptr && ldns_rr_descriptor_minimum(d) > 0 && type != LDNS_RR_TYPE_NULL) {
-            return "empty rdata";
+    return convert(rr.get(), m_impl->buf.get(), m_impl->origin.get(), out);
+}
+
+std::string convert_rr(ldns_struct_rr* rr, std::string_view origin, LdnsRr& out) {
+    thread_local const BufferPtr buf(ldns_buffer_new(512));
+    RdfPtr org;
+    if (!origin.empty()) {
+        ldns_rdf* raw = nullptr;
+        if (ldns_str2rdf_dname(&raw, std::string(origin).c_str()) != LDNS_STATUS_OK) {
+            return "bad origin " + std::string(origin);
         }
-        out.rdata = "\\# 0";
-        return {};
+        org.reset(raw);
     }
-    for (std::size_t i = 0; i < n; ++i) {
-        ldns_rdf* f = ldns_rr_rdf(rr.get(), i);
-        if (ldns_rdf_get_type(f) == LDNS_RDF_TYPE_DNAME) {
-            ldns_dname2canonical(f);
-        }
-        if (i != 0) {
-            out.rdata += ' ';
-        }
-        if (type == LDNS_RR_TYPE_NSAP_PTR && ldns_rdf_get_type(f) == LDNS_RDF_TYPE_STR) {
-            // RFC 1348 makes it a domain name; ldns reads a string, prints it quoted,
-            // and BIND refuses that. Keep it a name, completed with the origin.
-            const auto* data = ldns_rdf_data(f);
-            const auto origin = m_impl->origin ? rdf_text(buf, m_impl->origin.get()) : "";
-            std::string error;
-            out.rdata += canonical_name(
-                std::string_view(reinterpret_cast<const char*>(data) + 1, data[0]), origin, error);
-            if (!error.empty()) {
-                return "NSAP-PTR target: " + error;
-            }
-            continue;
-        }
-        append_rdf(out.rdata, buf, f);
-        // Some printers (APL items, WKS and CSYNC type lists) end with a blank.
-        while (out.rdata.ends_with(' ')) {
-            out.rdata.pop_back();
-        }
-    }
-    return {};
+    return convert(rr, buf.get(), org.get(), out);
 }
 
 std::string canonical_name(std::string_view name, std::string_view origin, std::string& error) {

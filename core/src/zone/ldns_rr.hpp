@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// The one ldns wrapper layer of dms_core: turns one RR in presentation format into
-// canonical text. Private to core/src; ldns itself is included only by the .cpp.
+// The one ldns wrapper layer of dms_core: turns one RR (in presentation format, or
+// as ldns holds it after reading a DNS message) into canonical text. Private to
+// core/src; ldns itself is included only by the .cpp files.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+struct ldns_struct_rr; // ldns_rr, from <ldns/rr.h>
 
 namespace dms::zone_detail {
 
@@ -38,6 +41,15 @@ private:
     struct Impl;
     Impl* m_impl;
 };
+
+/// Convert one RR that ldns holds into canonical text, exactly as RrParser::parse
+/// does (the same checks, the same form). Lower-cases the owner and the domain name
+/// fields of `rr` in place.
+/// @param rr the record; not freed
+/// @param origin absolute name that completes a relative NSAP-PTR target ("" none)
+/// @param out filled on success
+/// @returns "" on success, or why the record is not acceptable zone data
+std::string convert_rr(ldns_struct_rr* rr, std::string_view origin, LdnsRr& out);
 
 /// Canonical form of a domain name ("Foo.Example.ORG" -> "foo.example.org.",
 /// relative names completed with `origin`); "" if `name` is not a valid name
