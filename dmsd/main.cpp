@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// dmsd: the DMS daemon. This build checks its configuration and database; the
-// event engine and state machines are added on top of it.
+// dmsd: the DMS daemon. Runs the event queue (dms/dmsd/daemon.hpp) until SIGTERM, or
+// checks its configuration and database with --check.
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -11,6 +11,7 @@
 #include "dms/core/logging.hpp"
 #include "dms/core/version.hpp"
 #include "dms/db/schema.hpp"
+#include "dms/dmsd/daemon.hpp"
 
 namespace po = boost::program_options;
 
@@ -68,9 +69,7 @@ int main(int argc, char** argv) {
         if (vm.count("check") != 0U) {
             return check(cfg);
         }
-        dms::log::critical("dmsd", "start",
-                           "event processing is not part of this build yet; use --check");
-        return dms::to_int(dms::ExitStatus::software);
+        return dms::dmsd::run_daemon(cfg);
     } catch (const dms::Error& e) {
         std::cerr << "dmsd: " << e.what() << "\n";
         return dms::to_int(e.exit_status());

@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (2);
+INSERT INTO schema_version (version) VALUES (3);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -515,8 +515,11 @@ INSERT INTO sm_event_types (name, machine, queued) VALUES
     ('ServerSMCheckServer', 'ServerSM', true);
 
 -- ---------------------------------------------------------------------------
--- The event queue. Unprocessed events are NEW or RETRY; a worker claims one by
--- taking a lease (claimed_by/claimed_until) under FOR UPDATE SKIP LOCKED.
+-- The event queue. Unprocessed events are NEW or RETRY. A dmsd worker claims a due
+-- one with FOR UPDATE SKIP LOCKED in the transaction that processes it, so a worker
+-- that dies loses its claim with its connection (and the database ends a transaction
+-- left idle longer than dmsd's event_lease). claimed_by names the worker that last
+-- ran the event; claimed_until is when that run's lease ended.
 CREATE TABLE sm_event_queue (
     id bigserial PRIMARY KEY,
     event_type varchar(80) NOT NULL REFERENCES sm_event_types,
@@ -536,7 +539,9 @@ CREATE TABLE sm_event_queue (
     last_error text,
     claimed_by varchar(255),
     claimed_until timestamptz,
-    CHECK ((processed IS NULL) = (state IN ('NEW', 'RETRY')))
+    CHECK ((processed IS NULL) = (state IN ('NEW', 'RETRY'))),
+    -- identical events merged into this one while it was pending
+    coalesced integer NOT NULL DEFAULT 0 CHECK (coalesced >= 0)
 );
 CREATE INDEX sm_event_queue_due_idx ON sm_event_queue (scheduled, id) WHERE processed IS NULL;
 CREATE INDEX sm_event_queue_zone_id_idx ON sm_event_queue (zone_id);
@@ -546,6 +551,21 @@ CREATE INDEX sm_event_queue_processed_idx ON sm_event_queue (processed);
 CREATE INDEX sm_event_queue_state_idx ON sm_event_queue (state, id);
 CREATE INDEX sm_event_queue_type_pending_idx ON sm_event_queue (event_type, scheduled)
     WHERE processed IS NULL;
+-- dmsd LISTENs on dms_events: a committed pending event wakes it within milliseconds
+-- (notifications are sent at commit, one per transaction).
+CREATE FUNCTION dms_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM new_events WHERE processed IS NULL) THEN
+        PERFORM pg_notify('dms_events', '');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER sm_event_queue_notify_ins AFTER INSERT ON sm_event_queue
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_notify_events();
+CREATE TRIGGER sm_event_queue_notify_upd AFTER UPDATE ON sm_event_queue
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_notify_events();
 
 -- ---------------------------------------------------------------------------
 -- Audit trail: one row per change made through zone_tool, the API or dmsd.

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -217,6 +218,14 @@ Config resolve(Program program, const std::map<std::string, std::string>& given,
 
 std::string_view to_string(Program program) {
     return program == Program::dmsd ? "dmsd" : "zone_tool";
+}
+
+std::chrono::milliseconds Config::duration(std::string_view name) const {
+    return std::chrono::milliseconds(std::llround(std::stod(value(name)) * 1000.0));
+}
+
+long Config::number(std::string_view name) const {
+    return std::stol(value(name));
 }
 
 const std::string& Config::value(std::string_view name) const {

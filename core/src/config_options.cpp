@@ -32,6 +32,51 @@ constexpr std::array options{
     OptionSpec{"max_zone_size", common, count, "5000000", "most records one zone may hold"},
     OptionSpec{"list_events_last_limit", zone_tool, count, "25",
                "events shown by ls_events and ls_failed_events by default"},
+    // The master named and how dmsd talks to it.
+    OptionSpec{"master_dns_address", common, text, "127.0.0.1",
+               "address of the master named: dynamic updates, SOA queries, AXFR"},
+    OptionSpec{"master_dns_port", common, port, "53", "DNS port of the master named"},
+    OptionSpec{"dns_query_timeout", common, seconds, "10",
+               "seconds to wait for a DNS answer (SOA query, AXFR, update)"},
+    OptionSpec{"dyndns_key_file", common, path, "/etc/dms/bind/update-session.key",
+               "TSIG key file for dynamic updates to the master named"},
+    OptionSpec{"dyndns_key_name", common, text, "update-ddns", "name of that TSIG key"},
+    OptionSpec{"dnssec_filter", common, text, "RRSIG DNSKEY NSEC3 NSEC3PARAM TYPE65534 NSEC",
+               "record types named maintains itself, left out when comparing a zone"},
+    OptionSpec{"rndc_path", common, path, "rndc", "the rndc program"},
+    OptionSpec{"rndc_conf_file", common, path, "/var/lib/dms/rndc/rndc.conf",
+               "rndc configuration (default server = the master named; written by "
+               "write_rndc_conf)"},
+    OptionSpec{"rndc_timeout", common, seconds, "30", "seconds an rndc command may take"},
+    OptionSpec{"rndc_header_template", common, path,
+               "/etc/dms/config-templates/rndc.conf-header",
+               "template of the head of rndc.conf (keys, default server)"},
+    OptionSpec{"master_template_dir", common, path, "/etc/dms/master-config-templates",
+               "templates of the master's named.conf includes"},
+    OptionSpec{"master_config_dir", common, path, "/var/lib/dms/master-config",
+               "where dmsd writes zones.conf and server-acl.conf for the master named"},
+    OptionSpec{"master_dyndns_dir", common, path, "/var/lib/bind/dynamic",
+               "directory of the master's zone files"},
+    OptionSpec{"master_hold_timeout", common, seconds, "2",
+               "seconds the master waits after a reconfiguration before the next one "
+               "(requests meanwhile are merged)"},
+    OptionSpec{"dmsd_pid_file", common, path, "/run/dms/dmsd.pid", "dmsd's PID file"},
+    // The event queue.
+    OptionSpec{"event_queue_threads", dmsd, count, "4", "event workers (database connections)"},
+    OptionSpec{"event_retry_base", dmsd, seconds, "1",
+               "first retry delay of a failed event; doubles each attempt, with jitter"},
+    OptionSpec{"event_retry_max", dmsd, seconds, "300", "longest retry delay"},
+    OptionSpec{"event_max_attempts", dmsd, count, "200",
+               "attempts before an event is FAILED (the reconciler re-creates needed "
+               "follow-ups later)"},
+    OptionSpec{"event_lease", dmsd, seconds, "300",
+               "longest a worker may hold an event's transaction idle; the database ends "
+               "it after that and the event is claimed again"},
+    OptionSpec{"reconcile_interval", dmsd, seconds, "30",
+               "seconds between reconciler runs (missing follow-up events re-created)"},
+    OptionSpec{"drift_check_sample", dmsd, count, "100",
+               "published zones whose serial on the master each reconciler run compares "
+               "with the database (0: none)"},
 };
 // clang-format on
 

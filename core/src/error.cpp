@@ -10,7 +10,7 @@ using enum ErrorCode;
 constexpr ExitStatus ex_software = ExitStatus::software;
 
 // clang-format off
-constexpr std::array<ErrorInfo, 53> table{{
+constexpr std::array<ErrorInfo, static_cast<std::size_t>(last_error_code) + 1> table{{
     {internal,       "InternalError",        -32603, ex_software,             "internal error (a bug)"},
     {usage,          "UsageError",           -32602, ExitStatus::usage,       "bad command or call arguments"},
     {config,         "ConfigError",          -32603, ExitStatus::config,      "configuration file error"},
@@ -67,6 +67,14 @@ constexpr std::array<ErrorInfo, 53> table{{
     {zone_sectag_still_used,       "ZoneSecTagStillUsed",            -43,  ExitStatus::data_err,  "security tag still used by zones"},
     {zone_cfg_item_value_error,    "ZoneCfgItemValueError",          -71,  ExitStatus::data_err,  "bad value for a zone_cfg key"},
     {sg_name_required,             "SgNameRequired",                 -63,  ExitStatus::usage,     "the key needs a server group"},
+    {event_not_found,              "EventNotFoundById",              -129, ExitStatus::no_host,   "no event with that id"},
+    {cant_fail_event,              "CantFailEventById",              -130, ExitStatus::data_err,  "the event has already been processed"},
+    {named_still_running,          "NamedStillRunning",              -108, ExitStatus::temp_fail, "named still answers rndc"},
+    {dmsd_still_running,           "DmsdmdStillRunning",             -109, ExitStatus::temp_fail, "dmsd is still running"},
+    {zone_not_published,           "ZoneNotPublished",               -117, ExitStatus::protocol,  "the zone is not published"},
+    {invalid_hmac_type,            "InvalidHmacType",                -96,  ExitStatus::usage,     "unknown TSIG algorithm"},
+    {zone_file_write_error,        "ZoneFileWriteError",             -112, ExitStatus::io_err,    "a zone file could not be written"},
+    {named_conf_write_error,       "NamedConfWriteError",            -113, ExitStatus::io_err,    "a named.conf include could not be written"},
 }};
 // clang-format on
 

@@ -5,6 +5,7 @@
 #include "dms/core/zone_text.hpp"
 #include "dms/db/catalog.hpp"
 #include "dms/db/events.hpp"
+#include "dms/db/master.hpp"
 #include "dms/db/zis.hpp"
 #include "dms/db/zones.hpp"
 
@@ -131,7 +132,7 @@ TEST_F(ZoneRepo, ZoneCfgAndApexNs) {
         db::catalog::replace_apex_ns(tx, sg, {});
         EXPECT_EQ(db::catalog::apex_ns(tx, sg),
                   (std::vector<std::string>{"a.example.", "b.example."}));
-        EXPECT_EQ(db::catalog::master(tx).state, "READY");
+        EXPECT_EQ(db::master::get(tx).state, "READY");
     });
 }
 

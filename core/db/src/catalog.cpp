@@ -12,8 +12,6 @@ using namespace detail;
 
 // clang-format off
 constexpr Statement statements[] = {
-    {"master_get", "SELECT state, hold_sg, (extract(epoch from hold_stop) * 1000000)::bigint"
-                   " FROM sm_master WHERE id = 1"},
     {"sg_find", "SELECT id, name, coalesce(config_dir, ''), zone_count,"
                 " coalesce(host(master_address), ''), coalesce(host(master_alt_address), '')"
                 " FROM server_groups WHERE name = $1"},
@@ -23,6 +21,8 @@ constexpr Statement statements[] = {
     {"sg_list", "SELECT id, name, coalesce(config_dir, ''), zone_count,"
                 " coalesce(host(master_address), ''), coalesce(host(master_alt_address), '')"
                 " FROM server_groups ORDER BY name"},
+    {"server_addresses", "SELECT id, sg_id, name, host(address), dns_port, state FROM sm_servers"
+                         " ORDER BY name"},
     {"cfg_get", "SELECT value FROM zone_cfg WHERE key = $1 AND (sg_id = $2 OR sg_id IS NULL)"
                 " ORDER BY sg_id NULLS LAST LIMIT 1"},
     {"cfg_apex_ns", "SELECT value FROM zone_cfg WHERE key = 'apex_ns' AND sg_id IS NOT DISTINCT"
@@ -74,9 +74,13 @@ std::span<const Statement> catalog_statements() {
 
 namespace catalog {
 
-MasterRecord master(Transaction& tx) {
-    const auto r = work(tx).exec_prepared1("master_get");
-    return {r[0].c_str(), r[1].as<std::int64_t>(), opt_time(r[2])};
+std::vector<ServerAddress> server_addresses(Transaction& tx) {
+    std::vector<ServerAddress> out;
+    for (const auto& r : work(tx).exec_prepared("server_addresses")) {
+        out.push_back({r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].c_str(), r[3].c_str(),
+                       r[4].as<int>(), r[5].c_str()});
+    }
+    return out;
 }
 
 std::optional<SgRecord> find_sg(Transaction& tx, std::string_view name) {

@@ -15,7 +15,8 @@ using namespace detail;
     " (extract(epoch from e.created) * 1000000)::bigint,"                                          \
     " (extract(epoch from e.processed) * 1000000)::bigint, e.parameters::text,"                    \
     " coalesce(e.results::text, ''), e.result_code, e.zone_id, e.server_id, e.master_id,"          \
-    " e.attempts, coalesce(e.last_error, ''), coalesce(z.name, ''), coalesce(s.name, '')"          \
+    " e.attempts, coalesce(e.last_error, ''), coalesce(z.name, ''), coalesce(s.name, ''),"         \
+    " e.coalesced, coalesce(e.claimed_by, '')"                                                     \
     " FROM sm_event_queue e LEFT JOIN sm_zone z ON z.id = e.zone_id"                               \
     " LEFT JOIN sm_servers s ON s.id = e.server_id "
 
@@ -27,6 +28,18 @@ constexpr Statement statements[] = {
      " VALUES ($1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6), $7::text,"
      " CASE WHEN $7::text IN ('NEW', 'RETRY') THEN NULL ELSE now() END, $8, $9::jsonb)"
      " RETURNING id"},
+    {"event_insert_coalesce",
+     "WITH found AS (SELECT id FROM sm_event_queue WHERE processed IS NULL AND event_type = $1"
+     " AND parameters = $2::jsonb AND zone_id IS NOT DISTINCT FROM $3::bigint"
+     " AND server_id IS NOT DISTINCT FROM $4::bigint AND master_id IS NOT DISTINCT FROM $5::bigint"
+     " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),"
+     " moved AS (UPDATE sm_event_queue e SET coalesced = e.coalesced + 1,"
+     " scheduled = least(e.scheduled, now() + make_interval(secs => $6))"
+     " FROM found WHERE e.id = found.id RETURNING e.id),"
+     " added AS (INSERT INTO sm_event_queue (event_type, parameters, zone_id, server_id,"
+     " master_id, scheduled) SELECT $1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6)"
+     " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)"
+     " SELECT id FROM moved UNION ALL SELECT id FROM added"},
     {"event_find", "SELECT " DMS_EVENT_COLUMNS "WHERE e.id = $1"},
     {"event_end",
      "UPDATE sm_event_queue SET state = $2, processed = now(),"
@@ -65,6 +78,8 @@ EventRecord read(const pqxx::row& r) {
     e.last_error = r[13].c_str();
     e.zone_name = r[14].c_str();
     e.server_name = r[15].c_str();
+    e.coalesced = r[16].as<int>();
+    e.claimed_by = r[17].c_str();
     return e;
 }
 
@@ -82,13 +97,19 @@ std::int64_t insert(Transaction& tx, const NewEvent& ev) {
     const Arg zone(ev.zone_id);
     const Arg server(ev.server_id);
     const Arg master(ev.master_id);
+    const double delay = static_cast<double>(ev.delay.count()) / 1000.0;
+    if (ev.coalesce && !ev.done) {
+        return work(tx)
+            .exec_prepared1("event_insert_coalesce", ev.event_type, ev.parameters, zone.get(),
+                            server.get(), master.get(), delay)[0]
+            .as<std::int64_t>();
+    }
     const std::string state = ev.done ? ev.done->state : "NEW";
     const Arg code(ev.done ? std::optional<int>(ev.done->result_code) : std::nullopt);
     const Arg results(ev.done ? std::optional<std::string>(ev.done->results) : std::nullopt);
     return work(tx)
         .exec_prepared1("event_insert", ev.event_type, ev.parameters, zone.get(), server.get(),
-                        master.get(), static_cast<double>(ev.delay.count()), state, code.get(),
-                        results.get())[0]
+                        master.get(), delay, state, code.get(), results.get())[0]
         .as<std::int64_t>();
 }
 

@@ -3,6 +3,9 @@
 // Private to the db layer: what Session and Transaction wrap.
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
@@ -16,6 +19,7 @@ struct Session::Impl {
     std::string dbname;
     std::string description;
     std::unique_ptr<pqxx::connection> conn;
+    std::vector<std::pair<std::string, std::string>> parameters; ///< set on every connect
 };
 
 struct Transaction::Impl {

@@ -43,6 +43,9 @@ std::unique_ptr<pqxx::connection> connect(const Session::Impl& impl) {
     try {
         auto conn = std::make_unique<pqxx::connection>(conninfo(impl.settings, impl.dbname));
         detail::declare_statements(*conn);
+        for (const auto& [name, value] : impl.parameters) {
+            conn->set_variable(name, value);
+        }
         return conn;
     } catch (const pqxx::broken_connection& e) {
         // libpq's message is multi-line ("FATAL:  ..."); keep it on one line.
@@ -114,6 +117,15 @@ const std::string& Session::describe() const {
 }
 const DbSettings& Session::settings() const {
     return m_impl->settings;
+}
+
+void Session::set_parameter(const std::string& name, const std::string& value) {
+    try {
+        m_impl->conn->set_variable(name, value);
+    } catch (const pqxx::failure& e) {
+        rethrow_db_error(describe(), e);
+    }
+    m_impl->parameters.emplace_back(name, value);
 }
 
 bool Session::in_recovery() {

@@ -21,6 +21,8 @@ std::span<const Statement> zi_statements();
 std::span<const Statement> catalog_statements();
 std::span<const Statement> event_statements();
 std::span<const Statement> audit_statements();
+std::span<const Statement> queue_statements();
+std::span<const Statement> master_statements();
 
 /// Prepare every statement of every repository on `conn`.
 void declare_statements(pqxx::connection_base& conn);

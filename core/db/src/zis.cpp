@@ -56,6 +56,8 @@ constexpr Statement statements[] = {
      " FROM zone_instances z WHERE z.zone_id = $1 ORDER BY z.ctime DESC, z.id DESC"},
     {"zi_delete", "DELETE FROM zone_instances WHERE id = $1 AND zone_id = $2"},
     {"zi_published", "UPDATE zone_instances SET ptime = now() WHERE id = $1"},
+    {"zi_published_serial",
+     "UPDATE zone_instances SET ptime = now(), soa_serial = $2, mtime = mtime WHERE id = $1"},
 };
 // clang-format on
 
@@ -411,6 +413,10 @@ bool remove(Transaction& tx, std::int64_t zone_id, std::int64_t zi_id) {
 
 void mark_published(Transaction& tx, std::int64_t zi_id) {
     work(tx).exec_prepared0("zi_published", zi_id);
+}
+
+void mark_published(Transaction& tx, std::int64_t zi_id, std::uint32_t serial) {
+    work(tx).exec_prepared0("zi_published_serial", zi_id, static_cast<std::int64_t>(serial));
 }
 
 } // namespace zis

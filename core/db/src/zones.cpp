@@ -34,6 +34,20 @@ constexpr Statement statements[] = {
      "WHERE z.name = $1 AND z.state <> 'DELETED' FOR UPDATE OF z"},
     {"zone_find_id", "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1"},
     {"zone_find_id_lock", "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR UPDATE OF z"},
+    {"zone_try_lock",
+     "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR UPDATE OF z SKIP LOCKED"},
+    {"zone_exists", "SELECT 1 FROM sm_zone WHERE id = $1"},
+    {"zone_sample_published",
+     "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM
+     "WHERE z.state = 'PUBLISHED' AND z.soa_serial IS NOT NULL ORDER BY random() LIMIT $1"},
+    // One statement, so one snapshot: the zones named must load, and the zones whose
+    // pending events wait for named to drop them.
+    {"zone_master_config",
+     "SELECT z.id, z.name, z.state, z.auto_dnssec, z.sg_id, z.alt_sg_id FROM sm_zone z"
+     " WHERE z.state IN ('INIT', 'UNCONFIG', 'BATCH_CREATE_2', 'PUBLISHED', 'UPDATE')"
+     " OR EXISTS (SELECT 1 FROM sm_event_queue e WHERE e.zone_id = z.id"
+     " AND e.processed IS NULL AND e.event_type IN ('ZoneSMConfig', 'ZoneSMRemoveZoneFiles'))"
+     " ORDER BY z.name"},
     {"zone_list",
      "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM
      "WHERE ($1::text[] IS NULL OR z.name LIKE ANY ($1::text[]))"
@@ -174,6 +188,44 @@ bool other_live(Transaction& tx, std::string_view name, std::int64_t id) {
 
 bool other_served(Transaction& tx, std::string_view name, std::int64_t id) {
     return !work(tx).exec_prepared("zone_other_served", std::string(name), id).empty();
+}
+
+std::optional<ZoneRecord> try_lock(Transaction& tx, std::int64_t id, bool& busy) {
+    busy = false;
+    const auto r = work(tx).exec_prepared("zone_try_lock", id);
+    if (!r.empty()) {
+        return read(r[0]);
+    }
+    busy = !work(tx).exec_prepared("zone_exists", id).empty();
+    return std::nullopt;
+}
+
+std::vector<ZoneRecord> sample_published(Transaction& tx, std::size_t n) {
+    std::vector<ZoneRecord> out;
+    for (const auto& r :
+         work(tx).exec_prepared("zone_sample_published", static_cast<std::int64_t>(n))) {
+        out.push_back(read(r));
+    }
+    return out;
+}
+
+std::vector<MasterConfigZone> master_config(Transaction& tx) {
+    std::vector<MasterConfigZone> out;
+    const auto rows = work(tx).exec_prepared("zone_master_config");
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+        MasterConfigZone z;
+        z.id = r[0].as<std::int64_t>();
+        z.name = r[1].c_str();
+        z.state = r[2].c_str();
+        z.auto_dnssec = r[3].as<bool>();
+        z.sg_id = opt<std::int64_t>(r[4]);
+        z.alt_sg_id = opt<std::int64_t>(r[5]);
+        z.configured = z.state == "INIT" || z.state == "UNCONFIG" || z.state == "BATCH_CREATE_2" ||
+                       z.state == "PUBLISHED" || z.state == "UPDATE";
+        out.push_back(std::move(z));
+    }
+    return out;
 }
 
 } // namespace zones

@@ -11,7 +11,7 @@ namespace {
 
 TEST(ErrorTable, EveryCodeHasItsOwnEntry) {
     std::set<std::string_view> names;
-    const int last = static_cast<int>(ErrorCode::sg_name_required);
+    const int last = static_cast<int>(last_error_code);
     for (int i = 0; i <= last; ++i) {
         const auto code = static_cast<ErrorCode>(i);
         const auto& info = error_info(code);

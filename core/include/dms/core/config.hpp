@@ -8,6 +8,7 @@
 // `-c FILE` beats $DMS_CONFIG beats the default path. A missing default file means
 // built-in defaults; a missing file that was asked for is an error.
 
+#include <chrono>
 #include <iosfwd>
 #include <map>
 #include <optional>
@@ -60,6 +61,10 @@ struct Config {
     std::map<std::string, std::string, std::less<>> values;
 
     const std::string& value(std::string_view name) const;
+    /// A `seconds` option as a duration (fractions kept to the millisecond).
+    std::chrono::milliseconds duration(std::string_view name) const;
+    /// A `count` or `port` option as a number.
+    long number(std::string_view name) const;
 };
 
 /// Parse configuration text. `file_name` is used in error messages only.

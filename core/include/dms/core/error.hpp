@@ -76,7 +76,18 @@ enum class ErrorCode {
     zone_sectag_still_used,     ///< zones still carry the security tag
     zone_cfg_item_value_error,  ///< bad value for a zone_cfg key
     sg_name_required,           ///< the key is per server group: name one
+    // Events, the master, dmsd (REFERENCE.md 6.4)
+    event_not_found,       ///< no event with that id
+    cant_fail_event,       ///< the event has already been processed
+    named_still_running,   ///< restore_named_db while named answers rndc
+    dmsd_still_running,    ///< restore_named_db, or a second dmsd, while dmsd runs
+    zone_not_published,    ///< the zone must be PUBLISHED for this
+    invalid_hmac_type,     ///< unknown TSIG algorithm
+    zone_file_write_error, ///< a zone file could not be written
+    named_conf_write_error ///< a named.conf include could not be written
 };
+/// The last code above (the table in error.cpp has one entry per code up to it).
+inline constexpr ErrorCode last_error_code = ErrorCode::named_conf_write_error;
 
 struct ErrorInfo {
     ErrorCode code;

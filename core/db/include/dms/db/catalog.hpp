@@ -38,16 +38,20 @@ struct ReferenceRecord {
     std::int64_t zone_count = 0;
 };
 
-/// The MasterSM row (REFERENCE.md 3.2).
-struct MasterRecord {
-    std::string state = "READY";
-    std::int64_t hold_sg = 0; ///< 0 none, -1 master, -2 all, else an SG id
-    std::optional<std::chrono::system_clock::time_point> hold_stop;
+/// A slave or replica server's address, for named.conf ACLs and also-notify lists.
+struct ServerAddress {
+    std::int64_t id = 0;
+    std::int64_t sg_id = 0;
+    std::string name;
+    std::string address;
+    int dns_port = 53;
+    std::string state;
 };
 
 namespace catalog {
 
-MasterRecord master(Transaction& tx);
+/// Every server, by name.
+std::vector<ServerAddress> server_addresses(Transaction& tx);
 
 std::optional<SgRecord> find_sg(Transaction& tx, std::string_view name);
 std::optional<SgRecord> find_sg_by_id(Transaction& tx, std::int64_t id);

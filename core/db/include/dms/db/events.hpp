@@ -33,6 +33,8 @@ struct EventRecord {
     std::optional<std::int64_t> master_id;
     int attempts = 0;
     std::string last_error;
+    int coalesced = 0;
+    std::string claimed_by;
     std::string zone_name;   ///< joined for display
     std::string server_name; ///< joined for display
 };
@@ -43,7 +45,11 @@ struct NewEvent {
     std::optional<std::int64_t> zone_id;
     std::optional<std::int64_t> server_id;
     std::optional<std::int64_t> master_id;
-    std::chrono::seconds delay{0};
+    std::chrono::milliseconds delay{0};
+    /// Merge into a pending identical event (same type, target and parameters) that
+    /// no transaction holds: that one becomes due at the earlier of the two times and
+    /// its `coalesced` count goes up; its id is returned.
+    bool coalesce = false;
     /// A synchronous event, recorded as processed with this outcome.
     struct Done {
         std::string state; ///< SUCCESS or FAILURE

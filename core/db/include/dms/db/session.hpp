@@ -44,6 +44,10 @@ public:
     const std::string& describe() const;
     const DbSettings& settings() const;
 
+    /// Set a run-time parameter for this session and every reconnection of it
+    /// (e.g. idle_in_transaction_session_timeout). Throws DatabaseError if refused.
+    void set_parameter(const std::string& name, const std::string& value);
+
     /// True on a read-only hot standby.
     bool in_recovery();
 

@@ -57,6 +57,8 @@ bool remove(Transaction& tx, std::int64_t zone_id, std::int64_t zi_id);
 
 /// Set the publication time (now) of a ZI.
 void mark_published(Transaction& tx, std::int64_t zi_id);
+/// Set the publication time and the serial named serves it with.
+void mark_published(Transaction& tx, std::int64_t zi_id, std::uint32_t serial);
 
 } // namespace zis
 } // namespace dms::db

@@ -57,6 +57,18 @@ struct ZoneFilter {
     bool exclude_disabled = false;
 };
 
+/// A zone as the master's named.conf includes see it (REFERENCE.md 8.2).
+struct MasterConfigZone {
+    std::int64_t id = 0;
+    std::string name;
+    std::string state;
+    bool auto_dnssec = false;
+    std::optional<std::int64_t> sg_id, alt_sg_id;
+    /// In a state named must serve (UNCONFIG, BATCH_CREATE_2, PUBLISHED, UPDATE, INIT);
+    /// otherwise listed only because an event waits for named to drop it.
+    bool configured = false;
+};
+
 namespace zones {
 
 std::optional<ZoneRecord> find_live(Transaction& tx, std::string_view name,
@@ -70,6 +82,17 @@ std::int64_t insert(Transaction& tx, const ZoneRecord& z);
 void update(Transaction& tx, const ZoneRecord& z);
 /// Delete the row and (cascade) its ZIs, records, sectags and update groups.
 void destroy(Transaction& tx, std::int64_t id);
+
+/// The row locked FOR UPDATE without waiting: std::nullopt with `busy` set when
+/// another transaction holds it, with `busy` clear when there is no such zone.
+std::optional<ZoneRecord> try_lock(Transaction& tx, std::int64_t id, bool& busy);
+
+/// Up to `n` PUBLISHED zones with a serial, chosen at random.
+std::vector<ZoneRecord> sample_published(Transaction& tx, std::size_t n);
+
+/// Every zone named must serve, and every zone with an event waiting for named to
+/// drop it, by name; one snapshot.
+std::vector<MasterConfigZone> master_config(Transaction& tx);
 
 /// Another row named `name` (not `id`) that is not DELETED.
 bool other_live(Transaction& tx, std::string_view name, std::int64_t id);

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dms/db/queue.hpp"
+
+#include "convert.hpp"
+#include "pqxx_access.hpp"
+#include "statements.hpp"
+
+namespace dms::db {
+namespace {
+
+using namespace detail;
+
+/// Which pending event each zone state needs (REFERENCE.md 3.1.2, ARCHITECTURE.md 3:
+/// no stuck machines), and the zones missing it.
+#define DMS_ZONE_NEEDS                                                                             \
+    "SELECT z.id, z.name, z.state,"                                                                \
+    " CASE z.state WHEN 'CREATE' THEN 'ZoneSMConfig' WHEN 'RESET' THEN 'ZoneSMConfig'"             \
+    " WHEN 'UNCONFIG' THEN 'ZoneSMReconfigUpdate' WHEN 'BATCH_CREATE_1' THEN 'ZoneSMBatchConfig'"  \
+    " WHEN 'BATCH_CREATE_2' THEN 'ZoneSMReconfigCheck' WHEN 'UPDATE' THEN 'ZoneSMEditUpdate'"      \
+    " WHEN 'PUBLISHED' THEN 'ZoneSMUpdate' ELSE 'ZoneSMRemoveZoneFiles' END AS event_type,"        \
+    " z.edit_lock_token, z.zi_candidate_id"                                                        \
+    " FROM sm_zone z"                                                                              \
+    " WHERE z.state IN ('CREATE', 'RESET', 'UNCONFIG', 'BATCH_CREATE_1', 'BATCH_CREATE_2',"        \
+    " 'UPDATE')"                                                                                   \
+    " OR (z.state = 'PUBLISHED' AND z.zi_candidate_id IS DISTINCT FROM z.zi_id)"                   \
+    " OR (z.state IN ('DISABLED', 'DELETED') AND z.zone_files)"                                    \
+    " UNION ALL"                                                                                   \
+    " SELECT z.id, z.name, 'EDIT_LOCK', 'ZoneSMEditTimeout', z.edit_lock_token,"                   \
+    " z.zi_candidate_id FROM sm_zone z"                                                            \
+    " WHERE $1 AND z.lock_state = 'EDIT_LOCK' AND z.state <> 'UPDATE'"
+
+// clang-format off
+constexpr Statement statements[] = {
+    {"queue_claim",
+     "SELECT e.id FROM sm_event_queue e JOIN sm_event_types t ON t.name = e.event_type"
+     " WHERE t.queued AND e.processed IS NULL AND e.scheduled <= now()"
+     " AND e.id <> ALL ($1::bigint[])"
+     " ORDER BY e.scheduled, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED"},
+    {"queue_next_due",
+     "SELECT (greatest(extract(epoch from min(e.scheduled) - now()), 0) * 1000)::bigint"
+     " FROM sm_event_queue e JOIN sm_event_types t ON t.name = e.event_type"
+     " WHERE t.queued AND e.processed IS NULL"},
+    {"queue_finish",
+     "UPDATE sm_event_queue SET state = $2, processed = now(), result_code = $3,"
+     " results = $4::jsonb, claimed_by = $5, claimed_until = now() WHERE id = $1"},
+    {"queue_retry",
+     "UPDATE sm_event_queue SET state = 'RETRY', attempts = attempts + 1, last_error = $3,"
+     " scheduled = now() + make_interval(secs => $2), claimed_by = $4, claimed_until = now()"
+     " WHERE id = $1 RETURNING attempts"},
+    {"queue_wake",
+     "UPDATE sm_event_queue e SET scheduled = now()"
+     " WHERE e.id IN (SELECT id FROM sm_event_queue"
+     " WHERE processed IS NULL AND scheduled > now() AND ("
+     " (zone_id = ANY ($1::bigint[])"
+     " AND event_type IN ('ZoneSMReconfigUpdate', 'ZoneSMReconfigCheck'))"
+     " OR (zone_id = ANY ($2::bigint[])"
+     " AND event_type IN ('ZoneSMConfig', 'ZoneSMRemoveZoneFiles')))"
+     " FOR UPDATE SKIP LOCKED)"},
+    {"queue_missing",
+     "WITH need AS (" DMS_ZONE_NEEDS ")"
+     " SELECT n.id, n.name, n.state, n.event_type, n.edit_lock_token, n.zi_candidate_id,"
+     " coalesce((greatest(extract(epoch from (SELECT max(f.processed) FROM sm_event_queue f"
+     " WHERE f.zone_id = n.id AND f.event_type = n.event_type AND f.state = 'FAILURE')"
+     " + make_interval(secs => $2) - now()), 0) * 1000)::bigint, 0)"
+     " FROM need n WHERE NOT EXISTS (SELECT 1 FROM sm_event_queue e WHERE e.zone_id = n.id"
+     " AND e.processed IS NULL AND e.event_type = n.event_type)"
+     " UNION ALL"
+     " SELECT m.id, '', m.state, 'MasterSMHoldTimeout', NULL, NULL,"
+     " (greatest(extract(epoch from m.hold_stop - now()), 0) * 1000)::bigint"
+     " FROM sm_master m WHERE m.state = 'HOLD' AND NOT EXISTS (SELECT 1 FROM sm_event_queue e"
+     " WHERE e.master_id = m.id AND e.processed IS NULL"
+     " AND e.event_type = 'MasterSMHoldTimeout')"
+     " LIMIT $3"},
+    {"queue_still_missing_zone",
+     "WITH need AS (" DMS_ZONE_NEEDS ")"
+     " SELECT 1 FROM need n WHERE n.id = $2 AND n.event_type = $3"
+     " AND NOT EXISTS (SELECT 1 FROM sm_event_queue e WHERE e.zone_id = n.id"
+     " AND e.processed IS NULL AND e.event_type = n.event_type)"},
+    {"queue_still_missing_master",
+     "SELECT 1 FROM sm_master m WHERE m.state = 'HOLD' AND NOT EXISTS ("
+     "SELECT 1 FROM sm_event_queue e WHERE e.master_id = m.id AND e.processed IS NULL"
+     " AND e.event_type = 'MasterSMHoldTimeout')"},
+    {"queue_counts",
+     "SELECT (SELECT count(*) FROM sm_event_queue WHERE processed IS NULL),"
+     " (SELECT count(*) FROM sm_event_queue WHERE processed IS NULL AND attempts > 0),"
+     " (SELECT count(*) FROM sm_event_queue WHERE state = 'FAILURE'),"
+     " (SELECT count(*) FROM sm_event_queue WHERE result_code = 220"
+     " AND results->>'message' LIKE 'no transition%'),"
+     " (SELECT count(*) FROM audit_log WHERE operation = 'reconcile')"},
+};
+// clang-format on
+
+std::string id_array(const std::vector<std::int64_t>& ids) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        out += (i ? "," : "") + std::to_string(ids[i]);
+    }
+    return out + "}";
+}
+
+} // namespace
+
+namespace detail {
+std::span<const Statement> queue_statements() {
+    return statements;
+}
+} // namespace detail
+
+namespace queue {
+
+std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int64_t>& exclude) {
+    const auto r = work(tx).exec_prepared("queue_claim", id_array(exclude));
+    if (r.empty()) {
+        return std::nullopt;
+    }
+    return events::find(tx, r[0][0].as<std::int64_t>());
+}
+
+std::optional<std::chrono::milliseconds> next_due(Transaction& tx) {
+    const auto r = work(tx).exec_prepared1("queue_next_due");
+    if (r[0].is_null()) {
+        return std::nullopt;
+    }
+    return std::chrono::milliseconds(r[0].as<long long>());
+}
+
+void finish(Transaction& tx, std::int64_t id, std::string_view state, int result_code,
+            const std::string& results, std::string_view worker) {
+    work(tx).exec_prepared0("queue_finish", id, std::string(state), result_code, results,
+                            std::string(worker));
+}
+
+int retry_later(Transaction& tx, std::int64_t id, std::chrono::milliseconds delay,
+                std::string_view error, std::string_view worker) {
+    return work(tx)
+        .exec_prepared1("queue_retry", id, static_cast<double>(delay.count()) / 1000.0,
+                        std::string(error), std::string(worker))[0]
+        .as<int>();
+}
+
+std::size_t wake_after_reconfig(Transaction& tx, const std::vector<std::int64_t>& configured,
+                                const std::vector<std::int64_t>& unconfigured) {
+    return work(tx)
+        .exec_prepared("queue_wake", id_array(configured), id_array(unconfigured))
+        .affected_rows();
+}
+
+std::vector<MissingFollowUp> missing_follow_ups(Transaction& tx, bool edit_lock_timeouts,
+                                                std::chrono::milliseconds failure_cooldown,
+                                                std::size_t limit) {
+    std::vector<MissingFollowUp> out;
+    for (const auto& r :
+         work(tx).exec_prepared("queue_missing", edit_lock_timeouts,
+                                static_cast<double>(failure_cooldown.count()) / 1000.0,
+                                static_cast<std::int64_t>(limit))) {
+        MissingFollowUp m;
+        m.sm_id = r[0].as<std::int64_t>();
+        m.name = r[1].c_str();
+        m.state = r[2].c_str();
+        m.event_type = r[3].c_str();
+        m.edit_lock_token = opt<std::int64_t>(r[4]);
+        m.zi_candidate_id = opt<std::int64_t>(r[5]);
+        m.delay = std::chrono::milliseconds(r[6].as<long long>());
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+bool still_missing(Transaction& tx, const MissingFollowUp& m, bool edit_lock_timeouts) {
+    if (m.event_type == "MasterSMHoldTimeout") {
+        return !work(tx).exec_prepared("queue_still_missing_master").empty();
+    }
+    return !work(tx)
+                .exec_prepared("queue_still_missing_zone", edit_lock_timeouts, m.sm_id,
+                               m.event_type)
+                .empty();
+}
+
+QueueCounts counts(Transaction& tx) {
+    const auto r = work(tx).exec_prepared1("queue_counts");
+    return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
+            r[3].as<std::int64_t>(), r[4].as<std::int64_t>()};
+}
+
+} // namespace queue
+} // namespace dms::db

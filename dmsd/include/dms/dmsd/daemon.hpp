@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The dmsd process: event workers (threads, one database connection each), a LISTEN
+// connection on dms_events watched by a Boost.Asio loop that also handles signals, and
+// the reconciler. A committed event wakes the workers within milliseconds; otherwise
+// each sleeps until the next event is due.
+//
+//   SIGTERM, SIGINT  finish the events in progress, then exit 0
+//   SIGHUP           wake the workers and run the reconciler now
+
+#include "dms/core/config.hpp"
+
+namespace dms::dmsd {
+
+/// Run until SIGTERM/SIGINT. Returns the exit status (sysexits): EX_TEMPFAIL if another
+/// dmsd holds the PID file, EX_CONFIG for configuration errors (key file, templates),
+/// EX_UNAVAILABLE if the database cannot be reached at start.
+int run_daemon(const Config& config);
+
+} // namespace dms::dmsd

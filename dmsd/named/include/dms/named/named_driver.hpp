@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The master name server as dmsd and zone_tool see it. BIND9 is the one implementation
+// (make_bind9_driver); NSD or Knot would implement the same interface.
+//
+// Contract for implementations:
+//  - Answers about zones are values: a zone the server does not serve is
+//    Kind::not_served, a server that cannot answer now is Kind::unknown / failed /
+//    retry with the reason in `detail`. Nothing of that throws.
+//  - File and configuration operations (write_zone_file, remove_zone_files,
+//    write_master_config, reconfig, rndc_zone) throw dms::Error when they fail, with the
+//    tool's own error text (rndc's stderr, the system error and path); callers retry
+//    such failures later. They are idempotent: repeating one after a crash is safe.
+//  - Files are written to a temp name and renamed; no reader ever sees half a file.
+//  - Secrets (TSIG, rndc keys) never appear in `detail` or in exception messages.
+//  - One instance may be used by several threads at once.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dms/core/config.hpp"
+#include "dms/core/dns_client.hpp"
+
+namespace dms::named {
+
+/// What the master says about a zone's SOA.
+struct ZoneSoa {
+    enum class Kind {
+        served,     ///< answers authoritatively; `serial` set
+        not_served, ///< refuses or is not authoritative: the zone is not loaded
+        unknown     ///< no usable answer now (timeout, unreachable, SERVFAIL while loading)
+    } kind = Kind::unknown;
+    std::optional<std::uint32_t> serial;
+    std::string detail;
+};
+
+/// A zone's content as the master serves it.
+struct Transfer {
+    enum class Kind { ok, not_served, failed } kind = Kind::failed;
+    /// The SOA first, then every other record, without the types named maintains itself
+    /// (dnssec_filter).
+    std::vector<dns::Record> records;
+    std::string detail;
+};
+
+/// How the master answered a dynamic update (REFERENCE.md 7.4 step 6).
+struct UpdateResult {
+    enum class Kind {
+        ok,    ///< NOERROR
+        retry, ///< SERVFAIL, NOTAUTH, NXRRSET (the zone changed since it was read),
+               ///< timeout, unreachable
+        reset, ///< NXDOMAIN: the zone is not on the server
+        fatal  ///< FORMERR, REFUSED, NOTZONE, YXDOMAIN, YXRRSET, NOTIMP, BADVERS, ...
+    } kind = Kind::retry;
+    std::string detail;
+};
+
+/// The master's named.conf includes (REFERENCE.md 8.2): one stanza per zone named must
+/// serve, one ACL per server group.
+struct MasterConfig {
+    struct Zone {
+        std::string name; ///< absolute ("example.org.")
+        bool auto_dnssec = false;
+        std::vector<std::string> acls;        ///< ACL names allowed to transfer it
+        std::vector<std::string> also_notify; ///< "address port N" entries
+    };
+    struct Acl {
+        std::string name;                   ///< "<sg>-servers"
+        std::vector<std::string> addresses; ///< server addresses; empty: none
+    };
+    std::vector<Zone> zones;
+    std::vector<Acl> acls;
+};
+
+class NamedDriver {
+public:
+    virtual ~NamedDriver() = default;
+
+    virtual ZoneSoa zone_soa(std::string_view zone) = 0;
+    virtual Transfer transfer(std::string_view zone) = 0;
+    virtual UpdateResult update(const dns::Update& update) = 0;
+
+    /// Write the master file of `zone` (absolute name), removing any journal.
+    virtual void write_zone_file(std::string_view zone, std::string_view text) = 0;
+    /// Remove the master file and journal of `zone`; missing files are fine.
+    virtual void remove_zone_files(std::string_view zone) = 0;
+    /// Render and write the includes.
+    virtual void write_master_config(const MasterConfig& config) = 0;
+    /// Make the server load its configuration again (rndc reconfig).
+    virtual void reconfig() = 0;
+    /// rndc <command> <zone> (loadkeys, sign).
+    virtual void rndc_zone(std::string_view command, std::string_view zone) = 0;
+    /// True if the server's control channel answers (rndc status).
+    virtual bool control_channel_answers() = 0;
+    /// Where the zone file of `zone` lives.
+    virtual std::string zone_file_path(std::string_view zone) const = 0;
+};
+
+/// BIND9 on the master: DNS to master_dns_address:master_dns_port, TSIG key from
+/// dyndns_key_file, templates from master_template_dir, includes to master_config_dir,
+/// zone files in master_dyndns_dir, rndc_path -c rndc_conf_file.
+/// @throws dms::Error(ErrorCode::config) if the key file or a template cannot be read
+std::unique_ptr<NamedDriver> make_bind9_driver(const Config& config);
+
+} // namespace dms::named

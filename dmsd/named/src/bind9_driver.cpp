@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// NamedDriver for BIND9 (see named_driver.hpp): DNS through dms::dns, files through
+// write_file_atomically, rndc as a child process with a timeout.
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
+#include "dms/core/logging.hpp"
+#include "dms/core/process.hpp"
+#include "dms/core/template.hpp"
+#include "dms/named/named_driver.hpp"
+
+namespace dms::named {
+namespace {
+
+std::vector<std::string> words(std::string_view text) {
+    std::vector<std::string> out;
+    std::istringstream in{std::string(text)};
+    for (std::string w; in >> w;) {
+        out.push_back(w);
+    }
+    return out;
+}
+
+/// "example.org." -> "example.org" (file names and named.conf zone names).
+std::string bare(std::string_view zone) {
+    if (zone.size() > 1 && zone.ends_with('.')) {
+        zone.remove_suffix(1);
+    }
+    return std::string(zone);
+}
+
+class Bind9Driver : public NamedDriver {
+public:
+    explicit Bind9Driver(const Config& c)
+        : m_server{c.value("master_dns_address"), static_cast<int>(c.number("master_dns_port"))},
+          m_timeout(c.duration("dns_query_timeout")),
+          m_key(dns::read_tsig_key_file(c.value("dyndns_key_file"), c.value("dyndns_key_name"))),
+          m_filter(words(c.value("dnssec_filter"))), m_template_dir(c.value("master_template_dir")),
+          m_config_dir(c.value("master_config_dir")), m_zone_dir(c.value("master_dyndns_dir")),
+          m_rndc(c.value("rndc_path")), m_rndc_conf(c.value("rndc_conf_file")),
+          m_rndc_timeout(c.duration("rndc_timeout")),
+          m_dynamic(Template::load(m_template_dir + "/dynamic-config.conf")),
+          m_dnssec(Template::load(m_template_dir + "/auto-dnssec-config.conf")),
+          m_acl(Template::load(m_template_dir + "/server-acl.conf")) {}
+
+    ZoneSoa zone_soa(std::string_view zone) override {
+        const auto r = dns::query_soa(m_server, zone, m_timeout);
+        ZoneSoa out;
+        out.detail = r.error;
+        if (r.status != dns::Status::answered) {
+            out.kind = ZoneSoa::Kind::unknown;
+            return out;
+        }
+        if (r.rcode == 0 && r.authoritative && r.serial) {
+            out.kind = ZoneSoa::Kind::served;
+            out.serial = r.serial;
+            return out;
+        }
+        // SERVFAIL: configured but not loaded (yet), or broken: ask again later. A
+        // refusal, NOTAUTH or an answer without authority: named does not have it.
+        out.kind = r.rcode == 2 ? ZoneSoa::Kind::unknown : ZoneSoa::Kind::not_served;
+        if (out.detail.empty()) {
+            out.detail = fmt::format("{} SOA: {}{}", zone, dns::rcode_name(r.rcode),
+                                     r.authoritative ? "" : ", not authoritative");
+        }
+        return out;
+    }
+
+    Transfer transfer(std::string_view zone) override {
+        auto r = dns::axfr(m_server, zone, m_key, m_timeout, m_filter);
+        Transfer out;
+        out.detail = r.error;
+        if (r.status != dns::Status::answered) {
+            out.kind = Transfer::Kind::failed;
+            return out;
+        }
+        if (r.rcode != 0) {
+            // Refused or not authoritative: named does not serve the zone (7.4: reset).
+            out.kind = r.rcode == 2 ? Transfer::Kind::failed : Transfer::Kind::not_served;
+            if (out.detail.empty()) {
+                out.detail = fmt::format("{} AXFR: {}", zone, dns::rcode_name(r.rcode));
+            }
+            return out;
+        }
+        out.kind = Transfer::Kind::ok;
+        out.records = std::move(r.records);
+        return out;
+    }
+
+    UpdateResult update(const dns::Update& u) override {
+        const auto r = dns::send_update(m_server, u, m_key, m_timeout);
+        UpdateResult out;
+        out.detail = r.error;
+        if (r.status != dns::Status::answered) {
+            out.kind = UpdateResult::Kind::retry;
+            return out;
+        }
+        const auto name = dns::rcode_name(r.rcode);
+        if (out.detail.empty() && r.rcode != 0) {
+            out.detail = fmt::format("{} UPDATE: {}", u.zone, name);
+        }
+        if (r.rcode == 0) {
+            out.kind = UpdateResult::Kind::ok;
+        } else if (name == "SERVFAIL" || name == "NOTAUTH" || name == "NXRRSET") {
+            out.kind = UpdateResult::Kind::retry;
+        } else if (name == "NXDOMAIN") {
+            out.kind = UpdateResult::Kind::reset;
+        } else {
+            out.kind = UpdateResult::Kind::fatal;
+        }
+        return out;
+    }
+
+    std::string zone_file_path(std::string_view zone) const override {
+        return m_zone_dir + "/" + bare(zone);
+    }
+
+    void write_zone_file(std::string_view zone, std::string_view text) override {
+        const auto path = zone_file_path(zone);
+        // The journal belongs to the old file: named would apply it to the new one.
+        remove_file(path + ".jnl");
+        write_file_atomically(path, text, 0664);
+    }
+
+    void remove_zone_files(std::string_view zone) override {
+        const auto path = zone_file_path(zone);
+        remove_file(path);
+        remove_file(path + ".jnl");
+        remove_file(path + ".jbk");
+    }
+
+    void write_master_config(const MasterConfig& config) override {
+        std::string zones = "# zones.conf: written by dmsd from the dms database; do not edit.\n";
+        for (const auto& z : config.zones) {
+            const TemplateMap values{{"name", bare(z.name)},
+                                     {"zone_file", zone_file_path(z.name)},
+                                     {"update_key", m_key.name},
+                                     {"acls", z.acls},
+                                     {"also_notify", z.also_notify}};
+            zones += (z.auto_dnssec ? m_dnssec : m_dynamic).render(values);
+        }
+        std::string acls =
+            "# server-acl.conf: written by dmsd from the dms database; do not edit.\n";
+        for (const auto& a : config.acls) {
+            acls += m_acl.render({{"acl_name", a.name}, {"servers", a.addresses}});
+        }
+        make_directories(m_config_dir);
+        // ACLs first: zones.conf names them.
+        write_file_atomically(m_config_dir + "/server-acl.conf", acls, 0644);
+        write_file_atomically(m_config_dir + "/zones.conf", zones, 0644);
+    }
+
+    void reconfig() override { rndc({"reconfig"}); }
+
+    void rndc_zone(std::string_view command, std::string_view zone) override {
+        rndc({std::string(command), bare(zone)});
+    }
+
+    bool control_channel_answers() override { return run_rndc({"status"}).ok(); }
+
+private:
+    ProcessResult run_rndc(const std::vector<std::string>& args) {
+        std::vector<std::string> argv{m_rndc};
+        if (!m_rndc_conf.empty()) {
+            argv.insert(argv.end(), {"-c", m_rndc_conf});
+        }
+        argv.insert(argv.end(), args.begin(), args.end());
+        RunOptions o;
+        o.timeout = m_rndc_timeout;
+        return run_process(argv, o);
+    }
+
+    void rndc(const std::vector<std::string>& args) {
+        std::vector<std::string> argv{m_rndc};
+        const auto r = run_rndc(args);
+        if (!r.ok()) {
+            argv.insert(argv.end(), args.begin(), args.end());
+            throw Error(ErrorCode::io, describe_failure(argv, r));
+        }
+    }
+
+    dns::Server m_server;
+    dns::Millis m_timeout;
+    dns::TsigKey m_key;
+    std::vector<std::string> m_filter;
+    std::string m_template_dir, m_config_dir, m_zone_dir, m_rndc, m_rndc_conf;
+    std::chrono::milliseconds m_rndc_timeout;
+    Template m_dynamic, m_dnssec, m_acl;
+};
+
+} // namespace
+
+std::unique_ptr<NamedDriver> make_bind9_driver(const Config& config) {
+    return std::make_unique<Bind9Driver>(config);
+}
+
+} // namespace dms::named

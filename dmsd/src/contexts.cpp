@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "contexts.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "dms/core/error.hpp"
+#include "dms/core/logging.hpp"
+#include "dms/db/catalog.hpp"
+#include "dms/db/events.hpp"
+#include "dms/db/queue.hpp"
+#include "dms/named/master_config.hpp"
+#include "dms/named/zone_files.hpp"
+
+#include "publish.hpp"
+
+namespace dms::dmsd {
+
+DmsdZoneContext::NamedSoa DmsdZoneContext::query_named_soa(const sm::ZoneRow& row) {
+    const auto soa = m_named.zone_soa(row.name);
+    m_detail = soa.detail;
+    switch (soa.kind) {
+    case named::ZoneSoa::Kind::served:
+        return NamedSoa::ok;
+    case named::ZoneSoa::Kind::not_served:
+        return NamedSoa::reset;
+    case named::ZoneSoa::Kind::unknown:
+        break;
+    }
+    return NamedSoa::error;
+}
+
+void DmsdZoneContext::write_zone_file(const sm::ZoneRow& row) {
+    const auto zi = row.zi_candidate_id ? row.zi_candidate_id : row.zi_id;
+    const auto pz = zi ? named::publishable_zone(tx(), row.name, *zi, row.use_apex_ns, row.sg_id)
+                       : std::nullopt;
+    if (!pz) {
+        throw Error(ErrorCode::zi_not_found,
+                    fmt::format("zone {}: no zone instance to write ({})", row.name,
+                                zi ? std::to_string(*zi) : "none"));
+    }
+    m_named.write_zone_file(row.name, named::zone_file_text(pz->data));
+}
+
+void DmsdZoneContext::remove_zone_files(const sm::ZoneRow& row) {
+    m_named.remove_zone_files(row.name);
+}
+
+DmsdZoneContext::PublishResult DmsdZoneContext::publish(sm::ZoneRow& row,
+                                                        const sm::ZoneEventParams& params) {
+    auto o = publish_zone(tx(), m_named, row, params);
+    m_detail = std::move(o.detail);
+    return o.result;
+}
+
+sm::TimePoint DmsdMasterContext::now() {
+    return std::chrono::system_clock::now();
+}
+
+std::chrono::milliseconds DmsdMasterContext::hold_timeout() {
+    return m_config.duration("master_hold_timeout");
+}
+
+void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_id) {
+    const auto snapshot = named::load_master_config(m_tx);
+    m_named.write_master_config(snapshot.config);
+    m_named.reconfig();
+    // Explicit completion: zones that waited for this reconfiguration go now.
+    const auto woken =
+        db::queue::wake_after_reconfig(m_tx, snapshot.configured, snapshot.unconfigured);
+    log::info("master", "reconfigure",
+              "{} zones in named.conf, rndc reconfig done, {} zone "
+              "events woken{}",
+              snapshot.configured.size(), woken,
+              scope == Scope::master ? ""
+              : scope == Scope::all  ? " (all server groups)"
+                                     : fmt::format(" (server group {})", sg_id.value_or(0)));
+}
+
+std::optional<std::string> DmsdMasterContext::sg_name(std::int64_t sg_id) {
+    const auto sg = db::catalog::find_sg_by_id(m_tx, sg_id);
+    return sg ? std::optional(sg->name) : std::nullopt;
+}
+
+void DmsdMasterContext::queue_master_event(sm::EventType type, std::chrono::milliseconds delay,
+                                           const sm::MasterEventParams& params) {
+    db::NewEvent e;
+    e.event_type = std::string(sm::to_string(type));
+    e.master_id = 1;
+    e.parameters = master_event_params_json(params);
+    e.delay = delay;
+    e.coalesce = true;
+    db::events::insert(m_tx, e);
+}
+
+void DmsdMasterContext::rndc_zone(std::string_view command, std::string_view zone) {
+    m_named.rndc_zone(command, zone);
+}
+
+std::string master_event_params_json(const sm::MasterEventParams& p) {
+    boost::json::object o;
+    if (p.sg_id) {
+        o["sg_id"] = *p.sg_id;
+        o["sg_name"] = p.sg_name;
+    }
+    if (!p.zone_name.empty()) {
+        o["zone_name"] = p.zone_name;
+    }
+    return boost::json::serialize(o);
+}
+
+sm::MasterEventParams master_event_params_from_json(const std::string& json) {
+    sm::MasterEventParams p;
+    try {
+        const auto v = boost::json::parse(json);
+        const auto& o = v.as_object();
+        if (const auto* f = o.if_contains("sg_id"); f && !f->is_null()) {
+            p.sg_id = f->to_number<std::int64_t>();
+        }
+        if (const auto* f = o.if_contains("sg_name")) {
+            p.sg_name = std::string(f->as_string());
+        }
+        if (const auto* f = o.if_contains("zone_name")) {
+            p.zone_name = std::string(f->as_string());
+        }
+    } catch (const std::exception& e) {
+        throw Error(ErrorCode::internal,
+                    fmt::format("bad master event parameters {}: {}", json, e.what()));
+    }
+    return p;
+}
+
+} // namespace dms::dmsd

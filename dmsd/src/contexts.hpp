@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// dmsd's state machine contexts: the database side from the engine plus the named side
+// through a NamedDriver, all inside the event's transaction.
+
+#include <string>
+
+#include "dms/core/config.hpp"
+#include "dms/db/session.hpp"
+#include "dms/engine/zone_context.hpp"
+#include "dms/named/named_driver.hpp"
+#include "dms/sm/master_sm.hpp"
+
+namespace dms::dmsd {
+
+class DmsdZoneContext : public engine::ZoneDbContext {
+public:
+    DmsdZoneContext(db::Transaction& tx, const Config& config, named::NamedDriver& named)
+        : ZoneDbContext(tx, config), m_named(named) {}
+
+    NamedSoa query_named_soa(const sm::ZoneRow& row) override;
+    void write_zone_file(const sm::ZoneRow& row) override;
+    void remove_zone_files(const sm::ZoneRow& row) override;
+    PublishResult publish(sm::ZoneRow& row, const sm::ZoneEventParams& params) override;
+
+    /// What named last said (for the event's message), "" if nothing notable.
+    const std::string& detail() const { return m_detail; }
+
+private:
+    named::NamedDriver& m_named;
+    std::string m_detail;
+};
+
+class DmsdMasterContext : public sm::MasterSmContext {
+public:
+    DmsdMasterContext(db::Transaction& tx, const Config& config, named::NamedDriver& named)
+        : m_tx(tx), m_config(config), m_named(named) {}
+
+    sm::TimePoint now() override;
+    std::chrono::milliseconds hold_timeout() override;
+    void reconfigure(Scope scope, std::optional<std::int64_t> sg_id) override;
+    std::optional<std::string> sg_name(std::int64_t sg_id) override;
+    void queue_master_event(sm::EventType type, std::chrono::milliseconds delay,
+                            const sm::MasterEventParams& params) override;
+    void rndc_zone(std::string_view command, std::string_view zone) override;
+
+private:
+    db::Transaction& m_tx;
+    const Config& m_config;
+    named::NamedDriver& m_named;
+};
+
+/// JSON parameters of MasterSM events, both ways.
+std::string master_event_params_json(const sm::MasterEventParams& p);
+sm::MasterEventParams master_event_params_from_json(const std::string& json);
+
+} // namespace dms::dmsd

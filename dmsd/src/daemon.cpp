@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// See daemon.hpp. Better than the original (REFERENCE.md 1.3, 12 item 8): no 3-second
+// polling, no SIGUSR1 from other users' processes; a lost database connection is
+// retried with back-off by every thread on its own.
+#include "dms/dmsd/daemon.hpp"
+
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <sys/file.h>
+#include <thread>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <fmt/format.h>
+
+#include "dms/core/error.hpp"
+#include "dms/core/exit_status.hpp"
+#include "dms/core/file_util.hpp"
+#include "dms/core/logging.hpp"
+#include "dms/db/listener.hpp"
+#include "dms/db/schema.hpp"
+#include "dms/dmsd/event_processor.hpp"
+#include "dms/dmsd/reconciler.hpp"
+#include "dms/named/named_driver.hpp"
+
+namespace dms::dmsd {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+/// Wakes sleeping workers: a generation counter under a mutex, so a wake-up between a
+/// worker's "nothing due" and its wait is never lost.
+class Wakeup {
+public:
+    void notify() {
+        {
+            const std::lock_guard lock(m_mutex);
+            ++m_generation;
+        }
+        m_cv.notify_all();
+    }
+    void shutdown() {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_cv.notify_all();
+    }
+    std::uint64_t generation() {
+        const std::lock_guard lock(m_mutex);
+        return m_generation;
+    }
+    bool stopping() {
+        const std::lock_guard lock(m_mutex);
+        return m_stop;
+    }
+    /// Sleep until notified after `seen`, shutdown, or `timeout`.
+    void wait(std::uint64_t seen, std::chrono::milliseconds timeout) {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait_for(lock, timeout, [&] { return m_stop || m_generation != seen; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::uint64_t m_generation = 0;
+    bool m_stop = false;
+};
+
+/// The PID file, locked for the life of the process.
+class PidFile {
+public:
+    explicit PidFile(std::string path) : m_path(std::move(path)) {
+        const auto slash = m_path.rfind('/');
+        if (slash != std::string::npos && slash > 0) {
+            make_directories(m_path.substr(0, slash));
+        }
+        m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (m_fd < 0) {
+            throw Error(ErrorCode::io, fmt::format("{}: cannot open the PID file: {}", m_path,
+                                                   std::strerror(errno)));
+        }
+        if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(m_fd);
+            m_fd = -1;
+            throw Error(ErrorCode::dmsd_still_running,
+                        fmt::format("{}: another dmsd runs (the PID file is locked)", m_path));
+        }
+        const auto pid = std::to_string(::getpid()) + "\n";
+        if (::ftruncate(m_fd, 0) != 0 || ::write(m_fd, pid.data(), pid.size()) < 0) {
+            throw Error(ErrorCode::io, fmt::format("{}: cannot write the PID file", m_path));
+        }
+    }
+    ~PidFile() {
+        if (m_fd >= 0) {
+            ::unlink(m_path.c_str());
+            ::close(m_fd);
+        }
+    }
+    PidFile(const PidFile&) = delete;
+    PidFile& operator=(const PidFile&) = delete;
+
+private:
+    std::string m_path;
+    int m_fd = -1;
+};
+
+std::string host_name() {
+    char buf[256] = {};
+    ::gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+/// Open a session, retrying with back-off until it works or we stop.
+std::optional<db::Session> open_session(const Config& config, Wakeup& wake, std::string_view who) {
+    auto delay = 500ms;
+    while (!wake.stopping()) {
+        try {
+            auto s = db::Session::open(config.db);
+            const auto lease = config.duration("event_lease");
+            if (lease > 0ms) {
+                s.set_parameter("idle_in_transaction_session_timeout",
+                                std::to_string(lease.count()));
+            }
+            return s;
+        } catch (const Error& e) {
+            log::error(who, "connect", "{}; retrying in {} ms", e.what(), delay.count());
+            wake.wait(wake.generation(), delay);
+            delay = std::min(delay * 2, std::chrono::milliseconds(30s));
+        }
+    }
+    return std::nullopt;
+}
+
+class Daemon {
+public:
+    Daemon(const Config& config, named::NamedDriver& named)
+        : m_config(config), m_named(named), m_id(fmt::format("{}:{}", host_name(), ::getpid())) {}
+
+    int run() {
+        const auto workers = std::max<long>(1, m_config.number("event_queue_threads"));
+        log::info("dmsd", "start", "{} event workers, database {}@{}:{}/{}, master named {}:{}",
+                  workers, m_config.db.user, m_config.db.host, m_config.db.port, m_config.db.name,
+                  m_config.value("master_dns_address"), m_config.value("master_dns_port"));
+        std::vector<std::thread> threads;
+        for (long i = 1; i <= workers; ++i) {
+            threads.emplace_back([this, i] { worker(fmt::format("{}/w{}", m_id, i)); });
+        }
+        threads.emplace_back([this] { reconciler(); });
+
+        asio::io_context io;
+        asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+        std::function<void(const boost::system::error_code&, int)> on_signal =
+            [&](const boost::system::error_code& ec, int sig) {
+                if (ec) {
+                    return;
+                }
+                if (sig == SIGHUP) {
+                    log::info("dmsd", "signal", "SIGHUP: waking workers and the reconciler");
+                    m_wake.notify();
+                    m_reconcile_wake.notify();
+                    signals.async_wait(on_signal);
+                    return;
+                }
+                log::info("dmsd", "stop", "signal {}: finishing the events in progress", sig);
+                io.stop();
+            };
+        signals.async_wait(on_signal);
+        Listen listen(io, *this);
+        listen.start();
+        io.run();
+
+        m_wake.shutdown();
+        m_reconcile_wake.shutdown();
+        for (auto& t : threads) {
+            t.join();
+        }
+        log::info("dmsd", "stop", "stopped");
+        return 0;
+    }
+
+private:
+    /// LISTEN dms_events on its own connection; readability of its socket wakes the
+    /// workers. A lost connection is re-opened after a second (and wakes the workers,
+    /// since notifications may have been missed meanwhile).
+    struct Listen {
+        Listen(asio::io_context& i, Daemon& dm) : io(i), d(dm) {}
+        asio::io_context& io;
+        Daemon& d;
+        std::optional<db::Listener> listener;
+        std::optional<asio::posix::stream_descriptor> socket;
+        asio::steady_timer retry{io};
+
+        void start() {
+            try {
+                listener.emplace(db::Listener::open(d.m_config.db, "dms_events"));
+                socket.emplace(io, ::dup(listener->socket()));
+                d.m_wake.notify();
+                wait();
+            } catch (const Error& e) {
+                log::error("dmsd", "listen", "{}; retrying in 1 s", e.what());
+                again();
+            }
+        }
+        void wait() {
+            socket->async_wait(asio::posix::stream_descriptor::wait_read,
+                               [this](const boost::system::error_code& ec) {
+                                   if (ec) {
+                                       return;
+                                   }
+                                   try {
+                                       if (listener->consume() > 0) {
+                                           d.m_wake.notify();
+                                       }
+                                       wait();
+                                   } catch (const Error& e) {
+                                       log::error("dmsd", "listen", "{}; reconnecting", e.what());
+                                       again();
+                                   }
+                               });
+        }
+        void again() {
+            socket.reset();
+            listener.reset();
+            retry.expires_after(1s);
+            retry.async_wait([this](const boost::system::error_code& ec) {
+                if (!ec) {
+                    start();
+                }
+            });
+        }
+    };
+
+    void worker(const std::string& name) {
+        auto session = open_session(m_config, m_wake, name);
+        if (!session) {
+            return;
+        }
+        EventProcessor processor(*session, m_config, m_named, name);
+        auto failure_delay = 500ms;
+        while (!m_wake.stopping()) {
+            const auto seen = m_wake.generation();
+            try {
+                const auto step = processor.process_one();
+                failure_delay = 500ms;
+                if (step == EventProcessor::Step::processed) {
+                    continue;
+                }
+                if (step == EventProcessor::Step::busy) {
+                    m_wake.wait(seen, 50ms);
+                    continue;
+                }
+                m_wake.wait(seen, processor.next_due(60s));
+            } catch (const std::exception& e) {
+                log::error(name, "process", "{}; retrying in {} ms", e.what(),
+                           failure_delay.count());
+                m_wake.wait(seen, failure_delay);
+                failure_delay = std::min(failure_delay * 2, std::chrono::milliseconds(30s));
+            }
+        }
+    }
+
+    void reconciler() {
+        auto session = open_session(m_config, m_reconcile_wake, "reconciler");
+        if (!session) {
+            return;
+        }
+        const auto interval = m_config.duration("reconcile_interval");
+        while (!m_reconcile_wake.stopping()) {
+            const auto seen = m_reconcile_wake.generation();
+            try {
+                const auto r = reconcile(*session, m_config, m_named);
+                if (r.repaired + r.drifted > 0) {
+                    m_wake.notify();
+                }
+            } catch (const std::exception& e) {
+                log::error("reconciler", "reconcile", "{}", e.what());
+            }
+            m_reconcile_wake.wait(seen, interval);
+        }
+    }
+
+    const Config& m_config;
+    named::NamedDriver& m_named;
+    std::string m_id;
+    Wakeup m_wake, m_reconcile_wake;
+};
+
+} // namespace
+
+int run_daemon(const Config& config) {
+    try {
+        {
+            auto s = db::Session::open(config.db);
+            const auto st = db::inspect_schema(s);
+            if (st.state != db::SchemaState::current) {
+                log::critical("dmsd", "start",
+                              "database {} has schema version {}, not {}: run "
+                              "zone_tool upgrade_db",
+                              s.describe(), st.version,
+                              db::SchemaBundle::embedded().latest_version());
+                return to_int(ExitStatus::unavailable);
+            }
+        }
+        const auto named = named::make_bind9_driver(config);
+        const PidFile pid(config.value("dmsd_pid_file"));
+        Daemon d(config, *named);
+        return d.run();
+    } catch (const Error& e) {
+        log::critical("dmsd", "start", "{}", e.what());
+        return to_int(e.exit_status());
+    }
+}
+
+} // namespace dms::dmsd

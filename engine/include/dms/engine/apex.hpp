@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Apex maintenance (REFERENCE.md 7.4 step 3): for zones with use_apex_ns, the SOA values
+// and the apex NS records come from zone_cfg (the zone's server group first, then the
+// global rows) each time the zone is published or its file written.
+
+#include <cstdint>
+#include <optional>
+
+#include "dms/core/zone.hpp"
+#include "dms/db/session.hpp"
+
+namespace dms::engine {
+
+/// Bring `zone`'s SOA fields (mname, rname, refresh, retry, expire, minimum; the SOA's own
+/// TTL cleared) and apex NS records in line with zone_cfg, when `use_apex_ns`. The apex
+/// group keeps its comment "Apex resource records for <zone>". Without apex_ns rows in
+/// zone_cfg the zone's own NS records stay (and a critical line is logged).
+/// @returns true if `zone` changed
+bool refresh_apex(db::Transaction& tx, bool use_apex_ns, std::optional<std::int64_t> sg_id,
+                  ZoneData& zone);
+
+} // namespace dms::engine

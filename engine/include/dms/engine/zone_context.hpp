@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The database side of ZoneSM's context, shared by the engine (synchronous events, in
+// zone_tool's or the API's transaction) and dmsd (queued events, in the event's
+// transaction, which adds the named side by overriding the named actions).
+//
+// reconfig_schedule (REFERENCE.md 3.1.1) reads the MasterSM row with a share lock, so
+// that a zone change never races with the master's reconfiguration: either the master's
+// transaction rendered named's config after this change committed, or this change sees
+// the master's new state and asks again. The zone's event is due after the hold plus a
+// margin, and dmsd makes it due at once when the master has been reconfigured with the
+// zone (explicit completion; the delay only matters if that signal is lost).
+//
+// Contract: as sm::ZoneSmContext. The named actions of this class throw
+// dms::Error(ErrorCode::internal): only dmsd's subclass performs them.
+
+#include <chrono>
+
+#include "dms/core/config.hpp"
+#include "dms/db/session.hpp"
+#include "dms/db/zones.hpp"
+#include "dms/sm/zone_sm.hpp"
+
+namespace dms::engine {
+
+/// sm::ZoneRow <-> db::ZoneRecord.
+sm::ZoneRow to_zone_row(const db::ZoneRecord& z);
+void from_zone_row(const sm::ZoneRow& r, db::ZoneRecord& z);
+/// The JSON parameters of a zone event (with the zone's name, as the original).
+std::string zone_event_params_json(const sm::ZoneRow& row, const sm::ZoneEventParams& p);
+/// And back; unknown keys are ignored, wrong types throw dms::Error(ErrorCode::internal).
+sm::ZoneEventParams zone_event_params_from_json(const std::string& json);
+
+class ZoneDbContext : public sm::ZoneSmContext {
+public:
+    ZoneDbContext(db::Transaction& tx, const Config& config) : m_tx(tx), m_config(config) {}
+
+    sm::TimePoint now() override;
+    std::chrono::seconds edit_lock_timeout() override;
+    std::int64_t queue_zone_event(const sm::ZoneRow& row, sm::EventType type,
+                                  std::chrono::seconds delay,
+                                  const sm::ZoneEventParams& params) override;
+    void cancel_event(std::int64_t event_id, std::string_view why) override;
+    void reschedule_event(std::int64_t event_id, std::chrono::seconds delay) override;
+    void reconfig_schedule(const sm::ZoneRow& row, sm::EventType zone_event, bool randomize,
+                           bool master_reconfig, const sm::ZoneEventParams& params) override;
+    void queue_master_partial_reconfig(std::int64_t sg_id) override;
+    bool other_live_zone(const sm::ZoneRow& row) override;
+    bool other_served_zone(const sm::ZoneRow& row) override;
+    bool zi_exists(const sm::ZoneRow& row, std::int64_t zi_id) override;
+    std::optional<std::int64_t> find_sg(std::string_view name) override;
+    void destroy_zone(const sm::ZoneRow& row) override;
+
+    NamedSoa query_named_soa(const sm::ZoneRow& row) override;
+    void write_zone_file(const sm::ZoneRow& row) override;
+    void remove_zone_files(const sm::ZoneRow& row) override;
+    PublishResult publish(sm::ZoneRow& row, const sm::ZoneEventParams& params) override;
+
+    bool destroyed() const { return m_destroyed; }
+
+protected:
+    db::Transaction& tx() { return m_tx; }
+    const Config& config() const { return m_config; }
+    /// Queue a MasterSM event (coalesced with an identical pending one).
+    void queue_master(std::string_view type, const std::string& params_json);
+
+private:
+    db::Transaction& m_tx;
+    const Config& m_config;
+    bool m_destroyed = false;
+};
+
+} // namespace dms::engine

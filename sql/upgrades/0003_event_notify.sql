@@ -1,0 +1,20 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- 0003: dmsd wakes up on committed events (LISTEN dms_events) instead of polling,
+-- and events merged into a pending identical one are counted.
+
+ALTER TABLE sm_event_queue ADD COLUMN coalesced integer NOT NULL DEFAULT 0
+    CHECK (coalesced >= 0);
+
+CREATE FUNCTION dms_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM new_events WHERE processed IS NULL) THEN
+        PERFORM pg_notify('dms_events', '');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER sm_event_queue_notify_ins AFTER INSERT ON sm_event_queue
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_notify_events();
+CREATE TRIGGER sm_event_queue_notify_upd AFTER UPDATE ON sm_event_queue
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_notify_events();
