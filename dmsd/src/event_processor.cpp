@@ -68,7 +68,7 @@ Result from_outcome(const sm::Outcome& out, std::string_view detail) {
     Result r;
     r.code = out.code;
     r.message = out.message;
-    if (!detail.empty() && out.code != ResultCode::ok) {
+    if (!detail.empty() && (out.code == ResultCode::error || out.code == ResultCode::fatal)) {
         r.message += ": " + std::string(detail);
     }
     if (out.code == ResultCode::error) {

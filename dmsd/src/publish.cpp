@@ -147,7 +147,8 @@ PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::
     const bool forced =
         params.wrap_soa_serial || params.force_soa_serial_update || params.candidate_soa_serial;
     std::uint32_t serial = current;
-    if (!d.empty() || forced) {
+    const bool changed = !d.empty();
+    if (changed || forced) {
         serial::SerialRequest req;
         req.current = current;
         req.published = row.soa_serial;
@@ -193,7 +194,7 @@ PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::
     db::zis::mark_published(tx, published, serial);
     row.zi_id = published;
     row.soa_serial = serial;
-    if (d.empty() && !forced) {
+    if (!changed && !forced) {
         return out(PublishResult::nochange,
                    fmt::format("named already serves ZI {} at serial {}", published, serial));
     }

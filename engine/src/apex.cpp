@@ -10,50 +10,50 @@
 
 namespace dms::engine {
 
-bool refresh_apex(db::Transaction& tx, bool use_apex_ns, std::optional<std::int64_t> sg_id,
-                  ZoneData& zone) {
-    if (!use_apex_ns) {
-        return false;
-    }
-    bool changed = false;
-    const auto set = [&](std::string& field, std::string_view key) {
-        if (auto v = db::catalog::zone_cfg(tx, key, sg_id); v && *v != field) {
-            field = *v;
-            changed = true;
-        }
-    };
-    set(zone.soa.mname, "soa_mname");
-    set(zone.soa.rname, "soa_rname");
-    set(zone.soa.refresh, "soa_refresh");
-    set(zone.soa.retry, "soa_retry");
-    set(zone.soa.expire, "soa_expire");
-    set(zone.soa.minimum, "soa_minimum");
-    if (zone.soa.ttl) {
-        zone.soa.ttl.reset();
-        changed = true;
-    }
-
-    auto names = db::catalog::apex_ns(tx, sg_id);
-    for (auto& n : names) { // rdata is canonical: lower case, absolute
+ApexConfig load_apex_config(db::Transaction& tx, std::optional<std::int64_t> sg_id) {
+    ApexConfig c;
+    const auto cfg = [&](std::string_view key) { return db::catalog::zone_cfg(tx, key, sg_id); };
+    c.mname = cfg("soa_mname");
+    c.rname = cfg("soa_rname");
+    c.refresh = cfg("soa_refresh");
+    c.retry = cfg("soa_retry");
+    c.expire = cfg("soa_expire");
+    c.minimum = cfg("soa_minimum");
+    c.ns = db::catalog::apex_ns(tx, sg_id);
+    for (auto& n : c.ns) { // rdata is canonical: lower case, absolute
         std::transform(n.begin(), n.end(), n.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
         if (!n.ends_with('.')) {
             n += '.';
         }
     }
-    if (names.empty()) {
+    std::sort(c.ns.begin(), c.ns.end());
+    return c;
+}
+
+bool apply_apex(const ApexConfig& cfg, ZoneData& zone) {
+    bool changed = false;
+    const auto set = [&](std::string& field, const std::optional<std::string>& v) {
+        if (v && *v != field) {
+            field = *v;
+            changed = true;
+        }
+    };
+    set(zone.soa.mname, cfg.mname);
+    set(zone.soa.rname, cfg.rname);
+    set(zone.soa.refresh, cfg.refresh);
+    set(zone.soa.retry, cfg.retry);
+    set(zone.soa.expire, cfg.expire);
+    set(zone.soa.minimum, cfg.minimum);
+    if (zone.soa.ttl) {
+        zone.soa.ttl.reset();
+        changed = true;
+    }
+    if (cfg.ns.empty()) {
         log::critical("zone " + zone.name, "apex",
                       "zone_cfg has no apex_ns for its server group or globally: keeping "
                       "the zone's own apex NS records");
         return changed;
-    }
-    auto apex = std::find_if(zone.groups.begin(), zone.groups.end(),
-                             [](const RrGroup& g) { return g.tag == apex_rr_tag; });
-    if (apex == zone.groups.end()) {
-        zone.groups.insert(zone.groups.begin(),
-                           RrGroup{apex_comment_for(zone.name), std::string(apex_rr_tag), {}});
-        apex = zone.groups.begin();
-        changed = true;
     }
     // The apex NS records as they are, wherever they sit, and as zone_cfg wants them.
     std::vector<std::string> have;
@@ -65,14 +65,20 @@ bool refresh_apex(db::Transaction& tx, bool use_apex_ns, std::optional<std::int6
         }
     }
     std::sort(have.begin(), have.end());
-    std::sort(names.begin(), names.end());
-    if (have == names) {
+    if (have == cfg.ns) {
         return changed;
+    }
+    auto apex = std::find_if(zone.groups.begin(), zone.groups.end(),
+                             [](const RrGroup& g) { return g.tag == apex_rr_tag; });
+    if (apex == zone.groups.end()) {
+        zone.groups.insert(zone.groups.begin(),
+                           RrGroup{apex_comment_for(zone.name), std::string(apex_rr_tag), {}});
+        apex = zone.groups.begin();
     }
     for (auto& g : zone.groups) {
         std::erase_if(g.rrs, [](const Rr& rr) { return rr.label == "@" && rr.type == "NS"; });
     }
-    for (const auto& ns : names) {
+    for (const auto& ns : cfg.ns) {
         Rr rr;
         rr.label = "@";
         rr.type = "NS";
@@ -80,6 +86,11 @@ bool refresh_apex(db::Transaction& tx, bool use_apex_ns, std::optional<std::int6
         apex->rrs.push_back(std::move(rr));
     }
     return true;
+}
+
+bool refresh_apex(db::Transaction& tx, bool use_apex_ns, std::optional<std::int64_t> sg_id,
+                  ZoneData& zone) {
+    return use_apex_ns && apply_apex(load_apex_config(tx, sg_id), zone);
 }
 
 } // namespace dms::engine

@@ -203,6 +203,59 @@ ExitStatus refresh_zone(Context& ctx, Args args) {
     return ExitStatus::ok;
 }
 
+ExitStatus reset_zonesm(Context& ctx, Args args) {
+    if (!ctx.confirm(fmt::format("Reset {}? named drops and reloads it from the database: "
+                                 "DNSSEC signatures are lost",
+                                 args[0]))) {
+        return ExitStatus::temp_fail;
+    }
+    report_zone(ctx, ctx.zones().reset_zonesm(args[0], args.size() > 1 ? args[1] : ""),
+                "reset queued for");
+    return ExitStatus::ok;
+}
+
+ExitStatus reset_all_zones(Context& ctx, Args /*args*/) {
+    if (!ctx.confirm("Reset EVERY zone? Each is dropped and reloaded by named; DNSSEC "
+                     "signatures are lost")) {
+        return ExitStatus::temp_fail;
+    }
+    const auto names = ctx.zones().reset_all_zones();
+    fmt::print(ctx.out(), "reset queued for {} zones\n", names.size());
+    return ExitStatus::ok;
+}
+
+ExitStatus refresh_zone_ttl(Context& ctx, Args args) {
+    const auto zi = ctx.zones().refresh_zone_ttl(args[0], args.size() > 1 ? args[1] : "");
+    fmt::print(ctx.out(), "zone {}: ZI {} saved with the new zone TTL, publishing\n", args[0], zi);
+    return ExitStatus::ok;
+}
+
+ExitStatus poke_zone_set_serial(Context& ctx, Args args) {
+    std::uint64_t value = 0;
+    const auto& text = args[1];
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        throw Error(ErrorCode::soa_serial_range,
+                    fmt::format("'{}' is not a serial (1..4294967295)", text));
+    }
+    if (!ctx.confirm(fmt::format("Publish {} with SOA serial {}?", args[0], value))) {
+        return ExitStatus::temp_fail;
+    }
+    report_zone(ctx, ctx.zones().poke_zone_set_serial(args[0], value, ctx.flag('u')),
+                "serial update queued for");
+    return ExitStatus::ok;
+}
+
+ExitStatus poke_zone_wrap_serial(Context& ctx, Args args) {
+    if (!ctx.confirm(fmt::format("Wrap the SOA serial of {} (to the end of the RFC 1982 "
+                                 "window; the next update brings a date serial back)?",
+                                 args[0]))) {
+        return ExitStatus::temp_fail;
+    }
+    report_zone(ctx, ctx.zones().poke_zone_wrap_serial(args[0]), "serial wrap queued for");
+    return ExitStatus::ok;
+}
+
 ExitStatus set_zone_reference(Context& ctx, Args args) {
     const std::string ref = args.size() > 1 ? args[1] : ctx.option('r');
     const auto z = ctx.zones().set_zone_reference(args[0], ref);
@@ -254,6 +307,20 @@ void add_zone_change_commands(std::vector<Command>& t) {
     t.push_back({"refresh_zone", "[-f] <domain> [zi-id]",
                  "publish the zone again, or another ZI of it (roll back or forward)", 1, 2,
                  "f", "", refresh_zone});
+    t.push_back({"refresh_zone_ttl", "<domain> [zone-ttl]",
+                 "save the zone with a new zone TTL (default zone_cfg zone_ttl) and publish it",
+                 1, 2, "", "", refresh_zone_ttl});
+    t.push_back({"reset_zonesm", "[-f] <domain> [zi-id]",
+                 "make named drop and reload the zone from the database (loses DNSSEC "
+                 "signatures; asks first)", 1, 2, "f", "", reset_zonesm});
+    t.push_back({"reset_all_zones", "[-f]", "reset_zonesm of every enabled zone (asks first)",
+                 0, 0, "f", "", reset_all_zones});
+    t.push_back({"poke_zone_set_serial", "[-fu] <domain> <serial>",
+                 "publish with this SOA serial; -u even if no record changed (asks first)", 2, 2,
+                 "fu", "", poke_zone_set_serial});
+    t.push_back({"poke_zone_wrap_serial", "[-f] <domain>",
+                 "publish with the serial wrapped to the end of the RFC 1982 window (asks "
+                 "first)", 1, 1, "f", "", poke_zone_wrap_serial});
     t.push_back({"set_zone_reference", "[-r ref] <domain> [ref]",
                  "set the zone's reference (none given: clear it)", 1, 2, "", "r",
                  set_zone_reference});

@@ -278,37 +278,6 @@ ExitStatus record_query_db(Context& ctx, Args args) {
     return ExitStatus::ok;
 }
 
-ExitStatus print_events(Context& ctx, const std::vector<db::EventRecord>& events) {
-    if (ctx.json) {
-        boost::json::array a;
-        for (const auto& e : events) {
-            a.push_back(to_json(e));
-        }
-        print_json(ctx.out(), a);
-        return ExitStatus::ok;
-    }
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& e : events) {
-        const auto subject = !e.zone_name.empty() ? e.zone_name : e.server_name;
-        std::vector<std::string> r;
-        if (ctx.flag('v')) {
-            r = {std::to_string(e.id),     e.event_type,          subject, e.state,
-                 format_time(e.scheduled), format_time(e.created)};
-        } else {
-            r = {e.event_type, subject, format_time(e.scheduled)};
-        }
-        rows.push_back(std::move(r));
-    }
-    print_table(ctx.out(), rows);
-    return ExitStatus::ok;
-}
-
-ExitStatus ls_pending_events(Context& ctx, Args /*args*/) {
-    return print_events(ctx, ctx.session().transaction("ls_pending_events", [](auto& tx) {
-        return db::events::pending(tx);
-    }));
-}
-
 } // namespace
 
 void add_zone_commands(std::vector<Command>& t) {
@@ -341,8 +310,6 @@ void add_zone_commands(std::vector<Command>& t) {
     t.push_back({"record_query_db", "[-av] [-n domain] [-z zi] <label> [type] [rdata]",
                  "look a name up in the database like a resolver would (the most specific "
                  "zone); -a includes disabled records", 1, -1, "av", "nz", record_query_db});
-    t.push_back({"ls_pending_events", "[-v]", "list events not yet processed", 0, 0, "v", "",
-                 ls_pending_events});
     // clang-format on
 }
 

@@ -21,8 +21,8 @@ constexpr Statement statements[] = {
     {"sg_list", "SELECT id, name, coalesce(config_dir, ''), zone_count,"
                 " coalesce(host(master_address), ''), coalesce(host(master_alt_address), '')"
                 " FROM server_groups ORDER BY name"},
-    {"server_addresses", "SELECT id, sg_id, name, host(address), dns_port, state FROM sm_servers"
-                         " ORDER BY name"},
+    {"server_addresses", "SELECT id, sg_id, name, host(address), dns_port, state, rndc_port"
+                         " FROM sm_servers ORDER BY name"},
     {"cfg_get", "SELECT value FROM zone_cfg WHERE key = $1 AND (sg_id = $2 OR sg_id IS NULL)"
                 " ORDER BY sg_id NULLS LAST LIMIT 1"},
     {"cfg_apex_ns", "SELECT value FROM zone_cfg WHERE key = 'apex_ns' AND sg_id IS NOT DISTINCT"

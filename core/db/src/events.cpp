@@ -53,6 +53,15 @@ constexpr Statement statements[] = {
      " results = $4::jsonb WHERE id = $1"},
     {"event_pending",
      "SELECT " DMS_EVENT_COLUMNS "WHERE e.processed IS NULL ORDER BY e.scheduled, e.id"},
+    {"event_cancel_zone_work",
+     "UPDATE sm_event_queue SET state = 'CANCELLED', processed = now(),"
+     " results = jsonb_build_object('message', $2::text)"
+     " WHERE processed IS NULL AND zone_id = ANY ($1::bigint[]) AND event_type IN"
+     " ('ZoneSMConfig', 'ZoneSMReconfigUpdate', 'ZoneSMReconfigCheck', 'ZoneSMBatchConfig',"
+     " 'ZoneSMUpdate', 'ZoneSMEditUpdate')"},
+    {"event_last_master",
+     "SELECT " DMS_EVENT_COLUMNS "WHERE e.master_id IS NOT NULL AND e.processed IS NOT NULL"
+     " ORDER BY e.processed DESC, e.id DESC LIMIT 1"},
     {"event_recent",
      "SELECT " DMS_EVENT_COLUMNS
      "WHERE e.processed IS NOT NULL AND (NOT $2 OR e.state = 'FAILURE')"
@@ -143,6 +152,22 @@ std::vector<EventRecord> pending(Transaction& tx) {
         out.push_back(read(r));
     }
     return out;
+}
+
+std::size_t cancel_zone_work(Transaction& tx, const std::vector<std::int64_t>& zone_ids,
+                             std::string_view why) {
+    std::string ids = "{";
+    for (std::size_t i = 0; i < zone_ids.size(); ++i) {
+        ids += (i ? "," : "") + std::to_string(zone_ids[i]);
+    }
+    return work(tx)
+        .exec_prepared("event_cancel_zone_work", ids + "}", std::string(why))
+        .affected_rows();
+}
+
+std::optional<EventRecord> last_master_event(Transaction& tx) {
+    const auto r = work(tx).exec_prepared("event_last_master");
+    return r.empty() ? std::nullopt : std::optional<EventRecord>(read(r[0]));
 }
 
 std::vector<EventRecord> recent(Transaction& tx, std::size_t limit, bool failed_only) {

@@ -40,14 +40,33 @@ constexpr Statement statements[] = {
      " z.soa_minimum, z.soa_ttl, z.zone_ttl, c.comment, c.tag"
      " FROM zone_instances z LEFT JOIN rr_comments c ON c.id = z.apex_comment_group_id"
      " WHERE z.id = $1"},
+    {"zi_header_many",
+     "SELECT z.id, z.zone_id, (extract(epoch from z.ctime) * 1000000)::bigint,"
+     " (extract(epoch from z.mtime) * 1000000)::bigint,"
+     " (extract(epoch from z.ptime) * 1000000)::bigint, coalesce(z.change_by, ''),"
+     " z.soa_serial, z.soa_mname, z.soa_rname, z.soa_refresh, z.soa_retry, z.soa_expire,"
+     " z.soa_minimum, z.soa_ttl, z.zone_ttl, c.comment, c.tag"
+     " FROM zone_instances z LEFT JOIN rr_comments c ON c.id = z.apex_comment_group_id"
+     " WHERE z.id = ANY ($1::bigint[])"},
+    {"zi_published_many",
+     "UPDATE zone_instances z SET ptime = now(), soa_serial = v.serial, mtime = z.mtime"
+     " FROM unnest($1::bigint[], $2::bigint[]) AS v (id, serial) WHERE z.id = v.id"},
     {"zi_records",
      "SELECT r.label, r.type, r.ttl, r.rdata, r.lock_ptr, r.disable, r.track_reverse,"
-     " ref.reference, r.comment_group_id, cg.comment, cg.tag, cr.comment"
+     " ref.reference, r.comment_group_id, cg.comment, cg.tag, cr.comment, r.zi_id"
      " FROM resource_records r"
      " LEFT JOIN rr_comments cg ON cg.id = r.comment_group_id"
      " LEFT JOIN rr_comments cr ON cr.id = r.comment_rr_id"
      " LEFT JOIN reference ref ON ref.id = r.ref_id"
      " WHERE r.zi_id = $1"},
+    {"zi_records_many",
+     "SELECT r.label, r.type, r.ttl, r.rdata, r.lock_ptr, r.disable, r.track_reverse,"
+     " ref.reference, r.comment_group_id, cg.comment, cg.tag, cr.comment, r.zi_id"
+     " FROM resource_records r"
+     " LEFT JOIN rr_comments cg ON cg.id = r.comment_group_id"
+     " LEFT JOIN rr_comments cr ON cr.id = r.comment_rr_id"
+     " LEFT JOIN reference ref ON ref.id = r.ref_id"
+     " WHERE r.zi_id = ANY ($1::bigint[])"},
     {"zi_list",
      "SELECT z.id, z.zone_id, (extract(epoch from z.ctime) * 1000000)::bigint,"
      " (extract(epoch from z.mtime) * 1000000)::bigint,"
@@ -135,6 +154,67 @@ std::unordered_map<std::string, std::int64_t> reference_ids(pqxx::work& w, const
     }
     return ids;
 }
+
+/// Builds a ZoneData from a zi_header row and its zi_records rows.
+struct ZiBuilder {
+    ZoneData zone;
+    std::unordered_map<std::int64_t, std::size_t> group_of; // comment id -> group index
+    std::optional<std::size_t> default_group;
+
+    explicit ZiBuilder(const pqxx::row& h) {
+        zone.has_soa = true;
+        zone.soa.serial = static_cast<std::uint32_t>(h[6].as<std::int64_t>());
+        zone.soa.mname = h[7].c_str();
+        zone.soa.rname = h[8].c_str();
+        zone.soa.refresh = h[9].c_str();
+        zone.soa.retry = h[10].c_str();
+        zone.soa.expire = h[11].c_str();
+        zone.soa.minimum = h[12].c_str();
+        zone.soa.ttl = opt<std::string>(h[13]);
+        zone.zone_ttl = h[14].c_str();
+        if (!h[15].is_null()) {
+            zone.groups.push_back({h[15].c_str(), str(h[16]), {}});
+        }
+    }
+
+    void add(const pqxx::row& r) {
+        std::size_t gi = 0;
+        if (r[8].is_null()) {
+            if (!default_group) {
+                default_group = zone.groups.size();
+                zone.groups.push_back({});
+            }
+            gi = *default_group;
+        } else {
+            const auto cid = r[8].as<std::int64_t>();
+            auto it = group_of.find(cid);
+            if (it == group_of.end()) {
+                const std::string tag = str(r[10]);
+                // The apex group was created from the ZI header already.
+                std::size_t idx = zone.groups.size();
+                if (tag == apex_rr_tag && !zone.groups.empty() &&
+                    zone.groups[0].tag == apex_rr_tag) {
+                    idx = 0;
+                } else {
+                    zone.groups.push_back({str(r[9]), tag, {}});
+                }
+                it = group_of.emplace(cid, idx).first;
+            }
+            gi = it->second;
+        }
+        Rr rr;
+        rr.label = r[0].c_str();
+        rr.type = r[1].c_str();
+        rr.ttl = opt<std::string>(r[2]);
+        rr.rdata = r[3].c_str();
+        rr.lock_ptr = r[4].as<bool>();
+        rr.disable = r[5].as<bool>();
+        rr.track_reverse = r[6].as<bool>();
+        rr.reference = str(r[7]);
+        rr.comment = str(r[11]);
+        zone.groups[gi].rrs.push_back(std::move(rr));
+    }
+};
 
 // libpqxx 6.4 marks tablewriter deprecated, yet it is the only public way to send
 // preformatted COPY lines (stream_to keeps write_raw_line private); rows are batched
@@ -336,65 +416,37 @@ std::optional<ZoneData> load(Transaction& tx, std::int64_t zi_id, ZiRecord* head
     if (hres.empty()) {
         return std::nullopt;
     }
-    const auto& h = hres[0];
     if (header != nullptr) {
-        *header = read_header(h);
+        *header = read_header(hres[0]);
     }
-    ZoneData z;
-    z.has_soa = true;
-    z.soa.serial = static_cast<std::uint32_t>(h[6].as<std::int64_t>());
-    z.soa.mname = h[7].c_str();
-    z.soa.rname = h[8].c_str();
-    z.soa.refresh = h[9].c_str();
-    z.soa.retry = h[10].c_str();
-    z.soa.expire = h[11].c_str();
-    z.soa.minimum = h[12].c_str();
-    z.soa.ttl = opt<std::string>(h[13]);
-    z.zone_ttl = h[14].c_str();
+    ZiBuilder b(hres[0]);
+    for (const auto& r : w.exec_prepared("zi_records", zi_id)) {
+        b.add(r);
+    }
+    return std::move(b.zone);
+}
 
-    std::unordered_map<std::int64_t, std::size_t> group_of; // comment id -> group index
-    std::optional<std::size_t> default_group;
-    if (!h[15].is_null()) {
-        z.groups.push_back({h[15].c_str(), str(h[16]), {}});
+std::map<std::int64_t, ZoneData> load_many(Transaction& tx, const std::vector<std::int64_t>& ids) {
+    auto& w = work(tx);
+    std::string array = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        array += (i ? "," : "") + std::to_string(ids[i]);
     }
-    const auto rows = w.exec_prepared("zi_records", zi_id);
-    for (const auto& r : rows) {
-        std::size_t gi = 0;
-        if (r[8].is_null()) {
-            if (!default_group) {
-                default_group = z.groups.size();
-                z.groups.push_back({});
-            }
-            gi = *default_group;
-        } else {
-            const auto cid = r[8].as<std::int64_t>();
-            auto it = group_of.find(cid);
-            if (it == group_of.end()) {
-                const std::string tag = str(r[10]);
-                // The apex group was created from the ZI header already.
-                std::size_t idx = z.groups.size();
-                if (tag == apex_rr_tag && !z.groups.empty() && z.groups[0].tag == apex_rr_tag) {
-                    idx = 0;
-                } else {
-                    z.groups.push_back({str(r[9]), tag, {}});
-                }
-                it = group_of.emplace(cid, idx).first;
-            }
-            gi = it->second;
+    array += "}";
+    std::map<std::int64_t, ZiBuilder> builders;
+    for (const auto& h : w.exec_prepared("zi_header_many", array)) {
+        builders.emplace(h[0].as<std::int64_t>(), ZiBuilder(h));
+    }
+    for (const auto& r : w.exec_prepared("zi_records_many", array)) {
+        if (auto it = builders.find(r[12].as<std::int64_t>()); it != builders.end()) {
+            it->second.add(r);
         }
-        Rr rr;
-        rr.label = r[0].c_str();
-        rr.type = r[1].c_str();
-        rr.ttl = opt<std::string>(r[2]);
-        rr.rdata = r[3].c_str();
-        rr.lock_ptr = r[4].as<bool>();
-        rr.disable = r[5].as<bool>();
-        rr.track_reverse = r[6].as<bool>();
-        rr.reference = str(r[7]);
-        rr.comment = str(r[11]);
-        z.groups[gi].rrs.push_back(std::move(rr));
     }
-    return z;
+    std::map<std::int64_t, ZoneData> out;
+    for (auto& [id, b] : builders) {
+        out.emplace(id, std::move(b.zone));
+    }
+    return out;
 }
 
 std::vector<ZiRecord> list(Transaction& tx, std::int64_t zone_id) {
@@ -413,6 +465,17 @@ bool remove(Transaction& tx, std::int64_t zone_id, std::int64_t zi_id) {
 
 void mark_published(Transaction& tx, std::int64_t zi_id) {
     work(tx).exec_prepared0("zi_published", zi_id);
+}
+
+void mark_published(Transaction& tx,
+                    const std::vector<std::pair<std::int64_t, std::uint32_t>>& zis) {
+    std::string ids = "{";
+    std::string serials = "{";
+    for (std::size_t i = 0; i < zis.size(); ++i) {
+        ids += (i ? "," : "") + std::to_string(zis[i].first);
+        serials += (i ? "," : "") + std::to_string(zis[i].second);
+    }
+    work(tx).exec_prepared0("zi_published_many", ids + "}", serials + "}");
 }
 
 void mark_published(Transaction& tx, std::int64_t zi_id, std::uint32_t serial) {

@@ -37,6 +37,15 @@ constexpr Statement statements[] = {
     {"zone_try_lock",
      "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR UPDATE OF z SKIP LOCKED"},
     {"zone_exists", "SELECT 1 FROM sm_zone WHERE id = $1"},
+    {"zone_restore_list",
+     "SELECT z.id, z.name, z.sg_id, z.use_apex_ns, coalesce(z.zi_candidate_id, z.zi_id)"
+     " FROM sm_zone z WHERE z.state NOT IN ('DISABLED', 'DELETED')"
+     " AND coalesce(z.zi_candidate_id, z.zi_id) IS NOT NULL ORDER BY z.name"},
+    {"zone_mark_restored",
+     "UPDATE sm_zone z SET state = 'PUBLISHED', zi_id = v.zi, zi_candidate_id = v.zi,"
+     " soa_serial = v.serial, zone_files = true"
+     " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v (id, zi, serial)"
+     " WHERE z.id = v.id"},
     {"zone_sample_published",
      "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM
      "WHERE z.state = 'PUBLISHED' AND z.soa_serial IS NOT NULL ORDER BY random() LIMIT $1"},
@@ -198,6 +207,26 @@ std::optional<ZoneRecord> try_lock(Transaction& tx, std::int64_t id, bool& busy)
     }
     busy = !work(tx).exec_prepared("zone_exists", id).empty();
     return std::nullopt;
+}
+
+std::vector<RestoreZone> restore_list(Transaction& tx) {
+    std::vector<RestoreZone> out;
+    for (const auto& r : work(tx).exec_prepared("zone_restore_list")) {
+        out.push_back({r[0].as<std::int64_t>(), r[1].c_str(), opt<std::int64_t>(r[2]),
+                       r[3].as<bool>(), r[4].as<std::int64_t>()});
+    }
+    return out;
+}
+
+void mark_restored(Transaction& tx, const std::vector<Restored>& zones) {
+    std::string ids = "{", zis = "{", serials = "{";
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+        const char* sep = i ? "," : "";
+        ids += sep + std::to_string(zones[i].id);
+        zis += sep + std::to_string(zones[i].zi_id);
+        serials += sep + std::to_string(zones[i].serial);
+    }
+    work(tx).exec_prepared0("zone_mark_restored", ids + "}", zis + "}", serials + "}");
 }
 
 std::vector<ZoneRecord> sample_published(Transaction& tx, std::size_t n) {

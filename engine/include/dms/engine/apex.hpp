@@ -6,11 +6,22 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "dms/core/zone.hpp"
 #include "dms/db/session.hpp"
 
 namespace dms::engine {
+
+/// zone_cfg's apex values for one server group (read once, applied to many zones).
+struct ApexConfig {
+    std::optional<std::string> mname, rname, refresh, retry, expire, minimum;
+    std::vector<std::string> ns; ///< canonical: lower case, absolute
+};
+ApexConfig load_apex_config(db::Transaction& tx, std::optional<std::int64_t> sg_id);
+/// Apply `cfg` to `zone` (see refresh_apex). @returns true if `zone` changed
+bool apply_apex(const ApexConfig& cfg, ZoneData& zone);
 
 /// Bring `zone`'s SOA fields (mname, rname, refresh, retry, expire, minimum; the SOA's own
 /// TTL cleared) and apex NS records in line with zone_cfg, when `use_apex_ns`. The apex

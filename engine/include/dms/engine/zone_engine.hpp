@@ -121,6 +121,22 @@ public:
     std::vector<std::string> nuke_zones(const db::ZoneFilter& filter);
     /// Queue a publish, optionally of another ZI (roll back or forward).
     db::ZoneRecord refresh_zone(std::string_view name, std::string_view zi_spec = "");
+    /// Start the zone again from its files (DoReset; loses DNSSEC signatures), optionally
+    /// with another ZI as the candidate.
+    db::ZoneRecord reset_zonesm(std::string_view name, std::string_view zi_spec = "");
+    /// reset_zonesm of every zone that is neither DISABLED nor DELETED; the names.
+    std::vector<std::string> reset_all_zones();
+    /// A new ZI from the candidate with zone TTL `zone_ttl` ("" = zone_cfg zone_ttl),
+    /// published like an edit. Returns the new ZI id.
+    std::int64_t refresh_zone_ttl(std::string_view name, std::string_view zone_ttl = "");
+    /// Publish with `serial` as the SOA serial (REFERENCE.md 7.3): refused
+    /// (SOASerialCandidateIgnored) when the serial would not be used; `force_update`
+    /// publishes even when the records did not change. The zone must be PUBLISHED.
+    db::ZoneRecord poke_zone_set_serial(std::string_view name, std::uint64_t serial,
+                                        bool force_update);
+    /// Publish with the serial moved to the end of the RFC 1982 window (wrap).
+    db::ZoneRecord poke_zone_wrap_serial(std::string_view name);
+
     /// Change flags (REFERENCE.md 7.6); std::nullopt leaves a flag as it is.
     db::ZoneRecord set_zone(std::string_view name, const ZoneFlags& flags);
     /// Set (or with "" clear) the zone's reference.

@@ -46,6 +46,7 @@ struct ServerAddress {
     std::string address;
     int dns_port = 53;
     std::string state;
+    int rndc_port = 953;
 };
 
 namespace catalog {

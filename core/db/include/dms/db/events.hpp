@@ -73,6 +73,12 @@ bool reschedule(Transaction& tx, std::int64_t id, std::chrono::seconds delay);
 void set_result(Transaction& tx, std::int64_t id, const NewEvent::Done& done);
 
 std::vector<EventRecord> pending(Transaction& tx);
+/// Cancel the pending configuration and publishing events of these zones (their
+/// work was done another way, e.g. by restore_named_db). Returns how many.
+std::size_t cancel_zone_work(Transaction& tx, const std::vector<std::int64_t>& zone_ids,
+                             std::string_view why);
+/// The MasterSM event processed last.
+std::optional<EventRecord> last_master_event(Transaction& tx);
 /// The last `limit` processed events, newest first; only FAILURE ones if asked.
 std::vector<EventRecord> recent(Transaction& tx, std::size_t limit, bool failed_only);
 

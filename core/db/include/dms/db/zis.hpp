@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dms/core/zone.hpp"
@@ -46,6 +48,9 @@ std::int64_t insert(Transaction& tx, std::int64_t zone_id, const ZoneData& zone,
 /// zone). `header` receives the ZI's own fields.
 std::optional<ZoneData> load(Transaction& tx, std::int64_t zi_id, ZiRecord* header = nullptr);
 
+/// Load several ZIs at once (two statements in all), by id; unknown ids are absent.
+std::map<std::int64_t, ZoneData> load_many(Transaction& tx, const std::vector<std::int64_t>& ids);
+
 /// The ZI's header only.
 std::optional<ZiRecord> find(Transaction& tx, std::int64_t zi_id);
 
@@ -57,6 +62,9 @@ bool remove(Transaction& tx, std::int64_t zone_id, std::int64_t zi_id);
 
 /// Set the publication time (now) of a ZI.
 void mark_published(Transaction& tx, std::int64_t zi_id);
+/// The same for many ZIs in one statement: (zi id, serial) pairs.
+void mark_published(Transaction& tx,
+                    const std::vector<std::pair<std::int64_t, std::uint32_t>>& zis);
 /// Set the publication time and the serial named serves it with.
 void mark_published(Transaction& tx, std::int64_t zi_id, std::uint32_t serial);
 

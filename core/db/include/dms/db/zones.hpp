@@ -69,6 +69,20 @@ struct MasterConfigZone {
     bool configured = false;
 };
 
+/// A zone restore_named_db writes: its ZI to publish (the candidate, else the published).
+struct RestoreZone {
+    std::int64_t id = 0;
+    std::string name;
+    std::optional<std::int64_t> sg_id;
+    bool use_apex_ns = true;
+    std::int64_t zi_id = 0;
+};
+struct Restored {
+    std::int64_t id = 0;
+    std::int64_t zi_id = 0;
+    std::uint32_t serial = 0;
+};
+
 namespace zones {
 
 std::optional<ZoneRecord> find_live(Transaction& tx, std::string_view name,
@@ -86,6 +100,11 @@ void destroy(Transaction& tx, std::int64_t id);
 /// The row locked FOR UPDATE without waiting: std::nullopt with `busy` set when
 /// another transaction holds it, with `busy` clear when there is no such zone.
 std::optional<ZoneRecord> try_lock(Transaction& tx, std::int64_t id, bool& busy);
+
+/// Every zone neither DISABLED nor DELETED that has a ZI, by name.
+std::vector<RestoreZone> restore_list(Transaction& tx);
+/// Mark zones PUBLISHED with the given ZI and serial, their files written (one statement).
+void mark_restored(Transaction& tx, const std::vector<Restored>& zones);
 
 /// Up to `n` PUBLISHED zones with a serial, chosen at random.
 std::vector<ZoneRecord> sample_published(Transaction& tx, std::size_t n);
