@@ -4,23 +4,17 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <iostream>
 #include <netinet/in.h>
-#include <spawn.h>
 #include <sstream>
 #include <stdexcept>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 #include "dms/core/dns_client.hpp"
-
-extern char** environ; // NOLINT(readability-redundant-declaration): POSIX, for posix_spawn
 
 namespace dms::test {
 namespace {
@@ -200,7 +194,8 @@ std::string NamedFixture::config_text() const {
 
 ::testing::AssertionResult NamedFixture::start(const NamedOptions& options) {
     if (running()) {
-        return ::testing::AssertionFailure() << "named is already running (pid " << m_pid << ")";
+        return ::testing::AssertionFailure()
+               << "named is already running (pid " << m_process.pid() << ")";
     }
     m_options = options;
     write("named.conf", config_text());
@@ -223,43 +218,12 @@ std::string NamedFixture::config_text() const {
 }
 
 ::testing::AssertionResult NamedFixture::spawn() {
-    const auto log_path = (dir() / "named.log").string();
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawnattr_init(&attr);
-    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                       0644);
-    ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    ::posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-    // Own process group (a ^C meant for the test is not named's), default signal
-    // handling and an empty mask whatever the test process set.
-    sigset_t none;
-    sigset_t all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                          POSIX_SPAWN_SETSIGDEF);
-    ::posix_spawnattr_setpgroup(&attr, 0);
-    ::posix_spawnattr_setsigmask(&attr, &none);
-    ::posix_spawnattr_setsigdefault(&attr, &all);
     // -g: foreground, log to stderr. No -u: as root named would switch to that user,
     // and the temp dir is ours.
-    std::vector<std::string> args{program("named"),      "-g", "-4", "-c", conf_path(), "-p",
-                                  std::to_string(m_port)};
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    const int rc = ::posix_spawn(&m_pid, args[0].c_str(), &actions, &attr, argv.data(), environ);
-    ::posix_spawn_file_actions_destroy(&actions);
-    ::posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-        m_pid = -1;
-        return ::testing::AssertionFailure()
-               << "cannot start " << args[0] << ": " << std::strerror(rc);
+    const std::vector<std::string> args{program("named"),      "-g", "-4", "-c", conf_path(), "-p",
+                                        std::to_string(m_port)};
+    if (const auto why = m_process.start(args, (dir() / "named.log").string()); !why.empty()) {
+        return ::testing::AssertionFailure() << why;
     }
     return ::testing::AssertionSuccess();
 }
@@ -271,7 +235,7 @@ std::string NamedFixture::config_text() const {
     std::string last = "no answer yet";
     while (Clock::now() < deadline) {
         if (!running()) {
-            return failure("named exited while starting (" + m_exit + ")");
+            return failure("named exited while starting (" + m_process.exit_text() + ")");
         }
         if (!dns_up) {
             // Any reply (REFUSED for the root zone) means the DNS port is open.
@@ -315,39 +279,11 @@ std::string NamedFixture::config_text() const {
 }
 
 bool NamedFixture::running() {
-    if (m_pid < 0) {
-        return false;
-    }
-    int status = 0;
-    const pid_t r = ::waitpid(m_pid, &status, WNOHANG);
-    if (r == m_pid || (r < 0 && errno == ECHILD)) {
-        m_exit = r != m_pid            ? "already reaped"
-                 : WIFEXITED(status)   ? "exit status " + std::to_string(WEXITSTATUS(status))
-                 : WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                       : "ended";
-        m_pid = -1;
-        return false;
-    }
-    return true;
+    return m_process.running();
 }
 
 void NamedFixture::stop() {
-    if (!running()) {
-        return;
-    }
-    ::kill(m_pid, SIGTERM);
-    const auto deadline = Clock::now() + stop_grace;
-    while (Clock::now() < deadline) {
-        if (!running()) {
-            return;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    ::kill(m_pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    m_pid = -1;
+    m_process.stop(stop_grace);
 }
 
 ProcessResult NamedFixture::rndc(const std::vector<std::string>& args) const {

@@ -25,6 +25,7 @@
 #include "dms/core/dns_client.hpp"
 #include "dms/core/process.hpp"
 
+#include "child_process.hpp"
 #include "temp_dir.hpp"
 
 namespace dms::test {
@@ -111,8 +112,7 @@ private:
     std::string m_update_key_path;
     dns::TsigKey m_update_key;
     NamedOptions m_options;
-    pid_t m_pid = -1;
-    std::string m_exit; ///< how named ended, once it has
+    ChildProcess m_process;
 };
 
 } // namespace dms::test
