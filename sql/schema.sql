@@ -560,12 +560,22 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+-- Updates notify only when a pending event's due time moved (a retry, a wake-up):
+-- claiming or finishing one is no news to the other workers.
+CREATE FUNCTION dms_notify_events_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM new_events n JOIN old_events o ON o.id = n.id
+                WHERE n.processed IS NULL AND n.scheduled IS DISTINCT FROM o.scheduled) THEN
+        PERFORM pg_notify('dms_events', '');
+    END IF;
+    RETURN NULL;
+END $$;
 CREATE TRIGGER sm_event_queue_notify_ins AFTER INSERT ON sm_event_queue
     REFERENCING NEW TABLE AS new_events
     FOR EACH STATEMENT EXECUTE FUNCTION dms_notify_events();
 CREATE TRIGGER sm_event_queue_notify_upd AFTER UPDATE ON sm_event_queue
-    REFERENCING NEW TABLE AS new_events
-    FOR EACH STATEMENT EXECUTE FUNCTION dms_notify_events();
+    REFERENCING OLD TABLE AS old_events NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION dms_notify_events_moved();
 
 -- ---------------------------------------------------------------------------
 -- Audit trail: one row per change made through zone_tool, the API or dmsd.

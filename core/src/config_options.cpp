@@ -77,7 +77,7 @@ constexpr std::array options{
     OptionSpec{"dmsd_pid_file", common, path, "/run/dms/dmsd.pid", "dmsd's PID file"},
     // The event queue.
     OptionSpec{"event_queue_threads", dmsd, count, "4", "event workers (database connections)"},
-    OptionSpec{"event_retry_base", dmsd, seconds, "1",
+    OptionSpec{"event_retry_base", dmsd, seconds, "0.5",
                "first retry delay of a failed event; doubles each attempt, with jitter"},
     OptionSpec{"event_retry_max", dmsd, seconds, "300", "longest retry delay"},
     OptionSpec{"event_max_attempts", dmsd, count, "200",

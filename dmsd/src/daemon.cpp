@@ -254,7 +254,10 @@ private:
                     m_wake.wait(seen, 50ms);
                     continue;
                 }
-                m_wake.wait(seen, processor.next_due(60s));
+                // Due now yet not claimable: another worker runs it. Its end sends
+                // no notification, so look again soon rather than spin.
+                m_wake.wait(seen,
+                            std::max(processor.next_due(60s), std::chrono::milliseconds(50ms)));
             } catch (const std::exception& e) {
                 log::error(name, "process", "{}; retrying in {} ms", e.what(),
                            failure_delay.count());

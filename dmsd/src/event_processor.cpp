@@ -117,9 +117,10 @@ EventProcessor::Step EventProcessor::process_one() {
                 const auto delay = backoff(ev.attempts + 1, m_config.duration("event_retry_base"),
                                            m_config.duration("event_retry_max"), unit_random());
                 db::queue::retry_later(tx, ev.id, delay, r.message, m_worker);
-                log::warning(r.subject, ev.event_type,
-                             "event {} attempt {} failed, retry in {} ms: {}", ev.id,
-                             ev.attempts + 1, delay.count(), r.message);
+                // A first retry is routine (named still loading a zone just configured).
+                log::log(ev.attempts + 1 >= 3 ? log::Level::warning : log::Level::info, r.subject,
+                         ev.event_type, "event {} attempt {} failed, retry in {} ms: {}", ev.id,
+                         ev.attempts + 1, delay.count(), r.message);
                 return;
             }
         }
@@ -183,6 +184,7 @@ EventProcessor::Step EventProcessor::process_one() {
         record(tx, ev, r);
     };
 
+    const auto lease = m_config.duration("event_lease");
     Step step = Step::idle;
     try {
         step = m_session.transaction("process event", [&](db::Transaction& tx) {
@@ -215,6 +217,7 @@ EventProcessor::Step EventProcessor::process_one() {
                             fail_event(tx, *ev, "queue", "its zone no longer exists");
                             return Step::processed;
                         }
+                        db::queue::mark_running(tx, ev->id, m_worker, lease);
                         thrown = Thrown{*ev, "zone " + zone->name, {}};
                         run_zone(tx, *ev, *zone, *type);
                     } else if (machine == sm::Machine::master) {
@@ -223,6 +226,7 @@ EventProcessor::Step EventProcessor::process_one() {
                             skipped.push_back(ev->id);
                             continue;
                         }
+                        db::queue::mark_running(tx, ev->id, m_worker, lease);
                         thrown = Thrown{*ev, "master", {}};
                         run_master(tx, *ev, *master, *type);
                     } else {

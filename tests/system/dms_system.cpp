@@ -56,7 +56,7 @@ void DmsSystem::SetUp() {
                     "master_template_dir = {}/templates/master\n"
                     "master_config_dir = {}/master-config\nmaster_dyndns_dir = {}/dynamic\n"
                     "dmsd_pid_file = {}/dmsd.pid\nmaster_hold_timeout = 0.5\n"
-                    "dns_query_timeout = 2\n"
+                    "dns_query_timeout = 2\nedit_lock_timeout = 2\n"
                     "[dmsd]\nlog_level = debug\nevent_retry_base = 0.2\nevent_retry_max = 2\n"
                     "reconcile_interval = 1\ndrift_check_sample = 100\n{}",
                     m_settings.host, m_settings.port, m_settings.user, m_settings.name,

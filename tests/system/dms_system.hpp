@@ -9,7 +9,8 @@
 //       ASSERT_TRUE(wait_for([&] { return served("a.test."); }));
 //   }
 //
-// Timers are short (hold 0.5 s, reconciler every second, retries from 0.2 s up to 2 s)
+// Timers are short (hold 0.5 s, reconciler every second, retries from 0.2 s up to 2 s,
+// edit locks time out after 2 s)
 // so that tests see every path quickly. On failure the dmsd and named logs are printed.
 
 #include <chrono>

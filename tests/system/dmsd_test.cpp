@@ -4,11 +4,15 @@
 // changes made behind dms's back are found and undone.
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "dms/core/config.hpp"
+#include "dms/core/error.hpp"
 #include "dms/core/process.hpp"
+#include "dms/engine/zone_engine.hpp"
 
 #include "dms_system.hpp"
 
@@ -236,6 +240,48 @@ TEST_F(Dmsd, RestoreNamedDbRebuildsEverything) {
     ASSERT_TRUE(m_named.restart());
     EXPECT_TRUE(served("s1.test."));
     EXPECT_TRUE(served("s2.test."));
+}
+
+TEST_F(Dmsd, EditLocksTimeOutUnlessTickledAndLockedSavesPublish) {
+    ASSERT_EQ(zt({"create_zone", "lock.test.", "edit_lock"}).status, 0);
+    ASSERT_TRUE(wait_for([&] { return zone_state("lock.test.") == "PUBLISHED"; }));
+    const auto config = load_config(Program::zone_tool, m_conf);
+    engine::ZoneEngine zones(session(), config, {"tester@test", "Admin"});
+    const auto lock_state = [&] {
+        return sql_value("SELECT lock_state FROM sm_zone WHERE name = 'lock.test.'");
+    };
+    // Untickled, the lock (2 s here) is released by dmsd's ZoneSMEditTimeout.
+    const auto token = zones.edit_lock("lock.test.");
+    ASSERT_TRUE(token);
+    EXPECT_EQ(lock_state(), "EDIT_LOCK");
+    ASSERT_TRUE(wait_for([&] { return lock_state() == "EDIT_UNLOCK"; }, 10s));
+    EXPECT_EQ(sql_value("SELECT state FROM sm_event_queue WHERE id = " + std::to_string(*token)),
+              "SUCCESS");
+    EXPECT_THROW(zones.tickle_edit_lock("lock.test.", *token), Error);
+
+    // Tickled, it outlives its timeout; saved with the token, it is published and freed.
+    const auto again = zones.edit_lock("lock.test.");
+    ASSERT_TRUE(again);
+    const auto until = std::chrono::steady_clock::now() + 3s;
+    while (std::chrono::steady_clock::now() < until) {
+        zones.tickle_edit_lock("lock.test.", *again);
+        std::this_thread::sleep_for(500ms);
+    }
+    EXPECT_EQ(lock_state(), "EDIT_LOCK");
+    auto view = zones.show_zone("lock.test.");
+    Rr rr;
+    rr.label = "locked";
+    rr.type = "A";
+    rr.rdata = "192.0.2.44";
+    view.data.groups.back().rrs.push_back(rr);
+    zones.save_zone_content("lock.test.", view.data, again);
+    ASSERT_TRUE(
+        wait_for([&] { return answers("lock.test.", "locked.lock.test.", "A", "192.0.2.44"); }));
+    ASSERT_TRUE(wait_for(
+        [&] { return lock_state() == "EDIT_UNLOCK" && zone_state("lock.test.") == "PUBLISHED"; }));
+    // The timeout of a lock that ended by saving was cancelled, not failed.
+    EXPECT_EQ(sql_value("SELECT state FROM sm_event_queue WHERE id = " + std::to_string(*again)),
+              "CANCELLED");
 }
 
 TEST_F(Dmsd, MasterStatusAndEventListingsTellTheTruth) {

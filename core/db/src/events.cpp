@@ -32,6 +32,7 @@ constexpr Statement statements[] = {
      "WITH found AS (SELECT id FROM sm_event_queue WHERE processed IS NULL AND event_type = $1"
      " AND parameters = $2::jsonb AND zone_id IS NOT DISTINCT FROM $3::bigint"
      " AND server_id IS NOT DISTINCT FROM $4::bigint AND master_id IS NOT DISTINCT FROM $5::bigint"
+     " AND (claimed_until IS NULL OR claimed_until <= now())"
      " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),"
      " moved AS (UPDATE sm_event_queue e SET coalesced = e.coalesced + 1,"
      " scheduled = least(e.scheduled, now() + make_interval(secs => $6))"

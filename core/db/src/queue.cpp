@@ -36,8 +36,15 @@ constexpr Statement statements[] = {
      " WHERE t.queued AND e.processed IS NULL AND e.scheduled <= now()"
      " AND e.id <> ALL ($1::bigint[])"
      " ORDER BY e.scheduled, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED"},
+    // Marks the event being run, so that this transaction's own inserts never coalesce
+    // into it (events.cpp) and its row says who ran it.
+    {"queue_mark_running",
+     "UPDATE sm_event_queue SET claimed_by = $2,"
+     " claimed_until = now() + make_interval(secs => $3) WHERE id = $1"},
+    // min() is NULL when nothing is pending (and greatest() would turn that into 0).
     {"queue_next_due",
-     "SELECT (greatest(extract(epoch from min(e.scheduled) - now()), 0) * 1000)::bigint"
+     "SELECT CASE WHEN min(e.scheduled) IS NULL THEN NULL ELSE"
+     " (greatest(extract(epoch from min(e.scheduled) - now()), 0) * 1000)::bigint END"
      " FROM sm_event_queue e JOIN sm_event_types t ON t.name = e.event_type"
      " WHERE t.queued AND e.processed IS NULL"},
     {"queue_finish",
@@ -114,6 +121,12 @@ std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int
         return std::nullopt;
     }
     return events::find(tx, r[0][0].as<std::int64_t>());
+}
+
+void mark_running(Transaction& tx, std::int64_t id, std::string_view worker,
+                  std::chrono::milliseconds lease) {
+    work(tx).exec_prepared0("queue_mark_running", id, std::string(worker),
+                            static_cast<double>(lease.count()) / 1000.0);
 }
 
 std::optional<std::chrono::milliseconds> next_due(Transaction& tx) {

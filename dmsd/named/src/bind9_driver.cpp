@@ -78,10 +78,15 @@ public:
             return out;
         }
         if (r.rcode != 0) {
-            // Refused or not authoritative: named does not serve the zone (7.4: reset).
-            out.kind = r.rcode == 2 ? Transfer::Kind::failed : Transfer::Kind::not_served;
             if (out.detail.empty()) {
                 out.detail = fmt::format("{} AXFR: {}", zone, dns::rcode_name(r.rcode));
+            }
+            // named answers NOTAUTH both for a zone it does not have and for one it is
+            // still loading (just after rndc reconfig); the SOA query tells them apart
+            // (REFUSED, or SERVFAIL while loading).
+            out.kind = Transfer::Kind::failed;
+            if (r.rcode != 2 && zone_soa(zone).kind == ZoneSoa::Kind::not_served) {
+                out.kind = Transfer::Kind::not_served;
             }
             return out;
         }

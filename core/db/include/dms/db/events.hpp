@@ -47,8 +47,8 @@ struct NewEvent {
     std::optional<std::int64_t> master_id;
     std::chrono::milliseconds delay{0};
     /// Merge into a pending identical event (same type, target and parameters) that
-    /// no transaction holds: that one becomes due at the earlier of the two times and
-    /// its `coalesced` count goes up; its id is returned.
+    /// no transaction holds or runs (not even this one): that one becomes due at the
+    /// earlier of the two times and its `coalesced` count goes up; its id is returned.
     bool coalesce = false;
     /// A synchronous event, recorded as processed with this outcome.
     struct Done {

@@ -29,6 +29,12 @@ namespace dms::db::queue {
 /// another transaction and not in `exclude`, now held by this transaction.
 std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int64_t>& exclude);
 
+/// The claimed event will run now: claimed_by = `worker`, claimed_until = now + `lease`.
+/// Keeps the event's own follow-ups (queued by this transaction) from coalescing into
+/// it; after the commit it says who ran it last.
+void mark_running(Transaction& tx, std::int64_t id, std::string_view worker,
+                  std::chrono::milliseconds lease);
+
 /// Time until the next pending queued event is due (zero if one is due now);
 /// std::nullopt if none is pending.
 std::optional<std::chrono::milliseconds> next_due(Transaction& tx);
