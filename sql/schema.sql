@@ -551,6 +551,11 @@ CREATE INDEX sm_event_queue_processed_idx ON sm_event_queue (processed);
 CREATE INDEX sm_event_queue_state_idx ON sm_event_queue (state, id);
 CREATE INDEX sm_event_queue_type_pending_idx ON sm_event_queue (event_type, scheduled)
     WHERE processed IS NULL;
+CREATE INDEX sm_event_queue_master_due_idx ON sm_event_queue (scheduled, id)
+    WHERE processed IS NULL AND master_id IS NOT NULL;
+-- A zone's pending events, for coalescing and the reconciler.
+CREATE INDEX sm_event_queue_zone_pending_idx ON sm_event_queue (zone_id, event_type)
+    WHERE processed IS NULL;
 -- dmsd LISTENs on dms_events: a committed pending event wakes it within milliseconds
 -- (notifications are sent at commit, one per transaction).
 CREATE FUNCTION dms_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$

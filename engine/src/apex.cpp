@@ -12,7 +12,11 @@ namespace dms::engine {
 
 ApexConfig load_apex_config(db::Transaction& tx, std::optional<std::int64_t> sg_id) {
     ApexConfig c;
-    const auto cfg = [&](std::string_view key) { return db::catalog::zone_cfg(tx, key, sg_id); };
+    const auto values = db::catalog::zone_cfg_values(tx, sg_id);
+    const auto cfg = [&](std::string_view key) -> std::optional<std::string> {
+        const auto it = values.find(key);
+        return it == values.end() ? std::nullopt : std::optional(it->second);
+    };
     c.mname = cfg("soa_mname");
     c.rname = cfg("soa_rname");
     c.refresh = cfg("soa_refresh");

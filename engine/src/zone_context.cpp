@@ -20,8 +20,11 @@ namespace {
 using namespace std::chrono_literals;
 
 /// How long past the hold a zone's reconfiguration-bound event waits if dmsd's
-/// "master reconfigured" signal never comes (the reset path takes over then).
-constexpr auto reconfig_margin = 5s;
+/// "master reconfigured" signal never comes. Normally the master's reconfiguration
+/// wakes it first; firing early, before named has the zone, would send the zone down
+/// the reset path, so the margin is generous (a reconfig of tens of thousands of zones
+/// takes seconds).
+constexpr auto reconfig_margin = 30s;
 
 std::chrono::seconds ceil_seconds(std::chrono::milliseconds ms) {
     return std::chrono::ceil<std::chrono::seconds>(ms);
@@ -172,19 +175,18 @@ void ZoneDbContext::reconfig_schedule(const sm::ZoneRow& row, sm::EventType zone
                                       bool randomize, bool master_reconfig,
                                       const sm::ZoneEventParams& p) {
     // REFERENCE.md 3.1.1 with the short coalescing hold of ARCHITECTURE.md 3: ask the
-    // master for a (partial) reconfig unless it already holds one that covers this
-    // zone, then run the zone's event once the master is done.
-    const auto master = db::master::get(m_tx, true);
+    // master for a (partial) reconfig, then run the zone's event once the master is done.
+    // The request is always queued (the original skipped it while the master held one
+    // covering the zone, which races with the hold ending); coalescing makes that cheap:
+    // it merges into a pending identical request, whose row it locks until this
+    // transaction commits, so the master runs the request only after it and sees this
+    // zone. A request arriving while the master holds only marks what to do at the end.
+    const auto master = db::master::get(m_tx);
     const bool holding = master.state == "HOLD";
-    if (master_reconfig) {
-        if (!holding || master.hold_sg == sm::hold_sg_none) {
-            queue_master("MasterSMMasterReconfig", "{}");
-        }
-    } else if (row.sg_id &&
-               !(holding && (master.hold_sg == *row.sg_id || master.hold_sg == sm::hold_sg_all))) {
-        queue_master_partial_reconfig(*row.sg_id);
-    } else if (!row.sg_id && !(holding && master.hold_sg != sm::hold_sg_none)) {
+    if (master_reconfig || !row.sg_id) {
         queue_master("MasterSMMasterReconfig", "{}");
+    } else {
+        queue_master_partial_reconfig(*row.sg_id);
     }
     const auto hold = m_config.duration("master_hold_timeout");
     auto delay = ceil_seconds(hold) + reconfig_margin;

@@ -21,10 +21,6 @@ using namespace detail;
 
 namespace {
 
-bool flag_default(db::Transaction& tx, std::string_view key, std::optional<std::int64_t> sg) {
-    return parse_bool(db::catalog::zone_cfg(tx, key, sg).value_or("false")).value_or(false);
-}
-
 /// Replace names in `rdata` that lie in zone `from` by the same names in zone `to`;
 /// quoted strings are left alone.
 std::string rename_in_zone(const std::string& rdata, const std::string& from,
@@ -202,28 +198,50 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
                                        std::optional<ZoneData> content, std::string_view source) {
     const auto zname = zone_name_or_throw(name);
     const auto file_serial = content ? content->soa.serial : 0U;
-    return m_session.transaction("create_zone", [&](db::Transaction& tx) {
+    std::optional<std::pair<std::string, std::int64_t>> new_reference;
+    // zone_cfg and catalog look-ups; remembered across zones of a batch load.
+    const auto cfg = [&](db::Transaction& tx, std::string_view key,
+                         std::optional<std::int64_t> sg) -> std::optional<std::string> {
+        if (!opt.batch) {
+            return db::catalog::zone_cfg(tx, key, sg);
+        }
+        const auto k = fmt::format("{}/{}", key, sg.value_or(0));
+        if (auto it = m_defaults.cfg.find(k); it != m_defaults.cfg.end()) {
+            return it->second.empty() ? std::nullopt : std::optional(it->second);
+        }
+        auto v = db::catalog::zone_cfg(tx, key, sg);
+        m_defaults.cfg.emplace(k, v.value_or(""));
+        return v;
+    };
+    auto created = m_session.transaction("create_zone", [&](db::Transaction& tx) {
         if (db::zones::find_live(tx, zname)) {
             throw Error(ErrorCode::zone_exists, fmt::format("zone '{}' already exists", zname));
         }
         db::ZoneRecord z;
         z.name = zname;
-        const auto sg_name = opt.sg_name.empty()
-                                 ? db::catalog::zone_cfg(tx, "default_sg").value_or("")
-                                 : opt.sg_name;
-        const auto sg = db::catalog::find_sg(tx, sg_name);
-        if (!sg) {
-            throw Error(ErrorCode::no_sg_found,
-                        fmt::format("server group '{}' not found", sg_name));
+        const auto sg_name =
+            opt.sg_name.empty() ? cfg(tx, "default_sg", std::nullopt).value_or("") : opt.sg_name;
+        if (auto it = m_defaults.sg_ids.find(sg_name); opt.batch && it != m_defaults.sg_ids.end()) {
+            z.sg_id = it->second;
+        } else {
+            const auto sg = db::catalog::find_sg(tx, sg_name);
+            if (!sg) {
+                throw Error(ErrorCode::no_sg_found,
+                            fmt::format("server group '{}' not found", sg_name));
+            }
+            z.sg_id = sg->id;
+            if (opt.batch) {
+                m_defaults.sg_ids.emplace(sg_name, sg->id);
+            }
         }
-        z.sg_id = sg->id;
         std::string reference = opt.reference;
         if (reference.empty() && content) {
             reference = content->reference;
         }
         if (reference.empty()) {
-            reference = db::catalog::zone_cfg(tx, "default_ref").value_or("");
+            reference = cfg(tx, "default_ref", std::nullopt).value_or("");
         }
+        new_reference.reset();
         if (!reference.empty()) {
             if (!valid_reference(reference)) {
                 throw Error(ErrorCode::reference_format,
@@ -231,10 +249,17 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
                                         "with a letter or digit",
                                         reference));
             }
-            z.ref_id = db::catalog::ensure_reference(tx, reference);
+            if (auto it = m_defaults.ref_ids.find(reference);
+                opt.batch && it != m_defaults.ref_ids.end()) {
+                z.ref_id = it->second;
+            } else {
+                z.ref_id = db::catalog::ensure_reference(tx, reference);
+                new_reference.emplace(reference, *z.ref_id);
+            }
         }
         auto flag = [&](const std::optional<bool>& given, std::string_view key) {
-            return given ? *given : flag_default(tx, key, z.sg_id);
+            return given ? *given
+                         : parse_bool(cfg(tx, key, z.sg_id).value_or("false")).value_or(false);
         };
         z.use_apex_ns = flag(opt.flags.use_apex_ns, "use_apex_ns");
         z.edit_lock = flag(opt.flags.edit_lock, "edit_lock");
@@ -253,7 +278,7 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
         std::future<std::vector<Finding>> findings;
         if (content) {
             if (data.zone_ttl.empty()) {
-                data.zone_ttl = db::catalog::zone_cfg(tx, "zone_ttl", z.sg_id).value_or("1h");
+                data.zone_ttl = cfg(tx, "zone_ttl", z.sg_id).value_or("1h");
             }
             normalize_ttls(data);
             // A fresh serial ahead of the file's (REFERENCE.md 7.3).
@@ -281,13 +306,21 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
         }
         sm::ZoneEventParams p;
         p.zi_id = zi;
-        run_zone_event(tx, m_config, z, sm::EventType::zone_do_config, p, m_caller.change_by());
-        audit(tx, m_caller, "create_zone", zname, z.id,
+        run_zone_event(tx, m_config, z,
+                       opt.batch ? sm::EventType::zone_do_batch_config
+                                 : sm::EventType::zone_do_config,
+                       p, m_caller.change_by());
+        audit(tx, m_caller, opt.batch ? "load_zones" : "create_zone", zname, z.id,
               fmt::format(R"({{"zi_id": {}, "records": {}}})", zi, data.rr_count()));
         log::info("zone " + zname, "create_zone", "created by {} with ZI {} ({} records)",
                   m_caller.change_by(), zi, data.rr_count());
-        return *db::zones::find_by_id(tx, z.id);
+        // A batch load only reports name and state: skip reading the row back.
+        return opt.batch ? z : *db::zones::find_by_id(tx, z.id);
     });
+    if (opt.batch && new_reference) {
+        m_defaults.ref_ids.insert(*new_reference); // committed now: safe to reuse
+    }
+    return created;
 }
 
 db::ZoneRecord ZoneEngine::load_zone(std::string_view text, std::string_view name,

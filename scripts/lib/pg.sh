@@ -48,7 +48,7 @@ pg_start() {
     for try in 1 2 3 4 5; do
         port=$(free_port) || return 1
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-                -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=200 $extra" \
+                -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=200 $extra ${DMS_PG_OPTIONS:-}" \
                 start >/dev/null 2>&1; then
             echo "$port" >"$dir/port"
             return 0

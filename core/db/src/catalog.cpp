@@ -23,6 +23,8 @@ constexpr Statement statements[] = {
                 " FROM server_groups ORDER BY name"},
     {"server_addresses", "SELECT id, sg_id, name, host(address), dns_port, state, rndc_port"
                          " FROM sm_servers ORDER BY name"},
+    {"cfg_values", "SELECT DISTINCT ON (key) key, value FROM zone_cfg WHERE key <> 'apex_ns'"
+                   " AND (sg_id = $1 OR sg_id IS NULL) ORDER BY key, sg_id NULLS LAST"},
     {"cfg_get", "SELECT value FROM zone_cfg WHERE key = $1 AND (sg_id = $2 OR sg_id IS NULL)"
                 " ORDER BY sg_id NULLS LAST LIMIT 1"},
     {"cfg_apex_ns", "SELECT value FROM zone_cfg WHERE key = 'apex_ns' AND sg_id IS NOT DISTINCT"
@@ -106,6 +108,16 @@ std::optional<std::string> zone_cfg(Transaction& tx, std::string_view key,
     const Arg sg(sg_id);
     const auto r = work(tx).exec_prepared("cfg_get", std::string(key), sg.get());
     return r.empty() ? std::nullopt : std::optional<std::string>(r[0][0].c_str());
+}
+
+std::map<std::string, std::string, std::less<>> zone_cfg_values(Transaction& tx,
+                                                               std::optional<std::int64_t> sg_id) {
+    std::map<std::string, std::string, std::less<>> out;
+    const Arg sg(sg_id);
+    for (const auto& r : work(tx).exec_prepared("cfg_values", sg.get())) {
+        out.emplace(r[0].c_str(), r[1].c_str());
+    }
+    return out;
 }
 
 std::vector<std::string> apex_ns(Transaction& tx, std::optional<std::int64_t> sg_id) {

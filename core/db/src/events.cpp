@@ -2,6 +2,7 @@
 #include "dms/db/events.hpp"
 
 #include "convert.hpp"
+#include "event_row.hpp"
 #include "pqxx_access.hpp"
 #include "statements.hpp"
 
@@ -10,15 +11,22 @@ namespace {
 
 using namespace detail;
 
-#define DMS_EVENT_COLUMNS                                                                          \
-    "e.id, e.event_type, e.state, (extract(epoch from e.scheduled) * 1000000)::bigint,"            \
-    " (extract(epoch from e.created) * 1000000)::bigint,"                                          \
-    " (extract(epoch from e.processed) * 1000000)::bigint, e.parameters::text,"                    \
-    " coalesce(e.results::text, ''), e.result_code, e.zone_id, e.server_id, e.master_id,"          \
-    " e.attempts, coalesce(e.last_error, ''), coalesce(z.name, ''), coalesce(s.name, ''),"         \
-    " e.coalesced, coalesce(e.claimed_by, '')"                                                     \
-    " FROM sm_event_queue e LEFT JOIN sm_zone z ON z.id = e.zone_id"                               \
-    " LEFT JOIN sm_servers s ON s.id = e.server_id "
+/// Insert an event unless a pending identical one that no one holds or runs exists
+/// (then move that one to the earlier time and count it); `target` picks the rows.
+#define DMS_COALESCE_INSERT(target)                                                                \
+    "WITH found AS (SELECT id FROM sm_event_queue WHERE processed IS NULL AND " target             \
+    " AND event_type = $1 AND parameters = $2::jsonb"                                              \
+    " AND zone_id IS NOT DISTINCT FROM $3::bigint AND server_id IS NOT DISTINCT FROM $4::bigint"   \
+    " AND master_id IS NOT DISTINCT FROM $5::bigint"                                               \
+    " AND (claimed_until IS NULL OR claimed_until <= now())"                                       \
+    " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),"                                                \
+    " moved AS (UPDATE sm_event_queue e SET coalesced = e.coalesced + 1,"                          \
+    " scheduled = least(e.scheduled, now() + make_interval(secs => $6))"                           \
+    " FROM found WHERE e.id = found.id RETURNING e.id),"                                           \
+    " added AS (INSERT INTO sm_event_queue (event_type, parameters, zone_id, server_id,"           \
+    " master_id, scheduled) SELECT $1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6)"   \
+    " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)"                                        \
+    " SELECT id FROM moved UNION ALL SELECT id FROM added"
 
 // clang-format off
 constexpr Statement statements[] = {
@@ -28,19 +36,12 @@ constexpr Statement statements[] = {
      " VALUES ($1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6), $7::text,"
      " CASE WHEN $7::text IN ('NEW', 'RETRY') THEN NULL ELSE now() END, $8, $9::jsonb)"
      " RETURNING id"},
-    {"event_insert_coalesce",
-     "WITH found AS (SELECT id FROM sm_event_queue WHERE processed IS NULL AND event_type = $1"
-     " AND parameters = $2::jsonb AND zone_id IS NOT DISTINCT FROM $3::bigint"
-     " AND server_id IS NOT DISTINCT FROM $4::bigint AND master_id IS NOT DISTINCT FROM $5::bigint"
-     " AND (claimed_until IS NULL OR claimed_until <= now())"
-     " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),"
-     " moved AS (UPDATE sm_event_queue e SET coalesced = e.coalesced + 1,"
-     " scheduled = least(e.scheduled, now() + make_interval(secs => $6))"
-     " FROM found WHERE e.id = found.id RETURNING e.id),"
-     " added AS (INSERT INTO sm_event_queue (event_type, parameters, zone_id, server_id,"
-     " master_id, scheduled) SELECT $1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6)"
-     " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)"
-     " SELECT id FROM moved UNION ALL SELECT id FROM added"},
+    // One statement per kind of target, each matching it with = so that the pending
+    // events of that zone (or server, or the master) are found by index: with
+    // IS NOT DISTINCT FROM it was a scan of the whole queue per insert.
+    {"event_insert_coalesce_zone", DMS_COALESCE_INSERT("zone_id = $3::bigint")},
+    {"event_insert_coalesce_server", DMS_COALESCE_INSERT("server_id = $4::bigint")},
+    {"event_insert_coalesce_master", DMS_COALESCE_INSERT("master_id = $5::bigint")},
     {"event_find", "SELECT " DMS_EVENT_COLUMNS "WHERE e.id = $1"},
     {"event_end",
      "UPDATE sm_event_queue SET state = $2, processed = now(),"
@@ -70,29 +71,6 @@ constexpr Statement statements[] = {
 };
 // clang-format on
 
-EventRecord read(const pqxx::row& r) {
-    EventRecord e;
-    e.id = r[0].as<std::int64_t>();
-    e.event_type = r[1].c_str();
-    e.state = r[2].c_str();
-    e.scheduled = from_epoch_us(r[3].as<long long>());
-    e.created = from_epoch_us(r[4].as<long long>());
-    e.processed = opt_time(r[5]);
-    e.parameters = r[6].c_str();
-    e.results = r[7].c_str();
-    e.result_code = opt<int>(r[8]);
-    e.zone_id = opt<std::int64_t>(r[9]);
-    e.server_id = opt<std::int64_t>(r[10]);
-    e.master_id = opt<std::int64_t>(r[11]);
-    e.attempts = r[12].as<int>();
-    e.last_error = r[13].c_str();
-    e.zone_name = r[14].c_str();
-    e.server_name = r[15].c_str();
-    e.coalesced = r[16].as<int>();
-    e.claimed_by = r[17].c_str();
-    return e;
-}
-
 } // namespace
 
 namespace detail {
@@ -108,10 +86,13 @@ std::int64_t insert(Transaction& tx, const NewEvent& ev) {
     const Arg server(ev.server_id);
     const Arg master(ev.master_id);
     const double delay = static_cast<double>(ev.delay.count()) / 1000.0;
-    if (ev.coalesce && !ev.done) {
+    if (ev.coalesce && !ev.done && (ev.zone_id || ev.server_id || ev.master_id)) {
+        const char* statement = ev.zone_id     ? "event_insert_coalesce_zone"
+                                : ev.server_id ? "event_insert_coalesce_server"
+                                               : "event_insert_coalesce_master";
         return work(tx)
-            .exec_prepared1("event_insert_coalesce", ev.event_type, ev.parameters, zone.get(),
-                            server.get(), master.get(), delay)[0]
+            .exec_prepared1(statement, ev.event_type, ev.parameters, zone.get(), server.get(),
+                            master.get(), delay)[0]
             .as<std::int64_t>();
     }
     const std::string state = ev.done ? ev.done->state : "NEW";
@@ -125,7 +106,7 @@ std::int64_t insert(Transaction& tx, const NewEvent& ev) {
 
 std::optional<EventRecord> find(Transaction& tx, std::int64_t id) {
     const auto r = work(tx).exec_prepared("event_find", id);
-    return r.empty() ? std::nullopt : std::optional<EventRecord>(read(r[0]));
+    return r.empty() ? std::nullopt : std::optional<EventRecord>(read_event(r[0]));
 }
 
 bool cancel(Transaction& tx, std::int64_t id, std::string_view why) {
@@ -150,7 +131,7 @@ void set_result(Transaction& tx, std::int64_t id, const NewEvent::Done& done) {
 std::vector<EventRecord> pending(Transaction& tx) {
     std::vector<EventRecord> out;
     for (const auto& r : work(tx).exec_prepared("event_pending")) {
-        out.push_back(read(r));
+        out.push_back(read_event(r));
     }
     return out;
 }
@@ -168,14 +149,14 @@ std::size_t cancel_zone_work(Transaction& tx, const std::vector<std::int64_t>& z
 
 std::optional<EventRecord> last_master_event(Transaction& tx) {
     const auto r = work(tx).exec_prepared("event_last_master");
-    return r.empty() ? std::nullopt : std::optional<EventRecord>(read(r[0]));
+    return r.empty() ? std::nullopt : std::optional<EventRecord>(read_event(r[0]));
 }
 
 std::vector<EventRecord> recent(Transaction& tx, std::size_t limit, bool failed_only) {
     std::vector<EventRecord> out;
     for (const auto& r :
          work(tx).exec_prepared("event_recent", static_cast<std::int64_t>(limit), failed_only)) {
-        out.push_back(read(r));
+        out.push_back(read_event(r));
     }
     return out;
 }

@@ -2,6 +2,7 @@
 #include "dms/db/queue.hpp"
 
 #include "convert.hpp"
+#include "event_row.hpp"
 #include "pqxx_access.hpp"
 #include "statements.hpp"
 
@@ -31,11 +32,20 @@ using namespace detail;
 
 // clang-format off
 constexpr Statement statements[] = {
+    // The claimed event with all its columns; master events first (they unblock many
+    // zone events), then everything else, oldest due first.
+    {"queue_claim_master",
+     "WITH c AS (SELECT q.id FROM sm_event_queue q JOIN sm_event_types t"
+     " ON t.name = q.event_type WHERE t.queued AND q.processed IS NULL"
+     " AND q.master_id IS NOT NULL AND q.scheduled <= now() AND q.id <> ALL ($1::bigint[])"
+     " ORDER BY q.scheduled, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED)"
+     " SELECT " DMS_EVENT_COLUMNS "JOIN c ON c.id = e.id"},
     {"queue_claim",
-     "SELECT e.id FROM sm_event_queue e JOIN sm_event_types t ON t.name = e.event_type"
-     " WHERE t.queued AND e.processed IS NULL AND e.scheduled <= now()"
-     " AND e.id <> ALL ($1::bigint[])"
-     " ORDER BY e.scheduled, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED"},
+     "WITH c AS (SELECT q.id FROM sm_event_queue q JOIN sm_event_types t"
+     " ON t.name = q.event_type WHERE t.queued AND q.processed IS NULL"
+     " AND q.scheduled <= now() AND q.id <> ALL ($1::bigint[])"
+     " ORDER BY q.scheduled, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED)"
+     " SELECT " DMS_EVENT_COLUMNS "JOIN c ON c.id = e.id"},
     // Marks the event being run, so that this transaction's own inserts never coalesce
     // into it (events.cpp) and its row says who ran it.
     {"queue_mark_running",
@@ -116,11 +126,12 @@ std::span<const Statement> queue_statements() {
 namespace queue {
 
 std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int64_t>& exclude) {
-    const auto r = work(tx).exec_prepared("queue_claim", id_array(exclude));
+    const auto ids = id_array(exclude);
+    auto r = work(tx).exec_prepared("queue_claim_master", ids);
     if (r.empty()) {
-        return std::nullopt;
+        r = work(tx).exec_prepared("queue_claim", ids);
     }
-    return events::find(tx, r[0][0].as<std::int64_t>());
+    return r.empty() ? std::nullopt : std::optional<EventRecord>(read_event(r[0]));
 }
 
 void mark_running(Transaction& tx, std::int64_t id, std::string_view worker,

@@ -4,12 +4,12 @@
 // zone_tool's or the API's transaction) and dmsd (queued events, in the event's
 // transaction, which adds the named side by overriding the named actions).
 //
-// reconfig_schedule (REFERENCE.md 3.1.1) reads the MasterSM row with a share lock, so
-// that a zone change never races with the master's reconfiguration: either the master's
-// transaction rendered named's config after this change committed, or this change sees
-// the master's new state and asks again. The zone's event is due after the hold plus a
-// margin, and dmsd makes it due at once when the master has been reconfigured with the
-// zone (explicit completion; the delay only matters if that signal is lost).
+// reconfig_schedule (REFERENCE.md 3.1.1) always queues the master's reconfiguration,
+// coalesced with a pending identical one: the pending request's row stays locked until
+// this transaction commits, so the master runs it only after this change and never
+// misses the zone. The zone's event is due after the hold plus a margin, and dmsd makes
+// it due at once when the master has been reconfigured with the zone (explicit
+// completion; the delay only matters if that signal is lost).
 //
 // Contract: as sm::ZoneSmContext. The named actions of this class throw
 // dms::Error(ErrorCode::internal): only dmsd's subclass performs them.

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,10 @@ struct CreateOptions {
     std::string sg_name;   ///< "" = zone_cfg default_sg
     std::string reference; ///< "" = zone_cfg default_ref (or the text's ;!REF:)
     ZoneFlags flags;
+    /// Bulk load (load_zones): the batch path of ZoneSM (DoBatchConfig, REFERENCE.md
+    /// 3.1.4), and the SG, reference and zone_cfg defaults are looked up once per
+    /// ZoneEngine instead of once per zone.
+    bool batch = false;
 };
 
 /// A zone with one of its ZIs, ready to show or edit.
@@ -150,9 +155,16 @@ public:
     void release_edit_lock(std::string_view name, std::optional<std::int64_t> token);
 
 private:
+    /// What create_zone looks up in zone_cfg and the catalog, kept for batch loads.
+    struct Defaults {
+        std::map<std::string, std::int64_t, std::less<>> sg_ids;  ///< by name
+        std::map<std::string, std::int64_t, std::less<>> ref_ids; ///< by name, committed
+        std::map<std::string, std::string, std::less<>> cfg;      ///< "key/sg" -> value
+    };
     db::Session& m_session;
     const Config& m_config;
     Caller m_caller;
+    Defaults m_defaults;
 };
 
 } // namespace dms::engine

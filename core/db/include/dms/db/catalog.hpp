@@ -8,6 +8,7 @@
 // DatabaseError.
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,6 +62,10 @@ std::vector<SgRecord> list_sgs(Transaction& tx);
 /// zone_cfg value of `key`: the SG's row first, then the global one.
 std::optional<std::string> zone_cfg(Transaction& tx, std::string_view key,
                                     std::optional<std::int64_t> sg_id = std::nullopt);
+/// Every single-valued zone_cfg key with its value for the SG (its row, else the
+/// global one), in one statement.
+std::map<std::string, std::string, std::less<>> zone_cfg_values(Transaction& tx,
+                                                               std::optional<std::int64_t> sg_id);
 /// apex_ns names of the SG, or the global ones if the SG has none.
 std::vector<std::string> apex_ns(Transaction& tx, std::optional<std::int64_t> sg_id);
 std::vector<ZoneCfgRow> list_zone_cfg(Transaction& tx);

@@ -49,6 +49,7 @@ struct NewEvent {
     /// Merge into a pending identical event (same type, target and parameters) that
     /// no transaction holds or runs (not even this one): that one becomes due at the
     /// earlier of the two times and its `coalesced` count goes up; its id is returned.
+    /// Only for events with a target (zone, server or master).
     bool coalesce = false;
     /// A synchronous event, recorded as processed with this outcome.
     struct Done {

@@ -2,11 +2,9 @@
 #pragma once
 // The MasterSM row (sm_master, exactly one, id 1; REFERENCE.md 3.2).
 //
-// Contract: get() always finds the row (the schema seeds it); try_lock() returns
-// std::nullopt when another transaction holds it. get(tx, share=true) takes a share
-// lock, which zone changes take before deciding whether to ask for a reconfiguration,
-// so that they never race with the master's own transaction (see reconfig_schedule in
-// the engine). SQL failures are DatabaseError.
+// Contract: get() always finds the row (the schema seeds it); get(tx, share=true) takes a
+// share lock (waiting for a transaction that holds it for update); try_lock() returns
+// std::nullopt when another transaction holds it. SQL failures are DatabaseError.
 
 #include <chrono>
 #include <cstdint>

@@ -26,7 +26,9 @@
 namespace dms::db::queue {
 
 /// The oldest due (scheduled <= now) pending event of a queued type, not held by
-/// another transaction and not in `exclude`, now held by this transaction.
+/// another transaction and not in `exclude`, now held by this transaction. MasterSM
+/// events come first: a reconfiguration unblocks the zone events waiting for it, and a
+/// backlog of zone events must not starve it.
 std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int64_t>& exclude);
 
 /// The claimed event will run now: claimed_by = `worker`, claimed_until = now + `lease`.
