@@ -539,9 +539,7 @@ CREATE TABLE sm_event_queue (
     last_error text,
     claimed_by varchar(255),
     claimed_until timestamptz,
-    CHECK ((processed IS NULL) = (state IN ('NEW', 'RETRY'))),
-    -- identical events merged into this one while it was pending
-    coalesced integer NOT NULL DEFAULT 0 CHECK (coalesced >= 0)
+    CHECK ((processed IS NULL) = (state IN ('NEW', 'RETRY')))
 );
 CREATE INDEX sm_event_queue_due_idx ON sm_event_queue (scheduled, id) WHERE processed IS NULL;
 CREATE INDEX sm_event_queue_zone_id_idx ON sm_event_queue (zone_id);

@@ -1,10 +1,7 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
--- 0003: dmsd wakes up on committed events (LISTEN dms_events) instead of polling,
--- and events merged into a pending identical one are counted. Master events are
--- claimed first (an index of their own).
+-- 0003: dmsd wakes up on committed events (LISTEN dms_events) instead of polling;
+-- indexes for claiming master events first and for finding a zone's pending events.
 
-ALTER TABLE sm_event_queue ADD COLUMN coalesced integer NOT NULL DEFAULT 0
-    CHECK (coalesced >= 0);
 CREATE INDEX sm_event_queue_master_due_idx ON sm_event_queue (scheduled, id)
     WHERE processed IS NULL AND master_id IS NOT NULL;
 -- A zone's pending events, for coalescing and the reconciler.

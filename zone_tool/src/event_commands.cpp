@@ -95,7 +95,6 @@ ExitStatus show_event(Context& ctx, Args args) {
         return ExitStatus::ok;
     }
     auto o = to_json(e);
-    o["coalesced"] = e.coalesced;
     o["worker"] = e.claimed_by;
     print_fields(ctx.out(), o);
     return ExitStatus::ok;

@@ -111,7 +111,7 @@ std::optional<std::string> zone_cfg(Transaction& tx, std::string_view key,
 }
 
 std::map<std::string, std::string, std::less<>> zone_cfg_values(Transaction& tx,
-                                                               std::optional<std::int64_t> sg_id) {
+                                                                std::optional<std::int64_t> sg_id) {
     std::map<std::string, std::string, std::less<>> out;
     const Arg sg(sg_id);
     for (const auto& r : work(tx).exec_prepared("cfg_values", sg.get())) {

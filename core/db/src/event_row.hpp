@@ -16,7 +16,7 @@ namespace dms::db::detail {
     " (extract(epoch from e.processed) * 1000000)::bigint, e.parameters::text,"                    \
     " coalesce(e.results::text, ''), e.result_code, e.zone_id, e.server_id, e.master_id,"          \
     " e.attempts, coalesce(e.last_error, ''), coalesce(z.name, ''), coalesce(s.name, ''),"         \
-    " e.coalesced, coalesce(e.claimed_by, '')"                                                     \
+    " coalesce(e.claimed_by, '')"                                                                  \
     " FROM sm_event_queue e LEFT JOIN sm_zone z ON z.id = e.zone_id"                               \
     " LEFT JOIN sm_servers s ON s.id = e.server_id "
 
@@ -38,8 +38,7 @@ inline EventRecord read_event(const pqxx::row& r) {
     e.last_error = r[13].c_str();
     e.zone_name = r[14].c_str();
     e.server_name = r[15].c_str();
-    e.coalesced = r[16].as<int>();
-    e.claimed_by = r[17].c_str();
+    e.claimed_by = r[16].c_str();
     return e;
 }
 

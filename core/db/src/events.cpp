@@ -11,22 +11,25 @@ namespace {
 
 using namespace detail;
 
-/// Insert an event unless a pending identical one that no one holds or runs exists
-/// (then move that one to the earlier time and count it); `target` picks the rows.
+/// Insert an event unless a pending identical one that no one runs exists. That one is
+/// share-locked (so that several transactions can merge into it at once, while a
+/// worker's FOR UPDATE SKIP LOCKED claim passes it by until they commit) and only
+/// updated when it must become due earlier: an update per merge made thousands of dead
+/// versions of one row during a bulk load. `target` picks the rows by index.
 #define DMS_COALESCE_INSERT(target)                                                                \
-    "WITH found AS (SELECT id FROM sm_event_queue WHERE processed IS NULL AND " target             \
+    "WITH found AS (SELECT id, scheduled FROM sm_event_queue WHERE processed IS NULL AND " target  \
     " AND event_type = $1 AND parameters = $2::jsonb"                                              \
     " AND zone_id IS NOT DISTINCT FROM $3::bigint AND server_id IS NOT DISTINCT FROM $4::bigint"   \
     " AND master_id IS NOT DISTINCT FROM $5::bigint"                                               \
     " AND (claimed_until IS NULL OR claimed_until <= now())"                                       \
-    " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),"                                                \
-    " moved AS (UPDATE sm_event_queue e SET coalesced = e.coalesced + 1,"                          \
-    " scheduled = least(e.scheduled, now() + make_interval(secs => $6))"                           \
-    " FROM found WHERE e.id = found.id RETURNING e.id),"                                           \
+    " ORDER BY id LIMIT 1 FOR SHARE SKIP LOCKED),"                                                 \
+    " moved AS (UPDATE sm_event_queue e SET scheduled = now() + make_interval(secs => $6)"         \
+    " FROM found WHERE e.id = found.id AND found.scheduled > now() + make_interval(secs => $6)"    \
+    " RETURNING e.id),"                                                                            \
     " added AS (INSERT INTO sm_event_queue (event_type, parameters, zone_id, server_id,"           \
     " master_id, scheduled) SELECT $1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6)"   \
     " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)"                                        \
-    " SELECT id FROM moved UNION ALL SELECT id FROM added"
+    " SELECT id FROM found UNION ALL SELECT id FROM added"
 
 // clang-format off
 constexpr Statement statements[] = {

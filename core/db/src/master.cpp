@@ -24,7 +24,7 @@ using namespace detail;
 constexpr Statement statements[] = {
     {"master_get", DMS_MASTER_COLUMNS},
     {"master_get_share", DMS_MASTER_COLUMNS " FOR SHARE OF m"},
-    {"master_try_lock", DMS_MASTER_COLUMNS " FOR UPDATE OF m SKIP LOCKED"},
+    {"master_try_lock", DMS_MASTER_COLUMNS " FOR NO KEY UPDATE OF m SKIP LOCKED"},
     {"master_update",
      "UPDATE sm_master SET state = $1, hold_sg = $2, hold_sg_name = nullif($3, ''),"
      " hold_start = to_timestamp($4::bigint / 1000000.0),"

@@ -31,11 +31,11 @@ constexpr Statement statements[] = {
      "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.name = $1 AND z.state <> 'DELETED'"},
     {"zone_find_live_lock",
      "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM
-     "WHERE z.name = $1 AND z.state <> 'DELETED' FOR UPDATE OF z"},
+     "WHERE z.name = $1 AND z.state <> 'DELETED' FOR NO KEY UPDATE OF z"},
     {"zone_find_id", "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1"},
-    {"zone_find_id_lock", "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR UPDATE OF z"},
+    {"zone_find_id_lock", "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR NO KEY UPDATE OF z"},
     {"zone_try_lock",
-     "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR UPDATE OF z SKIP LOCKED"},
+     "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR NO KEY UPDATE OF z SKIP LOCKED"},
     {"zone_exists", "SELECT 1 FROM sm_zone WHERE id = $1"},
     {"zone_restore_list",
      "SELECT z.id, z.name, z.sg_id, z.use_apex_ns, coalesce(z.zi_candidate_id, z.zi_id)"

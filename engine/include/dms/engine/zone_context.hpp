@@ -5,7 +5,7 @@
 // transaction, which adds the named side by overriding the named actions).
 //
 // reconfig_schedule (REFERENCE.md 3.1.1) always queues the master's reconfiguration,
-// coalesced with a pending identical one: the pending request's row stays locked until
+// coalesced with a pending identical one: the pending request stays share-locked until
 // this transaction commits, so the master runs it only after this change and never
 // misses the zone. The zone's event is due after the hold plus a margin, and dmsd makes
 // it due at once when the master has been reconfigured with the zone (explicit

@@ -33,7 +33,6 @@ struct EventRecord {
     std::optional<std::int64_t> master_id;
     int attempts = 0;
     std::string last_error;
-    int coalesced = 0;
     std::string claimed_by;
     std::string zone_name;   ///< joined for display
     std::string server_name; ///< joined for display
@@ -46,10 +45,12 @@ struct NewEvent {
     std::optional<std::int64_t> server_id;
     std::optional<std::int64_t> master_id;
     std::chrono::milliseconds delay{0};
-    /// Merge into a pending identical event (same type, target and parameters) that
-    /// no transaction holds or runs (not even this one): that one becomes due at the
-    /// earlier of the two times and its `coalesced` count goes up; its id is returned.
-    /// Only for events with a target (zone, server or master).
+    /// Merge into a pending identical event (same type, target and parameters) that no
+    /// transaction runs (not even this one): it is share-locked until this transaction
+    /// ends, so it cannot run before this transaction's other changes are committed;
+    /// it becomes due at the earlier of the two times; its id is returned. Several
+    /// transactions may merge into one event at once. Only for events with a target
+    /// (zone, server or master).
     bool coalesce = false;
     /// A synchronous event, recorded as processed with this outcome.
     struct Done {

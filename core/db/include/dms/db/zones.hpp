@@ -4,7 +4,9 @@
 //
 // Contract: find_* return std::nullopt when there is no such row; SQL failures are
 // DatabaseError (see session.hpp). `for_update` takes the row lock that serialises
-// every change to one zone (zone_tool, the API and dmsd).
+// every change to one zone (zone_tool, the API and dmsd): FOR NO KEY UPDATE, which
+// does not block inserts of events that refer to the zone (their foreign key only
+// needs KEY SHARE).
 
 #include <chrono>
 #include <cstdint>
