@@ -93,7 +93,10 @@ published() { pg_psql "$work/pg" dms -At -c "SELECT count(*) FROM sm_zone WHERE 
 wait_published() {
     local want=$1 limit=$2 t0=$SECONDS
     while (( $(published) < want )); do
-        (( SECONDS - t0 < limit )) || die "only $(published) of $want zones PUBLISHED after $limit s"
+        if (( SECONDS - t0 >= limit )); then
+            tail -n 30 "$work/dmsd.log" "$work/named.log" >&2
+            die "only $(published) of $want zones PUBLISHED after $limit s"
+        fi
         sleep 0.2
     done
 }

@@ -56,12 +56,11 @@ TEST_F(ZoneRepo, BigZiRoundTripsThroughCopyAndManyLoadAtOnce) {
     // field. load_many gives each ZI its own records.
     std::string big = text;
     for (int i = 0; i < 700; ++i) {
-        big +=
-            (i % 100 == 0 ? "\n;| block " + std::to_string(i) + "\n" : std::string()) +
-            (i % 7 == 0 ? ";# rec\t" + std::to_string(i) + "\n" : std::string()) +
-            (i % 11 == 0 ? ";!DISABLE REF:blk-" + std::to_string(i % 3) + "\n" : std::string()) +
-            "h" + std::to_string(i) + (i % 5 == 0 ? " 60" : "") + " A 10.0." +
-            std::to_string(i / 250) + "." + std::to_string(i % 250) + "\n";
+        big += (i % 100 == 0 ? "\n;| block " + std::to_string(i) + "\n" : std::string()) +
+               (i % 7 == 0 ? ";# rec\t" + std::to_string(i) + "\n" : std::string()) +
+               (i % 11 == 0 ? ";!DISABLE REF:blk-" + std::to_string(i % 3) + "\n" : std::string()) +
+               "h" + std::to_string(i) + (i % 5 == 0 ? " 60" : "") + " A 10.0." +
+               std::to_string(i / 250) + "." + std::to_string(i % 250) + "\n";
     }
     const auto small = parse_ok(text);
     const auto large = parse_ok(big);

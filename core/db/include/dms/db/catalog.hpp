@@ -8,8 +8,8 @@
 // DatabaseError.
 
 #include <chrono>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,7 +65,7 @@ std::optional<std::string> zone_cfg(Transaction& tx, std::string_view key,
 /// Every single-valued zone_cfg key with its value for the SG (its row, else the
 /// global one), in one statement.
 std::map<std::string, std::string, std::less<>> zone_cfg_values(Transaction& tx,
-                                                               std::optional<std::int64_t> sg_id);
+                                                                std::optional<std::int64_t> sg_id);
 /// apex_ns names of the SG, or the global ones if the SG has none.
 std::vector<std::string> apex_ns(Transaction& tx, std::optional<std::int64_t> sg_id);
 std::vector<ZoneCfgRow> list_zone_cfg(Transaction& tx);
