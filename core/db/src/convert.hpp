@@ -3,6 +3,7 @@
 // Private to the db layer: libpqxx field <-> C++ conversions shared by repositories.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,20 @@ inline std::string text_array(const std::vector<std::string>& values) {
             out += c;
         }
         out += '"';
+    }
+    return out + "}";
+}
+
+/// A PostgreSQL bigint[] literal of `values`; `field` picks the number out of each
+/// element (default: the element itself).
+template <typename T, typename F = std::identity>
+std::string int_array(const std::vector<T>& values, F field = {}) {
+    std::string out = "{";
+    for (const auto& v : values) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        out += std::to_string(field(v));
     }
     return out + "}";
 }

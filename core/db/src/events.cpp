@@ -141,12 +141,8 @@ std::vector<EventRecord> pending(Transaction& tx) {
 
 std::size_t cancel_zone_work(Transaction& tx, const std::vector<std::int64_t>& zone_ids,
                              std::string_view why) {
-    std::string ids = "{";
-    for (std::size_t i = 0; i < zone_ids.size(); ++i) {
-        ids += (i ? "," : "") + std::to_string(zone_ids[i]);
-    }
     return work(tx)
-        .exec_prepared("event_cancel_zone_work", ids + "}", std::string(why))
+        .exec_prepared("event_cancel_zone_work", int_array(zone_ids), std::string(why))
         .affected_rows();
 }
 

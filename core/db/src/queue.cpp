@@ -107,14 +107,6 @@ constexpr Statement statements[] = {
 };
 // clang-format on
 
-std::string id_array(const std::vector<std::int64_t>& ids) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        out += (i ? "," : "") + std::to_string(ids[i]);
-    }
-    return out + "}";
-}
-
 } // namespace
 
 namespace detail {
@@ -126,7 +118,7 @@ std::span<const Statement> queue_statements() {
 namespace queue {
 
 std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int64_t>& exclude) {
-    const auto ids = id_array(exclude);
+    const auto ids = int_array(exclude);
     auto r = work(tx).exec_prepared("queue_claim_master", ids);
     if (r.empty()) {
         r = work(tx).exec_prepared("queue_claim", ids);
@@ -165,7 +157,7 @@ int retry_later(Transaction& tx, std::int64_t id, std::chrono::milliseconds dela
 std::size_t wake_after_reconfig(Transaction& tx, const std::vector<std::int64_t>& configured,
                                 const std::vector<std::int64_t>& unconfigured) {
     return work(tx)
-        .exec_prepared("queue_wake", id_array(configured), id_array(unconfigured))
+        .exec_prepared("queue_wake", int_array(configured), int_array(unconfigured))
         .affected_rows();
 }
 

@@ -501,11 +501,7 @@ std::optional<ZoneData> load(Transaction& tx, std::int64_t zi_id, ZiRecord* head
 
 std::map<std::int64_t, ZoneData> load_many(Transaction& tx, const std::vector<std::int64_t>& ids) {
     auto& w = work(tx);
-    std::string array = "{";
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        array += (i ? "," : "") + std::to_string(ids[i]);
-    }
-    array += "}";
+    const auto array = int_array(ids);
     std::map<std::int64_t, ZiBuilder> builders;
     for (const auto& h : w.exec_prepared("zi_header_many", array)) {
         builders.emplace(h[0].as<std::int64_t>(), ZiBuilder(h));
@@ -542,13 +538,9 @@ void mark_published(Transaction& tx, std::int64_t zi_id) {
 
 void mark_published(Transaction& tx,
                     const std::vector<std::pair<std::int64_t, std::uint32_t>>& zis) {
-    std::string ids = "{";
-    std::string serials = "{";
-    for (std::size_t i = 0; i < zis.size(); ++i) {
-        ids += (i ? "," : "") + std::to_string(zis[i].first);
-        serials += (i ? "," : "") + std::to_string(zis[i].second);
-    }
-    work(tx).exec_prepared0("zi_published_many", ids + "}", serials + "}");
+    work(tx).exec_prepared0("zi_published_many",
+                            int_array(zis, [](const auto& z) { return z.first; }),
+                            int_array(zis, [](const auto& z) { return z.second; }));
 }
 
 void mark_published(Transaction& tx, std::int64_t zi_id, std::uint32_t serial) {

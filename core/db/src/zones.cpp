@@ -219,14 +219,10 @@ std::vector<RestoreZone> restore_list(Transaction& tx) {
 }
 
 void mark_restored(Transaction& tx, const std::vector<Restored>& zones) {
-    std::string ids = "{", zis = "{", serials = "{";
-    for (std::size_t i = 0; i < zones.size(); ++i) {
-        const char* sep = i ? "," : "";
-        ids += sep + std::to_string(zones[i].id);
-        zis += sep + std::to_string(zones[i].zi_id);
-        serials += sep + std::to_string(zones[i].serial);
-    }
-    work(tx).exec_prepared0("zone_mark_restored", ids + "}", zis + "}", serials + "}");
+    work(tx).exec_prepared0("zone_mark_restored",
+                            int_array(zones, [](const auto& z) { return z.id; }),
+                            int_array(zones, [](const auto& z) { return z.zi_id; }),
+                            int_array(zones, [](const auto& z) { return z.serial; }));
 }
 
 std::vector<ZoneRecord> sample_published(Transaction& tx, std::size_t n) {
