@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (3);
+INSERT INTO schema_version (version) VALUES (4);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -405,6 +405,21 @@ END $$;
 CREATE TRIGGER rr_comments_clear_refs AFTER DELETE ON rr_comments
     REFERENCING OLD TABLE AS old_comments
     FOR EACH STATEMENT EXECUTE FUNCTION dms_clear_rr_comment_refs();
+
+-- The triggers above probe indexes whatever the tables' statistics said when a
+-- session first planned them (see sql/upgrades/0004_trigger_plans.sql).
+ALTER FUNCTION dms_check_rr_refs()
+    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+ALTER FUNCTION dms_prune_rr_comments()
+    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+ALTER FUNCTION dms_cascade_zi_rrs()
+    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+ALTER FUNCTION dms_check_comment_zi()
+    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+ALTER FUNCTION dms_cascade_ug_rrs()
+    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+ALTER FUNCTION dms_clear_rr_reference_refs()
+    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
 
 -- ---------------------------------------------------------------------------
 -- Security tags: zone_id NULL rows define a tag, others assign it to a zone.

@@ -63,7 +63,7 @@ protected:
                     "2") +
                rows("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
                     " ORDER BY 1") +
-               rows("SELECT proname, prosrc FROM pg_proc WHERE pronamespace = "
+               rows("SELECT proname, prosrc, proconfig::text FROM pg_proc WHERE pronamespace = "
                     "'public'::regnamespace ORDER BY 1");
     }
 };
