@@ -407,7 +407,7 @@ CREATE TRIGGER rr_comments_clear_refs AFTER DELETE ON rr_comments
     FOR EACH STATEMENT EXECUTE FUNCTION dms_clear_rr_comment_refs();
 
 -- The triggers above probe indexes whatever the tables' statistics said when a
--- session first planned them (see sql/upgrades/0004_trigger_plans.sql).
+-- session first planned them (see sql/upgrades/0004_claims_and_trigger_plans.sql).
 ALTER FUNCTION dms_check_rr_refs()
     SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
 ALTER FUNCTION dms_prune_rr_comments()
@@ -566,6 +566,9 @@ CREATE INDEX sm_event_queue_type_pending_idx ON sm_event_queue (event_type, sche
     WHERE processed IS NULL;
 CREATE INDEX sm_event_queue_master_due_idx ON sm_event_queue (scheduled, id)
     WHERE processed IS NULL AND master_id IS NOT NULL;
+-- Pending events without a state machine row (their zone destroyed), for claiming.
+CREATE INDEX sm_event_queue_other_due_idx ON sm_event_queue (scheduled, id)
+    WHERE processed IS NULL AND zone_id IS NULL AND master_id IS NULL;
 -- A zone's pending events, for coalescing and the reconciler.
 CREATE INDEX sm_event_queue_zone_pending_idx ON sm_event_queue (zone_id, event_type)
     WHERE processed IS NULL;

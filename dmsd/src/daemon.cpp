@@ -250,10 +250,6 @@ private:
                 if (step == EventProcessor::Step::processed) {
                     continue;
                 }
-                if (step == EventProcessor::Step::busy) {
-                    m_wake.wait(seen, 50ms);
-                    continue;
-                }
                 // Due now yet not claimable: another worker runs it. Its end sends
                 // no notification, so look again soon rather than spin.
                 m_wake.wait(seen,

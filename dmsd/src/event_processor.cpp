@@ -28,10 +28,6 @@ namespace {
 using namespace std::chrono_literals;
 using sm::ResultCode;
 
-/// Events whose state machine row is held elsewhere are skipped; after this many the
-/// worker waits a little instead of scanning the whole queue.
-constexpr int max_skips = 16;
-
 double unit_random() {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
@@ -189,44 +185,37 @@ EventProcessor::Step EventProcessor::process_one() {
     try {
         step = m_session.transaction("process event", [&](db::Transaction& tx) {
             thrown.reset();
-            std::vector<std::int64_t> skipped;
-            for (int i = 0; i < max_skips; ++i) {
-                const auto ev = db::queue::claim_due(tx, skipped);
-                if (!ev) {
-                    return skipped.empty() ? Step::idle : Step::busy;
-                }
-                const auto type = sm::from_string<sm::EventType>(ev->event_type);
-                if (!type) {
-                    fail_event(tx, *ev, "queue", "unknown event type " + ev->event_type);
-                    return Step::processed;
-                }
-                const auto machine = sm::event_type_entry(*type).machine;
+            // The claim locks the event's machine row too (queue.hpp).
+            const auto ev = db::queue::claim(tx, m_worker, lease);
+            if (!ev) {
+                return Step::idle;
+            }
+            const auto type = sm::from_string<sm::EventType>(ev->event_type);
+            if (!type) {
+                fail_event(tx, *ev, "queue", "unknown event type " + ev->event_type);
+                return Step::processed;
+            }
+            const auto machine = sm::event_type_entry(*type).machine;
+            {
                 try {
                     if (machine == sm::Machine::zone) {
-                        if (!ev->zone_id) {
-                            fail_event(tx, *ev, "queue", "its zone no longer exists");
-                            return Step::processed;
-                        }
-                        bool busy = false;
-                        auto zone = db::zones::try_lock(tx, *ev->zone_id, busy);
+                        auto zone =
+                            ev->zone_id ? db::zones::find_by_id(tx, *ev->zone_id) : std::nullopt;
                         if (!zone) {
-                            if (busy) {
-                                skipped.push_back(ev->id);
-                                continue;
-                            }
                             fail_event(tx, *ev, "queue", "its zone no longer exists");
                             return Step::processed;
                         }
-                        db::queue::mark_running(tx, ev->id, m_worker, lease);
                         thrown = Thrown{*ev, "zone " + zone->name, {}};
                         run_zone(tx, *ev, *zone, *type);
                     } else if (machine == sm::Machine::master) {
-                        auto master = db::master::try_lock(tx);
-                        if (!master) {
-                            skipped.push_back(ev->id);
-                            continue;
+                        std::optional<db::MasterRecord> master;
+                        if (ev->master_id) {
+                            master = db::master::get(tx);
                         }
-                        db::queue::mark_running(tx, ev->id, m_worker, lease);
+                        if (!master) {
+                            fail_event(tx, *ev, "queue", "it names no master");
+                            return Step::processed;
+                        }
                         thrown = Thrown{*ev, "master", {}};
                         run_master(tx, *ev, *master, *type);
                     } else {
@@ -245,7 +234,6 @@ EventProcessor::Step EventProcessor::process_one() {
                 thrown.reset();
                 return Step::processed;
             }
-            return Step::busy;
         });
     } catch (const Error&) {
         if (!thrown) {

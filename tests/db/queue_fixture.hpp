@@ -119,7 +119,7 @@ private:
 constexpr const char* test_worker = "test-worker";
 constexpr milliseconds test_lease = 60s;
 
-/// claim_due as a dmsd worker does (mark_running follows once its machine is locked).
+/// claim_due, excluding events (a worker's claim() is tested on its own).
 inline std::optional<db::EventRecord> claim(db::Transaction& tx, const Ids& exclude = {}) {
     return db::queue::claim_due(tx, exclude);
 }

@@ -331,6 +331,54 @@ TEST_F(Queue, CoalescingMatchesTargetsThatAreNull) {
     EXPECT_NE(insert(untargeted), u);
 }
 
+TEST_F(Queue, AReconfigurationAskedDuringACoveringHoldMergesIntoTheHoldTimeout) {
+    const auto sg = sql_value("SELECT id FROM server_groups WHERE name = 'someorg-one'");
+    const auto partial = [&](const std::string& sg_id) {
+        db::NewEvent e;
+        e.event_type = "MasterSMPartialReconfig";
+        e.master_id = 1;
+        e.parameters = R"({"sg_id": )" + sg_id + R"(, "sg_name": "x"})";
+        e.coalesce = true;
+        return e;
+    };
+    db::NewEvent master_reconfig;
+    master_reconfig.event_type = "MasterSMMasterReconfig";
+    master_reconfig.master_id = 1;
+    master_reconfig.coalesce = true;
+
+    // READY: a hold timeout left over does not cover anything.
+    const auto timeout = add_master_event("MasterSMHoldTimeout", "2 seconds");
+    const auto first = insert(partial(sg));
+    EXPECT_NE(first, timeout);
+    sql("DELETE FROM sm_event_queue WHERE id = " + std::to_string(first));
+
+    // HOLD for nothing yet: the timeout will not reconfigure, so a new event.
+    sql("UPDATE sm_master SET state = 'HOLD', hold_sg = 0, hold_start = now(), "
+        "hold_stop = now() + interval '2 seconds'");
+    const auto asked = insert(partial(sg));
+    EXPECT_NE(asked, timeout);
+    sql("DELETE FROM sm_event_queue WHERE id = " + std::to_string(asked));
+
+    // HOLD for this SG: the timeout does it; it is not moved earlier.
+    sql("UPDATE sm_master SET hold_sg = " + sg);
+    EXPECT_EQ(insert(partial(sg)), timeout);
+    EXPECT_EQ(insert(master_reconfig), timeout) << "an SG's reconfiguration includes the master";
+    EXPECT_GT(due_in(timeout), 1.0);
+    // Another SG is not covered.
+    const auto other = insert(partial(std::to_string(std::stoll(sg) + 100)));
+    EXPECT_NE(other, timeout);
+    sql("DELETE FROM sm_event_queue WHERE id = " + std::to_string(other));
+
+    // HOLD for all SGs covers any SG; a timeout being run covers nothing.
+    sql("UPDATE sm_master SET hold_sg = -2");
+    EXPECT_EQ(insert(partial(std::to_string(std::stoll(sg) + 100))), timeout);
+    sql("UPDATE sm_event_queue SET scheduled = now() - interval '1 second' WHERE id = " +
+        std::to_string(timeout));
+    OtherTransaction worker(m_settings, claim_next);
+    ASSERT_EQ(worker.held(), timeout);
+    EXPECT_NE(insert(partial(sg)), timeout);
+}
+
 TEST_F(Queue, CoalescingNeverMergesIntoProcessedOrHeldEvents) {
     const auto z = add_zone("co-held.test.", "PUBLISHED");
     const auto event = zone_event("ZoneSMUpdate", z, update_params("co-held.test.", 3));
@@ -397,35 +445,70 @@ TEST_F(Queue, TheEventBeingRunIsNotCoalescedInto) {
     EXPECT_LE(lease_left, 60.0);
 }
 
-TEST_F(Queue, AnEventSkippedForABusyZoneIsNotLeftClaimed) {
+TEST_F(Queue, AWorkerClaimPassesByEventsOfABusyZoneAndLeavesThemUnmarked) {
     const auto busy_zone = add_zone("busy.test.", "PUBLISHED");
     const auto free_zone = add_zone("free.test.", "PUBLISHED");
     const auto event = zone_event("ZoneSMUpdate", busy_zone, update_params("busy.test.", 1));
     const auto skipped = insert(event);
-    const auto ran = add_event("ZoneSMUpdate", free_zone);
+    const auto free_event = zone_event("ZoneSMUpdate", free_zone, update_params("free.test.", 2));
+    const auto ran = insert(free_event);
+    sql("UPDATE sm_event_queue SET scheduled = now() - interval '1 minute' WHERE id = " +
+        std::to_string(skipped));
     {
         OtherTransaction zone_tool(m_settings, [busy_zone](db::Transaction& tx) {
             return db::zones::find_by_id(tx, busy_zone, true).value().id;
         });
         ASSERT_EQ(zone_tool.held(), busy_zone);
-        // What EventProcessor::process_one does: claim, find the zone busy, claim the next
-        // one excluding it, run that, commit.
         session().transaction("process event", [&](db::Transaction& tx) {
-            ASSERT_EQ(claim(tx).value().id, skipped);
-            bool busy = false;
-            EXPECT_FALSE(db::zones::try_lock(tx, busy_zone, busy));
-            EXPECT_TRUE(busy);
-            ASSERT_EQ(claim(tx, {skipped}).value().id, ran);
-            ASSERT_TRUE(db::zones::try_lock(tx, free_zone, busy));
-            db::queue::mark_running(tx, ran, test_worker, test_lease);
+            milliseconds took{};
+            const auto claimed =
+                timed(took, [&] { return db::queue::claim(tx, test_worker, test_lease); });
+            EXPECT_LT(took, 1s) << "the claim waited for the busy zone";
+            ASSERT_TRUE(claimed);
+            EXPECT_EQ(claimed->id, ran) << "the older event's zone is held by zone_tool";
+            // Marked running: its own follow-ups do not coalesce into it.
+            EXPECT_NE(db::events::insert(tx, free_event), ran);
+            // The free zone is now held by this worker.
+            OtherTransaction other(m_settings, [free_zone](db::Transaction& tx2) {
+                bool busy = false;
+                return db::zones::try_lock(tx2, free_zone, busy) ? 0 : busy ? 1 : 2;
+            });
+            EXPECT_EQ(other.held(), 1) << "the claim did not lock the event's zone";
             db::queue::finish(tx, ran, "SUCCESS", 200, "{}", test_worker);
         });
         EXPECT_EQ(zone_tool.commit(), "");
     }
-    // A skipped claim leaves no mark: identical events still coalesce into it, and
+    // A passed-by event has no mark: identical events still coalesce into it, and
     // claimed_by names only workers that ran it.
     EXPECT_EQ(insert(event), skipped) << "an identical event was not merged into the idle one";
     EXPECT_EQ(event_field(skipped, "coalesce(claimed_by, '')"), "");
+}
+
+TEST_F(Queue, AWorkerClaimsMasterEventsFirstThenOrphansThenZoneEvents) {
+    const auto z = add_zone("order.test.", "PUBLISHED");
+    const auto zone_ev = add_event("ZoneSMUpdate", z, "-1 minute");
+    const auto orphan = add_event("ZoneSMUpdate", std::nullopt, "-30 seconds");
+    const auto master_ev = add_master_event("MasterSMMasterReconfig", "-1 second");
+    const auto claim_one = [&] {
+        return session().transaction("claim", [&](db::Transaction& tx) {
+            const auto e = db::queue::claim(tx, test_worker, test_lease);
+            if (e) {
+                db::queue::finish(tx, e->id, "SUCCESS", 200, "{}", test_worker);
+            }
+            return e ? e->id : 0;
+        });
+    };
+    {
+        // While another worker holds the master's row, its events wait.
+        OtherTransaction worker(m_settings,
+                                [](db::Transaction& tx) { return db::master::try_lock(tx)->id; });
+        ASSERT_EQ(worker.held(), 1);
+        EXPECT_EQ(claim_one(), orphan);
+        EXPECT_EQ(claim_one(), zone_ev);
+        EXPECT_EQ(claim_one(), 0) << "the master's event must wait for its row";
+    }
+    EXPECT_EQ(claim_one(), master_ev);
+    EXPECT_EQ(claim_one(), 0);
 }
 
 } // namespace

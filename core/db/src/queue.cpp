@@ -30,6 +30,12 @@ using namespace detail;
     " z.zi_candidate_id FROM sm_zone z"                                                            \
     " WHERE $1 AND z.lock_state = 'EDIT_LOCK' AND z.state <> 'UPDATE'"
 
+/// Sets claimed_by = $1, claimed_until = now + $2 seconds on the events in c.
+#define DMS_MARK_RUNNING                                                                           \
+    "UPDATE sm_event_queue r SET claimed_by = $1, claimed_until = now() + make_interval(secs => "  \
+    "$2)"                                                                                          \
+    " FROM c WHERE r.id = c.id RETURNING r.id"
+
 // clang-format off
 constexpr Statement statements[] = {
     // The claimed event with all its columns; master events first (they unblock many
@@ -46,6 +52,33 @@ constexpr Statement statements[] = {
      " AND q.scheduled <= now() AND q.id <> ALL ($1::bigint[])"
      " ORDER BY q.scheduled, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED)"
      " SELECT " DMS_EVENT_COLUMNS "JOIN c ON c.id = e.id"},
+    // claim(): the oldest due event whose machine row is free too, both locked (SKIP
+    // LOCKED: an event of a busy machine is passed by, never waited for) and marked
+    // running, in one statement. Master events first, then events without a machine
+    // row (orphans of a deleted zone), then zone events.
+    {"queue_claim_run_master",
+     "WITH c AS (SELECT q.id FROM sm_event_queue q JOIN sm_event_types t"
+     " ON t.name = q.event_type JOIN sm_master m ON m.id = q.master_id"
+     " WHERE t.queued AND q.processed IS NULL AND q.master_id IS NOT NULL"
+     " AND q.scheduled <= now() ORDER BY q.scheduled, q.id LIMIT 1"
+     " FOR UPDATE OF q SKIP LOCKED FOR NO KEY UPDATE OF m SKIP LOCKED),"
+     " u AS (" DMS_MARK_RUNNING ")"
+     " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id"},
+    {"queue_claim_run_other",
+     "WITH c AS (SELECT q.id FROM sm_event_queue q JOIN sm_event_types t"
+     " ON t.name = q.event_type WHERE t.queued AND q.processed IS NULL"
+     " AND q.zone_id IS NULL AND q.master_id IS NULL AND q.scheduled <= now()"
+     " ORDER BY q.scheduled, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED),"
+     " u AS (" DMS_MARK_RUNNING ")"
+     " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id"},
+    {"queue_claim_run_zone",
+     "WITH c AS (SELECT q.id FROM sm_event_queue q JOIN sm_event_types t"
+     " ON t.name = q.event_type JOIN sm_zone z ON z.id = q.zone_id"
+     " WHERE t.queued AND q.processed IS NULL AND q.scheduled <= now()"
+     " ORDER BY q.scheduled, q.id LIMIT 1"
+     " FOR UPDATE OF q SKIP LOCKED FOR NO KEY UPDATE OF z SKIP LOCKED),"
+     " u AS (" DMS_MARK_RUNNING ")"
+     " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id"},
     // Marks the event being run, so that this transaction's own inserts never coalesce
     // into it (events.cpp) and its row says who ran it.
     {"queue_mark_running",
@@ -124,6 +157,20 @@ std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int
         r = work(tx).exec_prepared("queue_claim", ids);
     }
     return r.empty() ? std::nullopt : std::optional<EventRecord>(read_event(r[0]));
+}
+
+std::optional<EventRecord> claim(Transaction& tx, std::string_view worker,
+                                 std::chrono::milliseconds lease) {
+    const std::string w(worker);
+    const double secs = static_cast<double>(lease.count()) / 1000.0;
+    for (const char* statement :
+         {"queue_claim_run_master", "queue_claim_run_other", "queue_claim_run_zone"}) {
+        const auto r = work(tx).exec_prepared(statement, w, secs);
+        if (!r.empty()) {
+            return read_event(r[0]);
+        }
+    }
+    return std::nullopt;
 }
 
 void mark_running(Transaction& tx, std::int64_t id, std::string_view worker,

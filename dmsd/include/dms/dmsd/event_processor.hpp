@@ -26,8 +26,7 @@ public:
 
     enum class Step {
         processed, ///< an event ran (or was recorded as retry/failed)
-        busy,      ///< events are due but their state machines are held by others
-        idle       ///< nothing is due
+        idle       ///< nothing is due, or what is due waits for a machine another holds
     };
     /// Process at most one event. Throws dms::Error only when the database fails.
     Step process_one();

@@ -4,7 +4,9 @@
 // recording what became of them, waking zone events when the master named has been
 // reconfigured, and the reconciler's queries. zone_tool's side is events.hpp.
 //
-// Claiming: claim_due() takes the oldest due queued event that no other transaction
+// Claiming: dmsd's workers use claim(), which takes the oldest due event whose state
+// machine row no other transaction holds, locks both and marks the event running in
+// one statement. claim_due() takes the oldest due queued event that no other transaction
 // holds, with FOR UPDATE SKIP LOCKED, in the caller's transaction; the claim lasts
 // until that transaction ends, so a worker that dies loses it with its connection.
 // The caller then locks the event's state machine row (zones::try_lock,
@@ -30,6 +32,15 @@ namespace dms::db::queue {
 /// events come first: a reconfiguration unblocks the zone events waiting for it, and a
 /// backlog of zone events must not starve it.
 std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int64_t>& exclude);
+
+/// What a worker runs next: the oldest due pending event of a queued type such that
+/// neither it nor its state machine row (sm_master, sm_zone) is held by another
+/// transaction, both now held by this one (the zone FOR NO KEY UPDATE) and the event
+/// marked running as by mark_running(). MasterSM events first, then events that have
+/// lost their machine (a zone destroyed meanwhile: zone_id is NULL), then zone events.
+/// Events of one machine therefore never run concurrently, and run in order.
+std::optional<EventRecord> claim(Transaction& tx, std::string_view worker,
+                                 std::chrono::milliseconds lease);
 
 /// The claimed event will run now: claimed_by = `worker`, claimed_until = now + `lease`.
 /// Keeps the event's own follow-ups (queued by this transaction) from coalescing into

@@ -19,3 +19,8 @@ ALTER FUNCTION dms_cascade_ug_rrs()
     SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
 ALTER FUNCTION dms_clear_rr_reference_refs()
     SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+
+-- dmsd claims an event and locks its state machine row in one statement; the events
+-- without one (their zone destroyed) are found by their own index.
+CREATE INDEX sm_event_queue_other_due_idx ON sm_event_queue (scheduled, id)
+    WHERE processed IS NULL AND zone_id IS NULL AND master_id IS NULL;
