@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (4);
+INSERT INTO schema_version (version) VALUES (5);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -67,7 +67,13 @@ CREATE TABLE sm_servers (
     mtime timestamptz NOT NULL DEFAULT now(),
     last_reply timestamptz,
     zone_count bigint,
-    retry_msg text
+    retry_msg text,
+    -- consecutive failures (the retries' back-off), the SOA probe's round trip, zones
+    -- behind the master's serial at the last check and when that was
+    retry_count integer NOT NULL DEFAULT 0 CHECK (retry_count >= 0),
+    probe_rtt_ms double precision CHECK (probe_rtt_ms >= 0),
+    lagging_zones bigint CHECK (lagging_zones >= 0),
+    last_check timestamptz
 );
 -- Two enabled servers may not share an address and port.
 CREATE UNIQUE INDEX sm_servers_enabled_address_key ON sm_servers (address, dns_port)
@@ -560,7 +566,10 @@ CREATE INDEX sm_event_queue_due_idx ON sm_event_queue (scheduled, id) WHERE proc
 CREATE INDEX sm_event_queue_zone_id_idx ON sm_event_queue (zone_id);
 CREATE INDEX sm_event_queue_server_id_idx ON sm_event_queue (server_id);
 CREATE INDEX sm_event_queue_master_id_idx ON sm_event_queue (master_id);
-CREATE INDEX sm_event_queue_processed_idx ON sm_event_queue (processed);
+-- Ageing processed events only: pending ones are found through the partial indexes
+-- (see sql/upgrades/0004_claims_and_trigger_plans.sql).
+CREATE INDEX sm_event_queue_processed_idx ON sm_event_queue (processed)
+    WHERE processed IS NOT NULL;
 CREATE INDEX sm_event_queue_state_idx ON sm_event_queue (state, id);
 CREATE INDEX sm_event_queue_type_pending_idx ON sm_event_queue (event_type, scheduled)
     WHERE processed IS NULL;

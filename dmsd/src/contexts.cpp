@@ -77,6 +77,10 @@ void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_
                                      : fmt::format(" (server group {})", sg_id.value_or(0)));
 }
 
+std::vector<std::int64_t> DmsdMasterContext::sgs_waiting_for_reconfig() {
+    return db::queue::sgs_waiting_for_reconfig(m_tx);
+}
+
 std::optional<std::string> DmsdMasterContext::sg_name(std::int64_t sg_id) {
     const auto sg = db::catalog::find_sg_by_id(m_tx, sg_id);
     return sg ? std::optional(sg->name) : std::nullopt;

@@ -39,6 +39,7 @@ public:
     sm::TimePoint now() override;
     std::chrono::milliseconds hold_timeout() override;
     void reconfigure(Scope scope, std::optional<std::int64_t> sg_id) override;
+    std::vector<std::int64_t> sgs_waiting_for_reconfig() override;
     std::optional<std::string> sg_name(std::int64_t sg_id) override;
     void queue_master_event(sm::EventType type, std::chrono::milliseconds delay,
                             const sm::MasterEventParams& params) override;

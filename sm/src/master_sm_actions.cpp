@@ -130,9 +130,26 @@ void hold_timeout(MasterSmRun& run) {
     const auto what = hold_text(row);
     clear_hold(row);
     switch (held) {
-    case hold_sg_none:
-        done(run, ResultCode::nochange, "hold ended, nothing was asked meanwhile");
+    case hold_sg_none: {
+        const auto waiting = run.ctx.sgs_waiting_for_reconfig();
+        if (waiting.empty()) {
+            done(run, ResultCode::nochange, "hold ended, nothing was asked meanwhile");
+            return;
+        }
+        if (waiting.size() == 1 && waiting.front() == 0) {
+            run.ctx.queue_master_event(EventType::master_master_reconfig, 0ms, {});
+        } else if (waiting.size() == 1) {
+            MasterEventParams p;
+            p.sg_id = waiting.front();
+            p.sg_name = run.ctx.sg_name(waiting.front()).value_or("");
+            run.ctx.queue_master_event(EventType::master_partial_reconfig, 0ms, p);
+        } else {
+            run.ctx.queue_master_event(EventType::master_all_reconfig, 0ms, {});
+        }
+        done(run, ResultCode::ok,
+             "hold ended; zones wait for a reconfiguration that ran without them, reconfiguring");
         return;
+    }
     case hold_sg_master:
         run.ctx.queue_master_event(EventType::master_master_reconfig, 0ms, {});
         break;

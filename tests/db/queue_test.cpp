@@ -333,13 +333,17 @@ TEST_F(Queue, CoalescingMatchesTargetsThatAreNull) {
 
 TEST_F(Queue, AReconfigurationAskedDuringACoveringHoldMergesIntoTheHoldTimeout) {
     const auto sg = sql_value("SELECT id FROM server_groups WHERE name = 'someorg-one'");
-    const auto partial = [&](const std::string& sg_id) {
+    const auto partial = [&](const std::string& sg_id, std::chrono::milliseconds delay = 0ms) {
         db::NewEvent e;
         e.event_type = "MasterSMPartialReconfig";
         e.master_id = 1;
         e.parameters = R"({"sg_id": )" + sg_id + R"(, "sg_name": "x"})";
         e.coalesce = true;
+        e.delay = delay;
         return e;
+    };
+    const auto drop = [&](std::int64_t id) {
+        sql("DELETE FROM sm_event_queue WHERE id = " + std::to_string(id));
     };
     db::NewEvent master_reconfig;
     master_reconfig.event_type = "MasterSMMasterReconfig";
@@ -350,14 +354,20 @@ TEST_F(Queue, AReconfigurationAskedDuringACoveringHoldMergesIntoTheHoldTimeout) 
     const auto timeout = add_master_event("MasterSMHoldTimeout", "2 seconds");
     const auto first = insert(partial(sg));
     EXPECT_NE(first, timeout);
-    sql("DELETE FROM sm_event_queue WHERE id = " + std::to_string(first));
+    EXPECT_EQ(insert(partial(sg)), first) << "identical and pending";
+    EXPECT_EQ(insert(partial(sg, 10s)), first) << "asked for later: the pending one does it";
+    drop(first);
+    const auto later = insert(partial(sg, 10s));
+    EXPECT_NE(insert(partial(sg)), later) << "asked for now: a pending one due later is not it";
+    EXPECT_GT(due_in(later), 5.0) << "and it is not moved";
+    sql("DELETE FROM sm_event_queue WHERE id <> " + std::to_string(timeout));
 
     // HOLD for nothing yet: the timeout will not reconfigure, so a new event.
     sql("UPDATE sm_master SET state = 'HOLD', hold_sg = 0, hold_start = now(), "
         "hold_stop = now() + interval '2 seconds'");
     const auto asked = insert(partial(sg));
     EXPECT_NE(asked, timeout);
-    sql("DELETE FROM sm_event_queue WHERE id = " + std::to_string(asked));
+    drop(asked);
 
     // HOLD for this SG: the timeout does it; it is not moved earlier.
     sql("UPDATE sm_master SET hold_sg = " + sg);
@@ -367,16 +377,49 @@ TEST_F(Queue, AReconfigurationAskedDuringACoveringHoldMergesIntoTheHoldTimeout) 
     // Another SG is not covered.
     const auto other = insert(partial(std::to_string(std::stoll(sg) + 100)));
     EXPECT_NE(other, timeout);
-    sql("DELETE FROM sm_event_queue WHERE id = " + std::to_string(other));
+    drop(other);
 
-    // HOLD for all SGs covers any SG; a timeout being run covers nothing.
+    // HOLD for all SGs covers any SG. A worker running the timeout is not waited for
+    // (what merges into it unseen is caught when the next hold ends, see
+    // ZonesWaitingForAReconfigurationThatRanWithoutThemAreFound).
     sql("UPDATE sm_master SET hold_sg = -2");
     EXPECT_EQ(insert(partial(std::to_string(std::stoll(sg) + 100))), timeout);
     sql("UPDATE sm_event_queue SET scheduled = now() - interval '1 second' WHERE id = " +
         std::to_string(timeout));
-    OtherTransaction worker(m_settings, claim_next);
+    OtherTransaction worker(m_settings, [](db::Transaction& tx) {
+        return db::queue::claim(tx, test_worker, test_lease).value().id;
+    });
     ASSERT_EQ(worker.held(), timeout);
-    EXPECT_NE(insert(partial(sg)), timeout);
+    const auto t0 = Clock::now();
+    insert(partial(sg));
+    EXPECT_LT(Clock::now() - t0, 1s) << "merging waited for the worker";
+}
+
+TEST_F(Queue, ZonesWaitingForAReconfigurationThatRanWithoutThemAreFound) {
+    const auto sg =
+        std::stoll(sql_value("SELECT id FROM server_groups WHERE name = 'someorg-one'"));
+    const auto other_sg =
+        std::stoll(sql_value("INSERT INTO server_groups (name) VALUES ('other') RETURNING id"));
+    const auto waiting = add_zone("waiting.test.", "BATCH_CREATE_2");
+    const auto woken = add_zone("woken.test.", "BATCH_CREATE_2");
+    const auto retrying = add_zone("retrying.test.", "UNCONFIG");
+    const auto alt = add_zone("alt.test.", "UNCONFIG");
+    sql("UPDATE sm_zone SET sg_id = " + std::to_string(sg) +
+        ", alt_sg_id = " + std::to_string(other_sg) + " WHERE id = " + std::to_string(alt));
+    const auto waiting_for = [&] {
+        return session().transaction(
+            "waiting", [](db::Transaction& tx) { return db::queue::sgs_waiting_for_reconfig(tx); });
+    };
+    add_event("ZoneSMReconfigCheck", woken, "-1 second"); // woken by the last reconfiguration
+    const auto r = add_event("ZoneSMReconfigUpdate", retrying, "30 seconds");
+    sql("UPDATE sm_event_queue SET attempts = 1, state = 'RETRY' WHERE id = " + std::to_string(r));
+    add_event("ZoneSMUpdate", woken, "30 seconds"); // not waiting for a reconfiguration
+    EXPECT_TRUE(waiting_for().empty());
+
+    add_event("ZoneSMReconfigCheck", waiting, "30 seconds");
+    EXPECT_EQ(waiting_for(), (Ids{sg}));
+    add_event("ZoneSMReconfigUpdate", alt, "30 seconds");
+    EXPECT_EQ(waiting_for(), (Ids{sg, other_sg})) << "the alternate SG too";
 }
 
 TEST_F(Queue, CoalescingNeverMergesIntoProcessedOrHeldEvents) {

@@ -82,6 +82,22 @@ TEST_F(ZoneRepo, BigZiRoundTripsThroughCopyAndManyLoadAtOnce) {
     });
 }
 
+TEST_F(ZoneRepo, OldPlansAreDiscardedButPreparedStatementsStay) {
+    // Plans dropped before every transaction: the prepared statements must survive it
+    // (DISCARD ALL would drop them and the second look-up would fail).
+    auto settings = m_settings;
+    settings.plan_lifetime = std::chrono::milliseconds(0);
+    auto s = db::Session::open(settings);
+    const auto id =
+        s.transaction("zone", [&](db::Transaction& tx) { return new_zone(tx, "plans.test.").id; });
+    for (int i = 0; i < 3; ++i) {
+        const auto found = s.transaction(
+            "find", [&](db::Transaction& tx) { return db::zones::find_by_id(tx, id); });
+        ASSERT_TRUE(found);
+        EXPECT_EQ(found->name, "plans.test.");
+    }
+}
+
 TEST_F(ZoneRepo, ZiRoundTripThroughTheDatabase) {
     const auto data = parse_ok(text);
     session().transaction("t", [&](db::Transaction& tx) {

@@ -15,11 +15,10 @@ using namespace detail;
 /// share-locked (so that several transactions can merge into it at once, while a
 /// worker's FOR UPDATE SKIP LOCKED claim passes it by until they commit) and only
 /// updated when it must become due earlier: an update per merge made thousands of dead
-/// versions of one row during a bulk load. `target` picks the rows by index; `same`
-/// says which of them will do what was asked.
-#define DMS_COALESCE_INSERT_WHERE(target, same)                                                    \
+/// versions of one row during a bulk load. `target` picks the rows by index.
+#define DMS_COALESCE_INSERT(target)                                                                \
     "WITH found AS (SELECT id, scheduled, event_type FROM sm_event_queue"                          \
-    " WHERE processed IS NULL AND " target " AND (" same ")"                                       \
+    " WHERE processed IS NULL AND " target " AND event_type = $1 AND parameters = $2::jsonb"       \
     " AND zone_id IS NOT DISTINCT FROM $3::bigint AND server_id IS NOT DISTINCT FROM $4::bigint"   \
     " AND master_id IS NOT DISTINCT FROM $5::bigint"                                               \
     " AND (claimed_until IS NULL OR claimed_until <= now())"                                       \
@@ -31,19 +30,37 @@ using namespace detail;
     " master_id, scheduled) SELECT $1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6)"   \
     " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)"                                        \
     " SELECT id FROM found UNION ALL SELECT id FROM added"
-#define DMS_SAME_EVENT "event_type = $1 AND parameters = $2::jsonb"
-#define DMS_COALESCE_INSERT(target) DMS_COALESCE_INSERT_WHERE(target, DMS_SAME_EVENT)
-/// A reconfiguration asked while the master holds for one that covers it is what the
-/// pending hold timeout will do (REFERENCE.md 3.2: HOLD answers it with "already
-/// reconfiguring"): merging into that event spares the master an event per zone during
-/// a bulk load. Only a hold timeout no one runs is share-locked, so it runs after this
-/// transaction commits and sees its zones.
-#define DMS_MASTER_HOLD_COVERS                                                                     \
-    " OR (event_type = 'MasterSMHoldTimeout' AND EXISTS (SELECT 1 FROM sm_master m"                \
-    " WHERE m.id = $5::bigint AND m.state = 'HOLD' AND CASE $1"                                    \
-    " WHEN 'MasterSMMasterReconfig' THEN m.hold_sg <> 0"                                           \
+/// MasterSM requests (reconfigurations, from every zone that changes configuration)
+/// merge without a lock: share-locking the merged event made every zone transaction of
+/// a bulk load a co-owner of one row (a multixact per merge, 7 ms each) and kept the
+/// master's own claim passing it by as long as the load went on. A merge needs no
+/// lock: the master is one machine processing its events in order, and a request that
+/// merged into an event already being run is caught when the hold that follows ends
+/// (queue::sgs_waiting_for_reconfig). A request merges into a pending identical event
+/// due no later, or into the pending hold timeout when the hold covers it (REFERENCE.md
+/// 3.2: HOLD answers it with "already reconfiguring").
+/// Each branch names its event type, so that it is found by index whatever plan the
+/// statement got while the queue was small (an OR of the two was a scan of every
+/// pending event: 5 ms per zone during a bulk load).
+#define DMS_MASTER_INSERT_UNLESS_ASKED                                                             \
+    "WITH found AS ((SELECT id FROM sm_event_queue WHERE processed IS NULL"                        \
+    " AND master_id IS NOT NULL AND master_id = $5::bigint AND event_type = $1"                    \
+    " AND parameters = $2::jsonb AND zone_id IS NULL AND server_id IS NULL"                        \
+    " AND scheduled <= now() + make_interval(secs => $6)"                                          \
+    " AND (claimed_until IS NULL OR claimed_until <= now()) ORDER BY scheduled, id LIMIT 1)"       \
+    " UNION ALL (SELECT id FROM sm_event_queue WHERE processed IS NULL"                            \
+    " AND master_id IS NOT NULL AND master_id = $5::bigint"                                        \
+    " AND event_type = 'MasterSMHoldTimeout' AND zone_id IS NULL AND server_id IS NULL"            \
+    " AND (claimed_until IS NULL OR claimed_until <= now())"                                       \
+    " AND EXISTS (SELECT 1 FROM sm_master m WHERE m.id = $5::bigint AND m.state = 'HOLD'"          \
+    " AND CASE $1 WHEN 'MasterSMMasterReconfig' THEN m.hold_sg <> 0"                               \
     " WHEN 'MasterSMPartialReconfig' THEN m.hold_sg IN (-2, ($2::jsonb->>'sg_id')::bigint)"        \
-    " WHEN 'MasterSMAllReconfig' THEN m.hold_sg = -2 ELSE false END))"
+    " WHEN 'MasterSMAllReconfig' THEN m.hold_sg = -2 ELSE false END)"                              \
+    " ORDER BY scheduled, id LIMIT 1) LIMIT 1),"                                                   \
+    " added AS (INSERT INTO sm_event_queue (event_type, parameters, zone_id, server_id,"           \
+    " master_id, scheduled) SELECT $1, $2::jsonb, $3, $4, $5, now() + make_interval(secs => $6)"   \
+    " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)"                                        \
+    " SELECT id FROM found UNION ALL SELECT id FROM added"
 
 // clang-format off
 constexpr Statement statements[] = {
@@ -58,8 +75,7 @@ constexpr Statement statements[] = {
     // IS NOT DISTINCT FROM it was a scan of the whole queue per insert.
     {"event_insert_coalesce_zone", DMS_COALESCE_INSERT("zone_id = $3::bigint")},
     {"event_insert_coalesce_server", DMS_COALESCE_INSERT("server_id = $4::bigint")},
-    {"event_insert_coalesce_master",
-     DMS_COALESCE_INSERT_WHERE("master_id = $5::bigint", DMS_SAME_EVENT DMS_MASTER_HOLD_COVERS)},
+    {"event_insert_coalesce_master", DMS_MASTER_INSERT_UNLESS_ASKED},
     {"event_find", "SELECT " DMS_EVENT_COLUMNS "WHERE e.id = $1"},
     {"event_end",
      "UPDATE sm_event_queue SET state = $2, processed = now(),"

@@ -2,6 +2,7 @@
 #pragma once
 // Private to the db layer: what Session and Transaction wrap.
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,6 +21,7 @@ struct Session::Impl {
     std::string description;
     std::unique_ptr<pqxx::connection> conn;
     std::vector<std::pair<std::string, std::string>> parameters; ///< set on every connect
+    std::chrono::steady_clock::time_point plans_made = std::chrono::steady_clock::now();
 };
 
 struct Transaction::Impl {

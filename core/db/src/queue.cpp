@@ -106,6 +106,12 @@ constexpr Statement statements[] = {
      " OR (zone_id = ANY ($2::bigint[])"
      " AND event_type IN ('ZoneSMConfig', 'ZoneSMRemoveZoneFiles')))"
      " FOR UPDATE SKIP LOCKED)"},
+    {"queue_waiting_sgs",
+     "SELECT DISTINCT s.sg FROM sm_event_queue e JOIN sm_zone z ON z.id = e.zone_id,"
+     " LATERAL (VALUES (coalesce(z.sg_id, 0)), (z.alt_sg_id)) AS s (sg)"
+     " WHERE e.processed IS NULL AND e.attempts = 0 AND e.scheduled > now()"
+     " AND e.event_type IN ('ZoneSMReconfigUpdate', 'ZoneSMReconfigCheck', 'ZoneSMConfig',"
+     " 'ZoneSMRemoveZoneFiles') AND s.sg IS NOT NULL ORDER BY 1"},
     {"queue_missing",
      "WITH need AS (" DMS_ZONE_NEEDS ")"
      " SELECT n.id, n.name, n.state, n.event_type, n.edit_lock_token, n.zi_candidate_id,"
@@ -177,6 +183,14 @@ void mark_running(Transaction& tx, std::int64_t id, std::string_view worker,
                   std::chrono::milliseconds lease) {
     work(tx).exec_prepared0("queue_mark_running", id, std::string(worker),
                             static_cast<double>(lease.count()) / 1000.0);
+}
+
+std::vector<std::int64_t> sgs_waiting_for_reconfig(Transaction& tx) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : work(tx).exec_prepared("queue_waiting_sgs")) {
+        out.push_back(r[0].as<std::int64_t>());
+    }
+    return out;
 }
 
 std::optional<std::chrono::milliseconds> next_due(Transaction& tx) {

@@ -148,6 +148,12 @@ void Session::run(std::string_view what, const std::function<void(Transaction&)>
         try {
             if (!m_impl->conn || !m_impl->conn->is_open()) {
                 m_impl->conn = connect(*m_impl);
+                m_impl->plans_made = std::chrono::steady_clock::now();
+            } else if (const auto now = std::chrono::steady_clock::now();
+                       now - m_impl->plans_made >= m_impl->settings.plan_lifetime) {
+                // Prepared statements stay; their plans are made afresh (DbSettings).
+                pqxx::nontransaction(*m_impl->conn, "discard plans").exec0("DISCARD PLANS");
+                m_impl->plans_made = now;
             }
             pqxx::work w(*m_impl->conn, std::string(what));
             Transaction::Impl timpl{w};

@@ -39,6 +39,8 @@ public:
         }
         reconfigured.emplace_back(scope, sg);
     }
+    std::vector<std::int64_t> waiting;
+    std::vector<std::int64_t> sgs_waiting_for_reconfig() override { return waiting; }
     std::optional<std::string> sg_name(std::int64_t id) override {
         const auto it = sgs.find(id);
         return it == sgs.end() ? std::nullopt : std::optional(it->second);
@@ -166,6 +168,31 @@ TEST(MasterSm, HoldTimeoutQueuesWhatWasAsked) {
             EXPECT_EQ(ctx.queued[0].params.sg_id, 4);
             EXPECT_EQ(ctx.queued[0].params.sg_name, "sg-b");
         }
+    }
+}
+
+TEST(MasterSm, HoldEndingWithNothingAskedReconfiguresForZonesLeftWaiting) {
+    // A zone's request merged into a reconfiguration already running: its events
+    // still wait, so the hold's end reconfigures what they need.
+    const std::vector<std::pair<std::vector<std::int64_t>, EventType>> cases{
+        {{0}, master_master_reconfig},
+        {{3}, master_partial_reconfig},
+        {{3, 4}, master_all_reconfig},
+        {{0, 4}, master_all_reconfig}};
+    for (const auto& [waiting, expect] : cases) {
+        FakeMaster ctx;
+        ctx.waiting = waiting;
+        auto row = holding(hold_sg_none, ctx);
+        const auto out = process_master_event(row, ev(master_hold_timeout), ctx);
+        EXPECT_EQ(row.state, MasterState::ready);
+        EXPECT_EQ(out.code, ResultCode::ok);
+        ASSERT_EQ(ctx.queued.size(), 1U);
+        EXPECT_EQ(ctx.queued[0].type, expect);
+        if (expect == master_partial_reconfig) {
+            EXPECT_EQ(ctx.queued[0].params.sg_id, 3);
+            EXPECT_EQ(ctx.queued[0].params.sg_name, "sg-a");
+        }
+        EXPECT_TRUE(ctx.reconfigured.empty()) << "the queued event reconfigures";
     }
 }
 

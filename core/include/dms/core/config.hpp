@@ -50,6 +50,11 @@ struct DbSettings {
     std::string user = "dms";
     std::string password_file; ///< empty: no password (peer/trust/.pgpass)
     int connect_timeout = 10;  ///< seconds
+    /// A session's cached query plans are dropped (DISCARD PLANS) before its first
+    /// transaction after this long, so that plans made while the tables were small
+    /// (a fresh database early in a bulk load, before autovacuum has analyzed it) do
+    /// not stay: frozen, they scanned whole tables for every record or event.
+    std::chrono::milliseconds plan_lifetime{10000};
 };
 
 struct Config {

@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dms/sm/catalogue.hpp"
 #include "dms/sm/zone_sm.hpp"
@@ -84,6 +85,12 @@ public:
     /// master, and for Scope::sg / Scope::all rewrite the SG configs and queue their
     /// servers' reconfiguration. Idempotent.
     virtual void reconfigure(Scope scope, std::optional<std::int64_t> sg_id) = 0;
+    /// Server groups of zones that wait for a reconfiguration which has not yet
+    /// included them (a zone whose request merged into a reconfiguration already
+    /// running); 0 stands for a zone without one. Asked when a hold ends with nothing
+    /// asked meanwhile, so that such a zone is configured one hold later instead of
+    /// after its fallback timer.
+    virtual std::vector<std::int64_t> sgs_waiting_for_reconfig() = 0;
     /// The name of server group `sg_id`; std::nullopt if there is none.
     virtual std::optional<std::string> sg_name(std::int64_t sg_id) = 0;
     /// Queue a MasterSM event due in `delay`.

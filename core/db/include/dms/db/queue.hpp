@@ -48,6 +48,12 @@ std::optional<EventRecord> claim(Transaction& tx, std::string_view worker,
 void mark_running(Transaction& tx, std::int64_t id, std::string_view worker,
                   std::chrono::milliseconds lease);
 
+/// The server groups (0: none) of zones whose reconfiguration-waiting events
+/// (ZoneSMReconfigUpdate, ZoneSMReconfigCheck, ZoneSMConfig, ZoneSMRemoveZoneFiles)
+/// have never run and are not yet due: no reconfiguration has woken them, so the last
+/// one ran without them. Ascending; alternate SGs included.
+std::vector<std::int64_t> sgs_waiting_for_reconfig(Transaction& tx);
+
 /// Time until the next pending queued event is due (zero if one is due now);
 /// std::nullopt if none is pending.
 std::optional<std::chrono::milliseconds> next_due(Transaction& tx);

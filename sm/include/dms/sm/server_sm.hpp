@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// ServerSM: one slave or replica server (REFERENCE.md 3.3), with the weak points of
+// section 12 fixed: only malformed or broken answers make a server BROKEN (timeouts,
+// refused connections and failed rsync/rndc runs are RETRY), retries back off from
+// seconds to a cap instead of a fixed 10-20 minutes, and retry_msg holds the real
+// error text. Written with Boost.MSM in sm/src/server_sm.cpp; this header is all its
+// callers see.
+//
+//              Enable                      Configure: send the SG's config (rsync),
+//   DISABLED ---------> CONFIG ----------- reload it (rndc reconfig), SOA probe ----> OK
+//      ^                  ^  |                                                        |
+//      | Disable          |  | a step failed: RETRY (unreachable, timed out, a tool   |
+//      | (any state)      |  | failed) or BROKEN (malformed/broken answer);           |
+//      |                  |  | Configure again after the back-off                     |
+//      |                  |  v                                                        |
+//      |               RETRY / BROKEN <------ CheckServer failed ---------------------+
+//      |                                                                              |
+//      |      ConfigChange (OK) / Reset (enabled): back to CONFIG, Configure now      |
+//      +------------------------------------------------------------------------------+
+//   CheckServer (OK): SOA probe, rndc status (zone count), serial check of the zones;
+//   success schedules the next check after check_interval.
+//
+// What persists where:
+//   sm_servers.state                      ServerState stable name
+//   sm_servers.last_reply                 when the server last answered a probe
+//   sm_servers.retry_msg                  why it is RETRY/BROKEN ("" otherwise)
+//   sm_servers.retry_count                consecutive failures (the back-off's exponent)
+//   sm_servers.zone_count                 zones named reports (rndc status)
+//   sm_servers.probe_rtt_ms               round trip of the last SOA probe
+//   sm_servers.lagging_zones              zones behind the master at the last check
+//   sm_event_queue                        the follow-ups (Configure, CheckServer)
+// Events of a disabled server have no transition: they end as no-ops.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dms/sm/catalogue.hpp"
+#include "dms/sm/zone_sm.hpp"
+
+namespace dms::sm {
+
+/// The sm_servers columns the machine reads and writes (and what it needs to know).
+struct ServerRow {
+    std::int64_t id = 0;
+    std::string name;
+    ServerState state = ServerState::disabled;
+    std::optional<TimePoint> last_reply;
+    std::string retry_msg;
+    int retry_count = 0;
+    std::optional<std::int64_t> zone_count;
+    std::optional<double> probe_rtt_ms;
+    std::optional<std::int64_t> lagging_zones;
+
+    bool operator==(const ServerRow&) const = default;
+};
+
+struct ServerEvent {
+    EventType type;
+    std::int64_t event_id = 0;
+};
+
+/// How one step against the server went.
+struct StepResult {
+    enum class Kind {
+        ok,
+        retry, ///< unreachable, timed out, refused, a tool failed: try again later
+        broken ///< it answered, but malformed or with a broken rcode
+    };
+    Kind kind = Kind::ok;
+    std::string message; ///< what failed, with the real error text
+    double rtt_ms = 0;   ///< probe(): the round trip
+
+    static StepResult ok() { return {}; }
+    static StepResult retry(std::string why) { return {Kind::retry, std::move(why), 0}; }
+    static StepResult broken(std::string why) { return {Kind::broken, std::move(why), 0}; }
+};
+
+/// What ServerSM actions ask of the world; dmsd implements it inside the event's
+/// transaction (engine: for the synchronous Enable/Disable/Reset in zone_tool's). Steps
+/// against the server report failure in their StepResult and never throw for it;
+/// anything thrown (the database) passes through process_server_event.
+class ServerSmContext {
+public:
+    virtual ~ServerSmContext() = default;
+
+    virtual TimePoint now() = 0;
+    /// The name of another enabled server with this server's address and DNS port.
+    virtual std::optional<std::string> address_conflict(const ServerRow& row) = 0;
+    /// This machine is the server (the master listed in its own SG): no rsync, no rndc.
+    virtual bool is_this_machine(const ServerRow& row) = 0;
+    /// Send the SG's generated config (and, for a replica, the DNSSEC keys).
+    virtual StepResult send_config(const ServerRow& row) = 0;
+    /// Make the server load it (rndc -s <server> reconfig).
+    virtual StepResult reload_config(const ServerRow& row) = 0;
+    /// SOA query over TCP (REFERENCE.md 3.3 SOA probe); rtt_ms on success.
+    virtual StepResult probe(const ServerRow& row) = 0;
+    /// rndc status: sets `zone_count` from "number of zones:".
+    virtual StepResult status(const ServerRow& row, std::optional<std::int64_t>& zone_count) = 0;
+    /// Compare the server's SOA serials of its zones (sampled or all, by config) with
+    /// the master's; sets `lagging` to the number behind. Failure to ask is retry.
+    virtual StepResult check_serials(const ServerRow& row, std::int64_t& lagging) = 0;
+    /// Queue a ServerSM event for this server due in `delay` (coalesced).
+    virtual void queue_server_event(EventType type, std::chrono::milliseconds delay) = 0;
+    /// Time between periodic checks of an OK server.
+    virtual std::chrono::milliseconds check_interval() = 0;
+    /// Delay before Configure is tried again after `failures` consecutive failures.
+    virtual std::chrono::milliseconds retry_delay(int failures) = 0;
+};
+
+/// Feed one event to the machine for `row` (contract as process_zone_event: blank
+/// cells are NOCHANGE "no transition for <Event> in state <STATE>"; refusals set
+/// Outcome::error and leave `row` unchanged; exceptions pass through, `row` unchanged).
+/// @throws dms::Error(ErrorCode::internal) if `event` is not a ServerSM event
+Outcome process_server_event(ServerRow& row, const ServerEvent& event, ServerSmContext& ctx);
+
+/// The transition table as data: the action's name for (state, event), "" for none.
+std::string_view server_transition_action(ServerState state, EventType event);
+
+} // namespace dms::sm
