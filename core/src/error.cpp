@@ -67,6 +67,17 @@ constexpr std::array<ErrorInfo, static_cast<std::size_t>(last_error_code) + 1> t
     {zone_sectag_still_used,       "ZoneSecTagStillUsed",            -43,  ExitStatus::data_err,  "security tag still used by zones"},
     {zone_cfg_item_value_error,    "ZoneCfgItemValueError",          -71,  ExitStatus::data_err,  "bad value for a zone_cfg key"},
     {sg_name_required,             "SgNameRequired",                 -63,  ExitStatus::usage,     "the key needs a server group"},
+    {sg_exists,                    "SgExists",                       -72,  ExitStatus::cant_create, "server group exists already"},
+    {sg_still_has_zones,           "SgStillHasZones",                -73,  ExitStatus::data_err,  "zones still use the server group"},
+    {sg_still_has_servers,         "SgStillHasServers",              -95,  ExitStatus::data_err,  "servers still belong to the server group"},
+    {replica_sg_exists,            "ReplicaSgExists",                -114, ExitStatus::data_err,  "another server group is the replica SG"},
+    {no_replica_sg_found,          "NoReplicaSgFound",               -128, ExitStatus::no_host,   "no server group is the replica SG"},
+    {server_exists,                "ServerExists",                   -74,  ExitStatus::cant_create, "server exists already"},
+    {no_server_found,              "NoServerFound",                  -75,  ExitStatus::no_host,   "server not found"},
+    {no_server_found_by_address,   "NoServerFoundByAddress",         -76,  ExitStatus::no_host,   "no server with that address"},
+    {server_address_exists,        "ServerAddressExists",            -77,  ExitStatus::data_err,  "another server has that address and DNS port"},
+    {server_not_disabled,          "ServerNotDisabled",              -78,  ExitStatus::protocol,  "the server must be disabled first"},
+    {zone_not_disabled,            "ZoneNotDisabled",                -94,  ExitStatus::protocol,  "the zone must be disabled first"},
     {event_not_found,              "EventNotFoundById",              -129, ExitStatus::no_host,   "no event with that id"},
     {cant_fail_event,              "CantFailEventById",              -130, ExitStatus::data_err,  "the event has already been processed"},
     {named_still_running,          "NamedStillRunning",              -108, ExitStatus::temp_fail, "named still answers rndc"},
@@ -75,6 +86,9 @@ constexpr std::array<ErrorInfo, static_cast<std::size_t>(last_error_code) + 1> t
     {invalid_hmac_type,            "InvalidHmacType",                -96,  ExitStatus::usage,     "unknown TSIG algorithm"},
     {zone_file_write_error,        "ZoneFileWriteError",             -112, ExitStatus::io_err,    "a zone file could not be written"},
     {named_conf_write_error,       "NamedConfWriteError",            -113, ExitStatus::io_err,    "a named.conf include could not be written"},
+    {server_already_enabled,       "ServerAlreadyEnabled",           -140, ExitStatus::data_err,  "the server is already enabled"},
+    {server_already_disabled,      "ServerAlreadyDisabled",          -141, ExitStatus::data_err,  "the server is already disabled"},
+    {server_enable_failure,        "ServerEnableFailure",            -142, ExitStatus::data_err,  "another enabled server has the address"},
 }};
 // clang-format on
 

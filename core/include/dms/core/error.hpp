@@ -76,18 +76,34 @@ enum class ErrorCode {
     zone_sectag_still_used,     ///< zones still carry the security tag
     zone_cfg_item_value_error,  ///< bad value for a zone_cfg key
     sg_name_required,           ///< the key is per server group: name one
+    // Server groups and servers (REFERENCE.md 6.4)
+    sg_exists,                  ///< a server group of that name exists already
+    sg_still_has_zones,         ///< zones still use the server group
+    sg_still_has_servers,       ///< servers still belong to the server group
+    replica_sg_exists,          ///< another server group is the replica SG
+    no_replica_sg_found,        ///< no server group is the replica SG
+    server_exists,              ///< a server of that name exists already
+    no_server_found,            ///< no server of that name
+    no_server_found_by_address, ///< no server with that address
+    server_address_exists,      ///< another server has that address and DNS port
+    server_not_disabled,        ///< the server must be DISABLED for this
+    zone_not_disabled,          ///< the zone must be DISABLED for this
     // Events, the master, dmsd (REFERENCE.md 6.4)
-    event_not_found,       ///< no event with that id
-    cant_fail_event,       ///< the event has already been processed
-    named_still_running,   ///< restore_named_db while named answers rndc
-    dmsd_still_running,    ///< restore_named_db, or a second dmsd, while dmsd runs
-    zone_not_published,    ///< the zone must be PUBLISHED for this
-    invalid_hmac_type,     ///< unknown TSIG algorithm
-    zone_file_write_error, ///< a zone file could not be written
-    named_conf_write_error ///< a named.conf include could not be written
+    event_not_found,        ///< no event with that id
+    cant_fail_event,        ///< the event has already been processed
+    named_still_running,    ///< restore_named_db while named answers rndc
+    dmsd_still_running,     ///< restore_named_db, or a second dmsd, while dmsd runs
+    zone_not_published,     ///< the zone must be PUBLISHED for this
+    invalid_hmac_type,      ///< unknown TSIG algorithm
+    zone_file_write_error,  ///< a zone file could not be written
+    named_conf_write_error, ///< a named.conf include could not be written
+    // ServerSM (REFERENCE.md 3.3)
+    server_already_enabled,  ///< enable of a server that is not DISABLED
+    server_already_disabled, ///< disable of a DISABLED server
+    server_enable_failure    ///< another enabled server has the same address and port
 };
 /// The last code above (the table in error.cpp has one entry per code up to it).
-inline constexpr ErrorCode last_error_code = ErrorCode::named_conf_write_error;
+inline constexpr ErrorCode last_error_code = ErrorCode::server_enable_failure;
 
 struct ErrorInfo {
     ErrorCode code;
