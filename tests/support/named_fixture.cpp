@@ -26,26 +26,6 @@ constexpr auto ready_timeout = 15s;
 constexpr auto poll_interval = 50ms;
 constexpr auto stop_grace = 10s;
 
-/// `name` in $PATH or the sbin directories (tests often run without them in PATH).
-std::string find_program(const std::string& name) {
-    std::vector<std::string> dirs;
-    if (const char* path = std::getenv("PATH"); path != nullptr) {
-        std::stringstream in(path);
-        for (std::string d; std::getline(in, d, ':');) {
-            dirs.push_back(d.empty() ? "." : d);
-        }
-    }
-    dirs.insert(dirs.end(), {"/usr/sbin", "/usr/local/sbin", "/sbin"});
-    for (const auto& d : dirs) {
-        const auto p = std::filesystem::path(d) / name;
-        std::error_code ec;
-        if (std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0) {
-            return p.string();
-        }
-    }
-    return {};
-}
-
 const std::string& program(const std::string& name) {
     static const std::string named = find_program("named");
     static const std::string rndc = find_program("rndc");
@@ -82,6 +62,25 @@ std::string read_file(const std::filesystem::path& p) {
 }
 
 } // namespace
+
+std::string find_program(const std::string& name) {
+    std::vector<std::string> dirs;
+    if (const char* path = std::getenv("PATH"); path != nullptr) {
+        std::stringstream in(path);
+        for (std::string d; std::getline(in, d, ':');) {
+            dirs.push_back(d.empty() ? "." : d);
+        }
+    }
+    dirs.insert(dirs.end(), {"/usr/sbin", "/usr/local/sbin", "/sbin"});
+    for (const auto& d : dirs) {
+        const auto p = std::filesystem::path(d) / name;
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0) {
+            return p.string();
+        }
+    }
+    return {};
+}
 
 std::string named_missing() {
     std::string missing;
@@ -153,7 +152,11 @@ std::string NamedFixture::log() const {
 }
 
 std::string NamedFixture::log_tail(std::size_t lines) const {
-    const auto text = log();
+    return file_tail(dir() / "named.log", lines);
+}
+
+std::string file_tail(const std::filesystem::path& path, std::size_t lines) {
+    const auto text = read_file(path);
     std::size_t pos = text.size();
     for (std::size_t n = 0; pos > 0 && n <= lines; ++n) {
         pos = text.rfind('\n', pos - 1);

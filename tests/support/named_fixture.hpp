@@ -30,6 +30,14 @@
 
 namespace dms::test {
 
+/// The path of program `name` found in $PATH or the sbin directories (tests often run
+/// without them in PATH); "" if not found.
+std::string find_program(const std::string& name);
+
+/// The last `lines` lines of the file at `path` ("" if it cannot be read), for failure
+/// messages.
+std::string file_tail(const std::filesystem::path& path, std::size_t lines = 40);
+
 /// Why named cannot be run here ("" if named, rndc and named-checkconf are found).
 std::string named_missing();
 
