@@ -152,14 +152,17 @@ TEST_F(EventCommands, KeysAndRndcConf) {
               std::filesystem::perms(0640));
     sql("INSERT INTO sm_servers (name, sg_id, address) SELECT 'slave1', id, '192.0.2.53' FROM "
         "server_groups LIMIT 1");
+    sql("INSERT INTO sm_servers (name, sg_id, address, rndc_port) SELECT 'slave2', id, "
+        "'192.0.2.54', 9531 FROM server_groups LIMIT 1");
     const auto w = zt({"write_rndc_conf"});
     ASSERT_EQ(w.status, 0) << w.err;
-    EXPECT_THAT(w.out, HasSubstr("1 server entries"));
+    EXPECT_THAT(w.out, HasSubstr("2 server entries"));
     std::ifstream in(dir / "rndc" / "rndc.conf");
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_THAT(text.str(), HasSubstr("server slave1 {"));
-    EXPECT_THAT(text.str(), HasSubstr("192.0.2.53 port 953"));
+    EXPECT_THAT(text.str(), HasSubstr("192.0.2.53 port 953;"));
+    EXPECT_THAT(text.str(), HasSubstr("192.0.2.54 port 9531;")); // each server's own port
     // rndc parses it: a status query to nowhere fails to connect, not to read the file.
     RunOptions o;
     o.timeout = std::chrono::seconds(10);

@@ -80,7 +80,7 @@ std::vector<ServerAddress> server_addresses(Transaction& tx) {
     std::vector<ServerAddress> out;
     for (const auto& r : work(tx).exec_prepared("server_addresses")) {
         out.push_back({r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].c_str(), r[3].c_str(),
-                       r[4].as<int>(), r[5].c_str()});
+                       r[4].as<int>(), r[5].c_str(), r[6].as<int>()});
     }
     return out;
 }
