@@ -156,6 +156,7 @@ const std::vector<Command>& command_table() {
         add_zone_change_commands(t);
         add_edit_commands(t);
         add_catalog_commands(t);
+        add_server_commands(t);
         add_event_commands(t);
         add_master_commands(t);
         add_db_commands(t);

@@ -23,6 +23,7 @@ std::span<const Statement> event_statements();
 std::span<const Statement> audit_statements();
 std::span<const Statement> queue_statements();
 std::span<const Statement> master_statements();
+std::span<const Statement> server_statements();
 
 /// Prepare every statement of every repository on `conn`.
 void declare_statements(pqxx::connection_base& conn);
