@@ -75,6 +75,16 @@ constexpr std::array options{
                "seconds the master waits after a reconfiguration before the next one "
                "(requests meanwhile are merged)"},
     OptionSpec{"dmsd_pid_file", common, path, "/run/dms/dmsd.pid", "dmsd's PID file"},
+    // Slave and replica servers.
+    OptionSpec{"server_template_dir", common, path, "/etc/dms/server-config-templates",
+               "templates of the slaves' zone stanzas (bind9.conf, bind9-replica.conf)"},
+    OptionSpec{"dms_sg_dir", common, path, "/var/lib/dms/dms-sg",
+               "where dmsd writes each server group's slave config (one directory per "
+               "group, rsynced to its servers)"},
+    OptionSpec{"rsync_path", common, path, "rsync", "the rsync program"},
+    OptionSpec{"rsync_password_file", common, path, "/etc/dms/rsync-dnsconf-password",
+               "password of the slaves' rsync module dnsconf (user dnsconf)"},
+    OptionSpec{"rsync_timeout", common, seconds, "30", "seconds an rsync run may take"},
     // The event queue.
     OptionSpec{"event_queue_threads", dmsd, count, "4", "event workers (database connections)"},
     OptionSpec{"event_retry_base", dmsd, seconds, "0.5",
@@ -91,6 +101,19 @@ constexpr std::array options{
     OptionSpec{"drift_check_sample", dmsd, count, "100",
                "published zones whose serial on the master each reconciler run compares "
                "with the database (0: none)"},
+    OptionSpec{"server_check_interval", dmsd, seconds, "300",
+               "seconds between checks of a slave that is OK (SOA probe, rndc status, "
+               "serials)"},
+    OptionSpec{"server_retry_base", dmsd, seconds, "5",
+               "first delay before a failed slave is configured again; doubles with "
+               "each failure in a row, with jitter"},
+    OptionSpec{"server_retry_max", dmsd, seconds, "600", "longest such delay"},
+    OptionSpec{"server_serial_sample", dmsd, count, "100",
+               "zones per check whose serial on the slave is compared with the master's "
+               "(0: all of them)"},
+    OptionSpec{"master_rndc_settle_delay", dmsd, seconds, "1",
+               "seconds between the master's reconfiguration and its slaves' (the master "
+               "loads new zones first)"},
 };
 // clang-format on
 

@@ -8,6 +8,7 @@
 #include "dms/core/logging.hpp"
 #include "dms/db/catalog.hpp"
 #include "dms/db/events.hpp"
+#include "dms/db/master.hpp"
 #include "dms/db/queue.hpp"
 #include "dms/named/master_config.hpp"
 #include "dms/named/zone_files.hpp"
@@ -68,6 +69,16 @@ void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_
     // Explicit completion: zones that waited for this reconfiguration go now.
     const auto woken =
         db::queue::wake_after_reconfig(m_tx, snapshot.configured, snapshot.unconfigured);
+    // The server groups' slave configs (REFERENCE.md 3.2): the SG asked for and the
+    // replica SG, or every SG.
+    if (scope != Scope::master) {
+        const auto replica = db::master::get(m_tx).replica_sg_id;
+        for (const auto& sg : db::catalog::list_sgs(m_tx)) {
+            if (scope == Scope::all || sg.id == sg_id || sg.id == replica) {
+                configure_sg(sg, replica);
+            }
+        }
+    }
     log::info("master", "reconfigure",
               "{} zones in named.conf, rndc reconfig done, {} zone "
               "events woken{}",

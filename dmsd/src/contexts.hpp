@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // dmsd's state machine contexts: the database side from the engine plus the named side
-// through a NamedDriver, all inside the event's transaction.
+// through a NamedDriver (the master) and a SlaveDriver (slaves and replicas), all inside
+// the event's transaction.
 
 #include <string>
 
 #include "dms/core/config.hpp"
 #include "dms/db/session.hpp"
+#include "dms/engine/server_context.hpp"
 #include "dms/engine/zone_context.hpp"
 #include "dms/named/named_driver.hpp"
+#include "dms/named/slave_driver.hpp"
 #include "dms/sm/master_sm.hpp"
 
 namespace dms::dmsd {
@@ -33,8 +36,9 @@ private:
 
 class DmsdMasterContext : public sm::MasterSmContext {
 public:
-    DmsdMasterContext(db::Transaction& tx, const Config& config, named::NamedDriver& named)
-        : m_tx(tx), m_config(config), m_named(named) {}
+    DmsdMasterContext(db::Transaction& tx, const Config& config, named::NamedDriver& named,
+                      named::SlaveDriver& slaves)
+        : m_tx(tx), m_config(config), m_named(named), m_slaves(slaves) {}
 
     sm::TimePoint now() override;
     std::chrono::milliseconds hold_timeout() override;
@@ -46,9 +50,37 @@ public:
     void rndc_zone(std::string_view command, std::string_view zone) override;
 
 private:
+    /// Write one SG's slave config, count its zones, and have its enabled servers
+    /// fetch it (REFERENCE.md 3.2 PartialReconfig, 8.3).
+    void configure_sg(const db::SgRecord& sg, std::optional<std::int64_t> replica_sg_id);
+
     db::Transaction& m_tx;
     const Config& m_config;
     named::NamedDriver& m_named;
+    named::SlaveDriver& m_slaves;
+};
+
+/// ServerSM in dmsd: the steps against the server through the SlaveDriver.
+class DmsdServerContext : public engine::ServerDbContext {
+public:
+    DmsdServerContext(db::Transaction& tx, const Config& config, const db::ServerRecord& server,
+                      named::SlaveDriver& slaves);
+
+    sm::StepResult send_config(const sm::ServerRow& row) override;
+    sm::StepResult reload_config(const sm::ServerRow& row) override;
+    sm::StepResult probe(const sm::ServerRow& row) override;
+    sm::StepResult status(const sm::ServerRow& row,
+                          std::optional<std::int64_t>& zone_count) override;
+    /// published zones of the server's SG (server_serial_sample of them, 0: all) whose
+    /// serial on the server differs from the master's, or which it does not serve.
+    sm::StepResult check_serials(const sm::ServerRow& row, std::int64_t& lagging) override;
+    std::chrono::milliseconds check_interval() override;
+    std::chrono::milliseconds retry_delay(int failures) override;
+
+private:
+    named::SlaveDriver& m_slaves;
+    named::SlaveTarget m_target;
+    bool m_replica = false;
 };
 
 /// JSON parameters of MasterSM events, both ways.

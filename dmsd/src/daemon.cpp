@@ -138,8 +138,9 @@ std::optional<db::Session> open_session(const Config& config, Wakeup& wake, std:
 
 class Daemon {
 public:
-    Daemon(const Config& config, named::NamedDriver& named)
-        : m_config(config), m_named(named), m_id(fmt::format("{}:{}", host_name(), ::getpid())) {}
+    Daemon(const Config& config, named::NamedDriver& named, named::SlaveDriver& slaves)
+        : m_config(config), m_named(named), m_slaves(slaves),
+          m_id(fmt::format("{}:{}", host_name(), ::getpid())) {}
 
     int run() {
         const auto workers = std::max<long>(1, m_config.number("event_queue_threads"));
@@ -240,7 +241,7 @@ private:
         if (!session) {
             return;
         }
-        EventProcessor processor(*session, m_config, m_named, name);
+        EventProcessor processor(*session, m_config, m_named, m_slaves, name);
         auto failure_delay = 500ms;
         while (!m_wake.stopping()) {
             const auto seen = m_wake.generation();
@@ -285,6 +286,7 @@ private:
 
     const Config& m_config;
     named::NamedDriver& m_named;
+    named::SlaveDriver& m_slaves;
     std::string m_id;
     Wakeup m_wake, m_reconcile_wake;
 };
@@ -306,8 +308,9 @@ int run_daemon(const Config& config) {
             }
         }
         const auto named = named::make_bind9_driver(config);
+        const auto slaves = named::make_bind9_slave_driver(config);
         const PidFile pid(config.value("dmsd_pid_file"));
-        Daemon d(config, *named);
+        Daemon d(config, *named, *slaves);
         return d.run();
     } catch (const Error& e) {
         log::critical("dmsd", "start", "{}", e.what());

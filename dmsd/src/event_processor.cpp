@@ -15,10 +15,12 @@
 #include "dms/core/logging.hpp"
 #include "dms/db/master.hpp"
 #include "dms/db/queue.hpp"
+#include "dms/db/server_state.hpp"
 #include "dms/db/zones.hpp"
 #include "dms/engine/zone_context.hpp"
 #include "dms/sm/catalogue.hpp"
 #include "dms/sm/master_sm.hpp"
+#include "dms/sm/server_sm.hpp"
 
 #include "contexts.hpp"
 
@@ -78,8 +80,10 @@ Result from_outcome(const sm::Outcome& out, std::string_view detail) {
 } // namespace
 
 EventProcessor::EventProcessor(db::Session& session, const Config& config,
-                               named::NamedDriver& named, std::string worker)
-    : m_session(session), m_config(config), m_named(named), m_worker(std::move(worker)) {}
+                               named::NamedDriver& named, named::SlaveDriver& slaves,
+                               std::string worker)
+    : m_session(session), m_config(config), m_named(named), m_slaves(slaves),
+      m_worker(std::move(worker)) {}
 
 std::chrono::milliseconds EventProcessor::backoff(int attempts, std::chrono::milliseconds base,
                                                   std::chrono::milliseconds cap,
@@ -157,7 +161,7 @@ EventProcessor::Step EventProcessor::process_one() {
                                 db::MasterRecord& master, sm::EventType type) {
         auto row = to_master_row(master);
         sm::MasterEvent mev{type, master_event_params_from_json(ev.parameters), ev.id};
-        DmsdMasterContext ctx(tx, m_config, m_named);
+        DmsdMasterContext ctx(tx, m_config, m_named, m_slaves);
         const auto out = sm::process_master_event(row, mev, ctx);
         auto r = from_outcome(out, {});
         r.subject = "master";
@@ -166,6 +170,26 @@ EventProcessor::Step EventProcessor::process_one() {
         if (r.kind == Result::Kind::done) {
             from_master_row(row, master);
             db::master::update(tx, master);
+        }
+        record(tx, ev, r);
+    };
+
+    const auto run_server = [&](db::Transaction& tx, const db::EventRecord& ev,
+                                db::ServerRecord& server, sm::EventType type) {
+        auto row = engine::to_server_row(server);
+        DmsdServerContext ctx(tx, m_config, server, m_slaves);
+        const auto out = sm::process_server_event(row, sm::ServerEvent{type, ev.id}, ctx);
+        auto r = from_outcome(out, {});
+        r.subject = "server " + server.name;
+        r.pre_state = server.state;
+        r.post_state = std::string(sm::to_string(row.state));
+        if (r.kind == Result::Kind::done) {
+            engine::from_server_row(row, server);
+            if (type == sm::EventType::server_check_server ||
+                type == sm::EventType::server_configure) {
+                server.last_check = std::chrono::system_clock::now();
+            }
+            db::servers::save_state(tx, server);
         }
         record(tx, ev, r);
     };
@@ -219,8 +243,14 @@ EventProcessor::Step EventProcessor::process_one() {
                         thrown = Thrown{*ev, "master", {}};
                         run_master(tx, *ev, *master, *type);
                     } else {
-                        fail_event(tx, *ev, "server " + ev->server_name,
-                                   "ServerSM events are not processed by this dmsd yet");
+                        auto server = ev->server_id ? db::servers::find_by_id(tx, *ev->server_id)
+                                                    : std::nullopt;
+                        if (!server) {
+                            fail_event(tx, *ev, "queue", "its server no longer exists");
+                            return Step::processed;
+                        }
+                        thrown = Thrown{*ev, "server " + server->name, {}};
+                        run_server(tx, *ev, *server, *type);
                     }
                 } catch (const DatabaseError&) {
                     thrown.reset();

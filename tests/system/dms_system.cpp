@@ -46,27 +46,31 @@ void DmsSystem::SetUp() {
     m_dir.write("master-config/zones.conf", "");
     m_dir.write("master-config/server-acl.conf", "");
     m_dmsd_log = d + "/dmsd.log";
-    const auto named_dir = m_named.dir().string();
     m_conf = m_dir.write(
         "dms.conf",
         fmt::format("[DEFAULT]\ndb_host = {}\ndb_port = {}\ndb_user = {}\ndb_name = {}\n"
                     "master_dns_address = 127.0.0.1\nmaster_dns_port = {}\n"
                     "dyndns_key_file = {}\n"
-                    "rndc_conf_file = {}/rndc.conf\nrndc_timeout = 15\n"
+                    "rndc_conf_file = {}\nrndc_timeout = 15\n"
                     "master_template_dir = {}/templates/master\n"
                     "master_config_dir = {}/master-config\nmaster_dyndns_dir = {}/dynamic\n"
                     "dmsd_pid_file = {}/dmsd.pid\nmaster_hold_timeout = 0.5\n"
                     "dns_query_timeout = 2\nedit_lock_timeout = 2\n"
+                    "server_template_dir = {}/templates/server\ndms_sg_dir = {}/dms-sg\n{}"
                     "[dmsd]\nlog_level = debug\nevent_retry_base = 0.2\nevent_retry_max = 2\n"
                     "reconcile_interval = 1\ndrift_check_sample = 100\n{}",
                     m_settings.host, m_settings.port, m_settings.user, m_settings.name,
-                    m_named.port(), m_named.update_key_path(), named_dir, DMS_SOURCE_DIR, d, d, d,
-                    extra_dmsd_config()));
+                    m_named.port(), m_named.update_key_path(), rndc_conf_path(), DMS_SOURCE_DIR, d,
+                    d, d, DMS_SOURCE_DIR, d, extra_common_config(), extra_dmsd_config()));
     NamedOptions o;
     o.extra_config = fmt::format("include \"{0}/master-config/server-acl.conf\";\n"
                                  "include \"{0}/master-config/zones.conf\";\n",
                                  d);
     ASSERT_TRUE(m_named.start(o));
+    before_dmsd();
+    if (HasFatalFailure()) {
+        return;
+    }
     ASSERT_TRUE(start_dmsd());
 }
 

@@ -34,8 +34,13 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
-    /// Extra dms.conf lines for [dmsd] (before SetUp writes the file).
+    /// Extra dms.conf lines for [dmsd] and [DEFAULT] (before SetUp writes the file).
     virtual std::string extra_dmsd_config() const { return {}; }
+    virtual std::string extra_common_config() const { return {}; }
+    /// Runs once named has started, before dmsd starts.
+    virtual void before_dmsd() {}
+    /// dms.conf's rndc_conf_file: the master named's own rndc.conf unless overridden.
+    virtual std::string rndc_conf_path() const { return (m_named.dir() / "rndc.conf").string(); }
 
     /// `zone_tool -c <conf> args...` (with -f for commands that would ask first).
     ToolResult zt(std::vector<std::string> args);

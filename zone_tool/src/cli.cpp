@@ -157,6 +157,7 @@ const std::vector<Command>& command_table() {
         add_edit_commands(t);
         add_catalog_commands(t);
         add_server_commands(t);
+        add_server_sm_commands(t);
         add_event_commands(t);
         add_master_commands(t);
         add_db_commands(t);

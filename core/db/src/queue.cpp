@@ -54,8 +54,8 @@ constexpr Statement statements[] = {
      " SELECT " DMS_EVENT_COLUMNS "JOIN c ON c.id = e.id"},
     // claim(): the oldest due event whose machine row is free too, both locked (SKIP
     // LOCKED: an event of a busy machine is passed by, never waited for) and marked
-    // running, in one statement. Master events first, then events without a machine
-    // row (orphans of a deleted zone), then zone events.
+    // running, in one statement. Master events first, then server events, then events
+    // without a machine row (orphans of a deleted zone or server), then zone events.
     {"queue_claim_run_master",
      "WITH c AS (SELECT q.id FROM sm_event_queue q JOIN sm_event_types t"
      " ON t.name = q.event_type JOIN sm_master m ON m.id = q.master_id"
@@ -64,11 +64,19 @@ constexpr Statement statements[] = {
      " FOR UPDATE OF q SKIP LOCKED FOR NO KEY UPDATE OF m SKIP LOCKED),"
      " u AS (" DMS_MARK_RUNNING ")"
      " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id"},
+    {"queue_claim_run_server",
+     "WITH c AS (SELECT q.id FROM sm_event_queue q JOIN sm_event_types t"
+     " ON t.name = q.event_type JOIN sm_servers s ON s.id = q.server_id"
+     " WHERE t.queued AND q.processed IS NULL AND q.zone_id IS NULL AND q.master_id IS NULL"
+     " AND q.scheduled <= now() ORDER BY q.scheduled, q.id LIMIT 1"
+     " FOR UPDATE OF q SKIP LOCKED FOR NO KEY UPDATE OF s SKIP LOCKED),"
+     " u AS (" DMS_MARK_RUNNING ")"
+     " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id"},
     {"queue_claim_run_other",
      "WITH c AS (SELECT q.id FROM sm_event_queue q JOIN sm_event_types t"
      " ON t.name = q.event_type WHERE t.queued AND q.processed IS NULL"
-     " AND q.zone_id IS NULL AND q.master_id IS NULL AND q.scheduled <= now()"
-     " ORDER BY q.scheduled, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED),"
+     " AND q.zone_id IS NULL AND q.master_id IS NULL AND q.server_id IS NULL"
+     " AND q.scheduled <= now() ORDER BY q.scheduled, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED),"
      " u AS (" DMS_MARK_RUNNING ")"
      " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id"},
     {"queue_claim_run_zone",
@@ -169,8 +177,8 @@ std::optional<EventRecord> claim(Transaction& tx, std::string_view worker,
                                  std::chrono::milliseconds lease) {
     const std::string w(worker);
     const double secs = static_cast<double>(lease.count()) / 1000.0;
-    for (const char* statement :
-         {"queue_claim_run_master", "queue_claim_run_other", "queue_claim_run_zone"}) {
+    for (const char* statement : {"queue_claim_run_master", "queue_claim_run_server",
+                                  "queue_claim_run_other", "queue_claim_run_zone"}) {
         const auto r = work(tx).exec_prepared(statement, w, secs);
         if (!r.empty()) {
             return read_event(r[0]);

@@ -6,9 +6,9 @@
 namespace dms::db::detail {
 
 void declare_statements(pqxx::connection_base& conn) {
-    for (const auto table :
-         {zone_statements(), zi_statements(), catalog_statements(), event_statements(),
-          audit_statements(), queue_statements(), master_statements(), server_statements()}) {
+    for (const auto table : {zone_statements(), zi_statements(), catalog_statements(),
+                             event_statements(), audit_statements(), queue_statements(),
+                             master_statements(), server_statements(), server_state_statements()}) {
         for (const auto& s : table) {
             conn.prepare(std::string(s.name), std::string(s.sql));
         }

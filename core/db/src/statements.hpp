@@ -24,6 +24,7 @@ std::span<const Statement> audit_statements();
 std::span<const Statement> queue_statements();
 std::span<const Statement> master_statements();
 std::span<const Statement> server_statements();
+std::span<const Statement> server_state_statements();
 
 /// Prepare every statement of every repository on `conn`.
 void declare_statements(pqxx::connection_base& conn);

@@ -7,7 +7,7 @@
 // back-off and jitter up to event_retry_max; after event_max_attempts it is FAILED.
 //
 // Thread safety: one EventProcessor per worker thread (it holds that worker's session);
-// the NamedDriver is shared.
+// the NamedDriver and SlaveDriver are shared.
 
 #include <chrono>
 #include <string>
@@ -15,6 +15,7 @@
 #include "dms/core/config.hpp"
 #include "dms/db/session.hpp"
 #include "dms/named/named_driver.hpp"
+#include "dms/named/slave_driver.hpp"
 
 namespace dms::dmsd {
 
@@ -22,7 +23,7 @@ class EventProcessor {
 public:
     /// @param worker  name recorded in claimed_by, e.g. "host:1234/w2"
     EventProcessor(db::Session& session, const Config& config, named::NamedDriver& named,
-                   std::string worker);
+                   named::SlaveDriver& slaves, std::string worker);
 
     enum class Step {
         processed, ///< an event ran (or was recorded as retry/failed)
@@ -42,6 +43,7 @@ private:
     db::Session& m_session;
     const Config& m_config;
     named::NamedDriver& m_named;
+    named::SlaveDriver& m_slaves;
     std::string m_worker;
 };
 

@@ -98,6 +98,7 @@ void add_zone_change_commands(std::vector<Command>& table);
 void add_edit_commands(std::vector<Command>& table);
 void add_catalog_commands(std::vector<Command>& table);
 void add_server_commands(std::vector<Command>& table);
+void add_server_sm_commands(std::vector<Command>& table);
 void add_event_commands(std::vector<Command>& table);
 void add_master_commands(std::vector<Command>& table);
 

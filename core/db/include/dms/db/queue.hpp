@@ -34,10 +34,11 @@ namespace dms::db::queue {
 std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int64_t>& exclude);
 
 /// What a worker runs next: the oldest due pending event of a queued type such that
-/// neither it nor its state machine row (sm_master, sm_zone) is held by another
-/// transaction, both now held by this one (the zone FOR NO KEY UPDATE) and the event
-/// marked running as by mark_running(). MasterSM events first, then events that have
-/// lost their machine (a zone destroyed meanwhile: zone_id is NULL), then zone events.
+/// neither it nor its state machine row (sm_master, sm_servers, sm_zone) is held by
+/// another transaction, both now held by this one (the row FOR NO KEY UPDATE) and the
+/// event marked running as by mark_running(). MasterSM events first, then ServerSM
+/// events, then events that have lost their machine (a zone or server deleted
+/// meanwhile: no target left), then zone events.
 /// Events of one machine therefore never run concurrently, and run in order.
 std::optional<EventRecord> claim(Transaction& tx, std::string_view worker,
                                  std::chrono::milliseconds lease);

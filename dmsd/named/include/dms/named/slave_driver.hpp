@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Slave and replica name servers as dmsd sees them (REFERENCE.md 3.3, 8.3). BIND9 is
+// the one implementation (make_bind9_slave_driver); NSD would implement the same.
+//
+// Contract for implementations:
+//  - write_sg_config writes a server group's generated config (temp name + rename) and
+//    throws dms::Error when it cannot; it is idempotent.
+//  - Steps against a server (send_config, reload_config, probe, status, zone_serial)
+//    never throw for the server's failures: they answer with a SlaveStep saying retry
+//    (unreachable, timed out, refused, a tool failed) or broken (a malformed answer or
+//    a broken rcode), with the tool's or resolver's own error text in `detail`.
+//  - Secrets (the rsync password, rndc keys) never appear in `detail` or in argv: rsync
+//    reads the password from its --password-file, rndc its keys from rndc.conf.
+//  - External programs run as argv vectors with timeouts (core/process.hpp).
+//  - One instance may be used by several threads at once.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dms/core/config.hpp"
+
+namespace dms::named {
+
+/// One slave server: where it listens, and its name in rndc.conf.
+struct SlaveTarget {
+    std::string name;
+    std::string address;
+    int dns_port = 53;
+    int rndc_port = 953;
+    int rsync_port = 873;
+    std::string sg_name;
+};
+
+struct SlaveStep {
+    enum class Kind { ok, retry, broken } kind = Kind::ok;
+    std::string detail;
+    double rtt_ms = 0; ///< probe: the round trip
+};
+
+/// The zones a server group's servers must serve, with the master they transfer from.
+struct SgConfig {
+    std::string sg_name;
+    bool replica = false;       ///< the replica SG: its own stanza template
+    std::string master_address; ///< where the slaves transfer from
+    int master_port = 53;
+    std::vector<std::string> zones; ///< absolute names ("example.org.")
+};
+
+class SlaveDriver {
+public:
+    virtual ~SlaveDriver() = default;
+
+    /// <dms_sg_dir>/<sg>/bind9.conf (bind9-replica.conf for the replica SG) from the
+    /// server templates, one stanza per zone.
+    /// @throws dms::Error(ErrorCode::named_conf_write_error) naming the file
+    virtual void write_sg_config(const SgConfig& config) = 0;
+    /// rsync <dms_sg_dir>/<sg>/ to the server's dnsconf module. Files land whole: rsync
+    /// writes temp files and renames them, all at the end (--delay-updates).
+    virtual SlaveStep send_config(const SlaveTarget& server) = 0;
+    /// rndc -s <name> reconfig (rndc.conf names the server's address, port and key).
+    virtual SlaveStep reload_config(const SlaveTarget& server) = 0;
+    /// SOA query for "localhost." over TCP: any well-formed NOERROR, NXDOMAIN, REFUSED
+    /// or NOTAUTH answer is alive; SERVFAIL, FORMERR, NOTIMP, BADVERS, YXDOMAIN,
+    /// YXRRSET, NXRRSET and malformed answers are broken; no answer is retry.
+    virtual SlaveStep probe(const SlaveTarget& server) = 0;
+    /// rndc -s <name> status; `zones` from its "number of zones:" line.
+    virtual SlaveStep status(const SlaveTarget& server, std::optional<std::int64_t>& zones) = 0;
+    /// The serial the server serves for `zone` (UDP); std::nullopt with `detail` when
+    /// it does not serve it or does not answer.
+    virtual std::optional<std::uint32_t>
+    zone_serial(const SlaveTarget& server, std::string_view zone, std::string& detail) = 0;
+};
+
+std::unique_ptr<SlaveDriver> make_bind9_slave_driver(const Config& config);
+
+} // namespace dms::named

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SlaveDriver for BIND9 slaves (see slave_driver.hpp): the SG config from the server
+// templates, rsync to the slaves' dnsconf module, rndc -s through rndc.conf, probes
+// with dms::dns. Differences from the original (REFERENCE.md 12): rsync targets are
+// rsync:// URLs with the port (no bracket-wrapped addresses), tool failures and
+// timeouts are retry (never broken), and the error text is the tool's own.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <regex>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "dms/core/dns_client.hpp"
+#include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
+#include "dms/core/process.hpp"
+#include "dms/core/template.hpp"
+#include "dms/named/slave_driver.hpp"
+
+namespace dms::named {
+namespace {
+
+std::string bare(std::string_view zone) {
+    if (zone.size() > 1 && zone.ends_with('.')) {
+        zone.remove_suffix(1);
+    }
+    return std::string(zone);
+}
+
+/// An address as it goes into a URL: IPv6 in brackets.
+std::string url_host(const std::string& address) {
+    return address.find(':') == std::string::npos ? address : "[" + address + "]";
+}
+
+SlaveStep retry(std::string why) {
+    return {SlaveStep::Kind::retry, std::move(why), 0};
+}
+SlaveStep broken(std::string why) {
+    return {SlaveStep::Kind::broken, std::move(why), 0};
+}
+
+/// First line of a tool's stderr (or stdout), for messages.
+std::string first_line(const ProcessResult& r) {
+    const auto& text = r.err.empty() ? r.out : r.err;
+    const auto nl = text.find('\n');
+    return text.substr(0, nl);
+}
+
+class Bind9Slaves : public SlaveDriver {
+public:
+    explicit Bind9Slaves(const Config& c)
+        : m_sg_dir(c.value("dms_sg_dir")), m_template_dir(c.value("server_template_dir")),
+          m_rsync(c.value("rsync_path")), m_password_file(c.value("rsync_password_file")),
+          m_rsync_timeout(c.duration("rsync_timeout")), m_rndc(c.value("rndc_path")),
+          m_rndc_conf(c.value("rndc_conf_file")), m_rndc_timeout(c.duration("rndc_timeout")),
+          m_dns_timeout(c.duration("dns_query_timeout")) {}
+
+    void write_sg_config(const SgConfig& config) override {
+        const auto dir = m_sg_dir + "/" + config.sg_name;
+        const auto file = dir + (config.replica ? "/bind9-replica.conf" : "/bind9.conf");
+        std::string text = fmt::format(
+            "# {} for server group {}: written by dmsd from the dms database; do not edit.\n",
+            config.replica ? "bind9-replica.conf" : "bind9.conf", config.sg_name);
+        // Loaded on first use: a deployment without slaves needs no server templates.
+        const auto stanza = load(config.replica ? "bind9-replica.conf" : "bind9.conf");
+        const auto port = std::to_string(config.master_port);
+        for (const auto& z : config.zones) {
+            text += stanza->render({{"name", bare(z)},
+                                    {"master_address", config.master_address},
+                                    {"master_port", port}});
+        }
+        try {
+            make_directories(dir);
+            write_file_atomically(file, text, 0644);
+        } catch (const Error& e) {
+            throw Error(ErrorCode::named_conf_write_error,
+                        fmt::format("server group {}: {}", config.sg_name, e.what()));
+        }
+    }
+
+    SlaveStep send_config(const SlaveTarget& s) override {
+        const auto src = m_sg_dir + "/" + s.sg_name + "/";
+        if (!m_password_file.empty() && ::access(m_password_file.c_str(), R_OK) != 0) {
+            return retry(fmt::format("rsync password file {} cannot be read", m_password_file));
+        }
+        const auto secs = std::to_string(std::max<long long>(
+            1, std::chrono::duration_cast<std::chrono::seconds>(m_rsync_timeout).count()));
+        std::vector<std::string> argv{m_rsync,
+                                      "-rt",
+                                      "--delete",
+                                      "--delay-updates",
+                                      "--timeout=" + secs,
+                                      "--contimeout=" + secs};
+        if (!m_password_file.empty()) {
+            argv.push_back("--password-file=" + m_password_file);
+        }
+        argv.push_back(src);
+        argv.push_back(
+            fmt::format("rsync://dnsconf@{}:{}/dnsconf/", url_host(s.address), s.rsync_port));
+        RunOptions o;
+        o.timeout = m_rsync_timeout + std::chrono::seconds(5);
+        const auto r = run_process(argv, o);
+        if (r.ok()) {
+            return {};
+        }
+        if (r.timed_out) {
+            return retry(
+                fmt::format("rsync to {}:{}: timed out after {} s", s.address, s.rsync_port,
+                            std::chrono::duration_cast<std::chrono::seconds>(r.timeout).count()));
+        }
+        return retry(fmt::format("rsync to {}:{}: exit {}: {}", s.address, s.rsync_port,
+                                 r.exit_code, first_line(r)));
+    }
+
+    SlaveStep reload_config(const SlaveTarget& s) override {
+        const auto r = rndc(s, "reconfig");
+        return r.ok() ? SlaveStep{} : retry(rndc_failure(s, "reconfig", r));
+    }
+
+    SlaveStep probe(const SlaveTarget& s) override {
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto r = dns::query_soa({s.address, s.dns_port}, "localhost.", m_dns_timeout, true);
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
+        const auto where = fmt::format("{}:{} localhost. SOA", s.address, s.dns_port);
+        switch (r.status) {
+        case dns::Status::timeout:
+        case dns::Status::unreachable:
+            return retry(fmt::format("{}: {}: {}", where, dns::to_string(r.status), r.error));
+        case dns::Status::malformed:
+            return broken(fmt::format("{}: malformed answer: {}", where, r.error));
+        case dns::Status::answered:
+            break;
+        }
+        const auto rc = dns::rcode_name(r.rcode);
+        static const std::vector<std::string> alive{"NOERROR", "NXDOMAIN", "REFUSED", "NOTAUTH"};
+        if (std::find(alive.begin(), alive.end(), rc) == alive.end()) {
+            return broken(fmt::format("{}: {}", where, rc));
+        }
+        return {SlaveStep::Kind::ok, {}, ms};
+    }
+
+    SlaveStep status(const SlaveTarget& s, std::optional<std::int64_t>& zones) override {
+        const auto r = rndc(s, "status");
+        if (!r.ok()) {
+            return retry(rndc_failure(s, "status", r));
+        }
+        static const std::regex count(R"(number of zones:\s*([0-9]+))");
+        std::smatch m;
+        if (std::regex_search(r.out, m, count)) {
+            zones = std::stoll(m[1].str());
+        }
+        return {};
+    }
+
+    std::optional<std::uint32_t> zone_serial(const SlaveTarget& s, std::string_view zone,
+                                             std::string& detail) override {
+        const auto r = dns::query_soa({s.address, s.dns_port}, zone, m_dns_timeout, false);
+        if (r.status != dns::Status::answered) {
+            detail = fmt::format("{}: {}", dns::to_string(r.status), r.error);
+            return std::nullopt;
+        }
+        if (r.rcode != 0 || !r.authoritative || !r.serial) {
+            detail = r.rcode != 0 ? dns::rcode_name(r.rcode) : "not authoritative";
+            return std::nullopt;
+        }
+        return r.serial;
+    }
+
+private:
+    std::shared_ptr<const Template> load(const std::string& file) {
+        const std::lock_guard lock(m_templates_mutex);
+        auto& t = m_templates[file];
+        if (!t) {
+            t = std::make_shared<const Template>(Template::load(m_template_dir + "/" + file));
+        }
+        return t;
+    }
+
+    ProcessResult rndc(const SlaveTarget& s, std::string_view command) {
+        std::vector<std::string> argv{m_rndc};
+        if (!m_rndc_conf.empty()) {
+            argv.insert(argv.end(), {"-c", m_rndc_conf});
+        }
+        argv.insert(argv.end(), {"-s", s.name, std::string(command)});
+        RunOptions o;
+        o.timeout = m_rndc_timeout;
+        return run_process(argv, o);
+    }
+
+    static std::string rndc_failure(const SlaveTarget& s, std::string_view command,
+                                    const ProcessResult& r) {
+        if (r.timed_out) {
+            return fmt::format("rndc -s {} {}: timed out after {} s", s.name, command,
+                               std::chrono::duration_cast<std::chrono::seconds>(r.timeout).count());
+        }
+        return fmt::format("rndc -s {} {}: exit {}: {}", s.name, command, r.exit_code,
+                           first_line(r));
+    }
+
+    std::string m_sg_dir, m_template_dir, m_rsync, m_password_file;
+    std::chrono::milliseconds m_rsync_timeout;
+    std::string m_rndc, m_rndc_conf;
+    std::chrono::milliseconds m_rndc_timeout, m_dns_timeout;
+    std::mutex m_templates_mutex;
+    std::map<std::string, std::shared_ptr<const Template>> m_templates;
+};
+
+} // namespace
+
+std::unique_ptr<SlaveDriver> make_bind9_slave_driver(const Config& config) {
+    return std::make_unique<Bind9Slaves>(config);
+}
+
+} // namespace dms::named

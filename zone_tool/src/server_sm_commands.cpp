@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ServerSM commands: enable_server, disable_server, reset_server (REFERENCE.md 3.3, 5.2),
+// each the synchronous event in one transaction (dmsd does the rest), and
+// show_dms_status, the whole deployment at a glance.
+#include <fmt/ostream.h>
+
+#include "dms/core/error.hpp"
+#include "dms/engine/event_engine.hpp"
+#include "dms/engine/server_context.hpp"
+#include "dms/engine/server_engine.hpp"
+#include "dms/sm/server_sm.hpp"
+
+#include "output.hpp"
+
+namespace dms::zone_tool {
+namespace {
+
+ExitStatus server_event(Context& ctx, Args args, sm::EventType type, std::string_view then) {
+    const auto s = engine::run_server_event(ctx.session(), ctx.config(), engine::local_caller(),
+                                            args[0], type);
+    fmt::print(ctx.out(), "server {}: {}{}\n", s.name, s.state, then);
+    return ExitStatus::ok;
+}
+
+ExitStatus enable_server(Context& ctx, Args args) {
+    return server_event(ctx, args, sm::EventType::server_enable,
+                        " (dmsd sends its configuration and checks it)");
+}
+
+ExitStatus disable_server(Context& ctx, Args args) {
+    return server_event(ctx, args, sm::EventType::server_disable, "");
+}
+
+ExitStatus reset_server(Context& ctx, Args args) {
+    return server_event(ctx, args, sm::EventType::server_reset,
+                        " (dmsd sends its configuration again)");
+}
+
+std::string dash(const std::string& s) {
+    return s.empty() ? "-" : s;
+}
+
+/// Reachability from the SOA probe: its round trip, or why it failed.
+std::string reach(const db::ServerRecord& s) {
+    if (s.state == "DISABLED") {
+        return "-";
+    }
+    if (s.state == "OK" && s.probe_rtt_ms) {
+        return fmt::format("{:.1f} ms", *s.probe_rtt_ms);
+    }
+    return s.state == "CONFIG" ? "?" : "no";
+}
+
+ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
+    const auto caller = engine::local_caller();
+    engine::EventEngine events(ctx.session(), ctx.config(), caller);
+    engine::ServerEngine catalog(ctx.session(), ctx.config(), caller);
+    const auto st = events.master_status();
+    std::string replica = "none";
+    try {
+        replica = catalog.show_replica_sg().sg.name;
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::no_replica_sg_found) {
+            throw;
+        }
+    }
+    const auto servers = catalog.list_servers({});
+    const auto pending = events.pending();
+    if (ctx.json) {
+        boost::json::array list;
+        for (const auto& s : servers) {
+            list.push_back({{"name", s.name},
+                            {"sg_name", s.sg_name},
+                            {"state", s.state},
+                            {"address", s.address},
+                            {"dns_port", s.dns_port},
+                            {"last_reply", format_time(s.last_reply)},
+                            {"probe_rtt_ms", s.probe_rtt_ms ? boost::json::value(*s.probe_rtt_ms)
+                                                            : boost::json::value(nullptr)},
+                            {"zone_count", s.zone_count ? boost::json::value(*s.zone_count)
+                                                        : boost::json::value(nullptr)},
+                            {"lagging_zones", s.lagging_zones ? boost::json::value(*s.lagging_zones)
+                                                              : boost::json::value(nullptr)},
+                            {"retry_msg", s.retry_msg}});
+        }
+        print_json(ctx.out(), boost::json::object{{"master_state", st.master.state},
+                                                  {"replica_sg", replica},
+                                                  {"servers", list},
+                                                  {"pending_events", st.counts.pending},
+                                                  {"retrying_events", st.counts.retrying},
+                                                  {"failed_events", st.counts.failed},
+                                                  {"reconciler_repairs", st.counts.repairs}});
+        return ExitStatus::ok;
+    }
+    auto& out = ctx.out();
+    fmt::print(out, "master:      {}{}\n", st.master.state,
+               st.master.state == "HOLD"
+                   ? fmt::format(" until {}", format_time(st.master.hold_stop))
+                   : std::string());
+    fmt::print(out, "replica SG:  {}\n", replica);
+    fmt::print(out, "events:      {} pending ({} retrying), {} failed, {} reconciler repairs\n",
+               st.counts.pending, st.counts.retrying, st.counts.failed, st.counts.repairs);
+    fmt::print(out, "servers:\n");
+    std::vector<std::vector<std::string>> rows{{"  name", "sg", "state", "address", "reach",
+                                                "last_reply", "zones", "lagging", "retry_msg"}};
+    for (const auto& s : servers) {
+        rows.push_back(
+            {"  " + s.name, s.sg_name, s.state, fmt::format("{} port {}", s.address, s.dns_port),
+             reach(s), format_time(s.last_reply),
+             s.zone_count ? std::to_string(*s.zone_count) : "-",
+             s.lagging_zones ? std::to_string(*s.lagging_zones) : "-", dash(s.retry_msg)});
+    }
+    if (servers.empty()) {
+        fmt::print(out, "  (none)\n");
+    } else {
+        print_table(out, rows);
+    }
+    if (ctx.flag('v') && !pending.empty()) {
+        fmt::print(out, "pending events:\n");
+        for (const auto& e : pending) {
+            const auto target = !e.zone_name.empty()     ? "zone " + e.zone_name
+                                : !e.server_name.empty() ? "server " + e.server_name
+                                                         : std::string("master");
+            fmt::print(out, "  {} {} {} {} due {}{}\n", e.id, e.event_type, e.state, target,
+                       format_time(e.scheduled),
+                       e.last_error.empty() ? "" : " (" + e.last_error + ")");
+        }
+    }
+    return ExitStatus::ok;
+}
+
+} // namespace
+
+void add_server_sm_commands(std::vector<Command>& t) {
+    // clang-format off
+    t.push_back({"enable_server", "<name>",
+                 "enable a server: CONFIG, then dmsd rsyncs its SG's config, rndc reconfig, "
+                 "SOA probe", 1, 1, "", "", enable_server});
+    t.push_back({"disable_server", "<name>",
+                 "disable a server: its pending events do nothing", 1, 1, "", "",
+                 disable_server});
+    t.push_back({"reset_server", "<name>",
+                 "configure an enabled server again now (also out of RETRY or BROKEN)", 1, 1,
+                 "", "", reset_server});
+    t.push_back({"show_dms_status", "[-v]",
+                 "master, replica SG, every server (state, reach by SOA probe, last reply, "
+                 "zones, lagging zones, retry message), event counts; -v lists pending events",
+                 0, 0, "v", "", show_dms_status});
+    // clang-format on
+}
+
+} // namespace dms::zone_tool
