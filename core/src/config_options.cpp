@@ -81,6 +81,9 @@ constexpr std::array options{
     OptionSpec{"dms_sg_dir", common, path, "/var/lib/dms/dms-sg",
                "where dmsd writes each server group's slave config (one directory per "
                "group, rsynced to its servers)"},
+    OptionSpec{"server_admin_config_dir", common, path, "/etc/dms/server-admin-config",
+               "static slave config (controls.conf, options.conf, ...) per server type, "
+               "sent by rsync_server_admin_config"},
     OptionSpec{"rsync_path", common, path, "rsync", "the rsync program"},
     OptionSpec{"rsync_password_file", common, path, "/etc/dms/rsync-dnsconf-password",
                "password of the slaves' rsync module dnsconf (user dnsconf)"},

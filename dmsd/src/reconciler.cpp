@@ -9,6 +9,7 @@
 #include "dms/db/events.hpp"
 #include "dms/db/master.hpp"
 #include "dms/db/queue.hpp"
+#include "dms/db/servers.hpp"
 #include "dms/db/zones.hpp"
 #include "dms/engine/zone_context.hpp"
 
@@ -27,11 +28,19 @@ bool repair(db::Session& session, const db::queue::MissingFollowUp& m, bool lock
         e.delay = m.delay;
         e.coalesce = m.event_type != "ZoneSMEditTimeout";
         std::string subject = "master";
+        const bool server = m.event_type.starts_with("ServerSM");
         if (m.event_type == "MasterSMHoldTimeout") {
             if (!db::master::try_lock(tx)) {
                 return false;
             }
             e.master_id = m.sm_id;
+        } else if (server) {
+            const auto s = db::servers::find_by_id(tx, m.sm_id, true);
+            if (!s) {
+                return false;
+            }
+            subject = "server " + s->name;
+            e.server_id = s->id;
         } else {
             bool busy = false;
             const auto zone = db::zones::try_lock(tx, m.sm_id, busy);
@@ -54,14 +63,15 @@ bool repair(db::Session& session, const db::queue::MissingFollowUp& m, bool lock
         }
         const auto id = db::events::insert(tx, e);
         db::audit::record(
-            tx, {"dmsd", "reconcile", m.name.empty() ? "master" : m.name,
-                 m.event_type == "MasterSMHoldTimeout" ? std::nullopt
-                                                       : std::optional<std::int64_t>(m.sm_id),
-                 std::nullopt,
-                 boost::json::serialize(boost::json::object{{"state", m.state},
-                                                            {"event_type", m.event_type},
-                                                            {"event_id", id},
-                                                            {"delay_ms", m.delay.count()}})});
+            tx,
+            {"dmsd", "reconcile", m.name.empty() ? "master" : m.name,
+             m.event_type == "MasterSMHoldTimeout" || server ? std::nullopt
+                                                             : std::optional<std::int64_t>(m.sm_id),
+             server ? std::optional<std::int64_t>(m.sm_id) : std::nullopt,
+             boost::json::serialize(boost::json::object{{"state", m.state},
+                                                        {"event_type", m.event_type},
+                                                        {"event_id", id},
+                                                        {"delay_ms", m.delay.count()}})});
         log::notice(subject, "reconcile", "state {} had no pending {}: queued event {}{}", m.state,
                     m.event_type, id,
                     m.delay > 0ms ? fmt::format(" due in {} s", m.delay.count() / 1000) : "");

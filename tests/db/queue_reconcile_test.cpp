@@ -150,6 +150,40 @@ TEST_F(Queue, MissingEditLockTimeoutOnlyWhenLocksTimeOut) {
     EXPECT_FALSE(still_missing(m, true));
 }
 
+TEST_F(Queue, MissingServerFollowUpsFollowTheServerState) {
+    const auto sg = sql_value("SELECT id FROM server_groups WHERE name = 'someorg-one'");
+    const auto add = [&](const std::string& name, const std::string& address,
+                         const std::string& state) {
+        return std::stoll(
+            sql_value("INSERT INTO sm_servers (name, sg_id, address, state) VALUES ('" + name +
+                      "', " + sg + ", '" + address + "', '" + state + "') RETURNING id"));
+    };
+    add("off", "192.0.2.1", "DISABLED");
+    const auto ok = add("ok", "192.0.2.2", "OK");
+    const auto retry = add("retry", "192.0.2.3", "RETRY");
+    std::map<std::string, std::string> need;
+    for (const auto& m : missing(false)) {
+        need[m.name] = m.event_type;
+    }
+    EXPECT_EQ(need, (std::map<std::string, std::string>{{"ok", "ServerSMCheckServer"},
+                                                        {"retry", "ServerSMConfigure"}}))
+        << "a disabled server needs nothing";
+    const auto found = missing(false);
+    for (const auto& m : found) {
+        EXPECT_TRUE(still_missing(m, false)) << m.name;
+    }
+    sql("INSERT INTO sm_event_queue (event_type, server_id, scheduled) VALUES "
+        "('ServerSMCheckServer', " +
+        std::to_string(ok) +
+        ", now() + interval '5 minutes'), "
+        "('ServerSMConfigure', " +
+        std::to_string(retry) + ", now() + interval '1 minute')");
+    EXPECT_TRUE(missing(false).empty());
+    for (const auto& m : found) {
+        EXPECT_FALSE(still_missing(m, false)) << m.name;
+    }
+}
+
 TEST_F(Queue, MissingMasterHoldTimeout) {
     EXPECT_TRUE(missing(false).empty());
     sql("UPDATE sm_master SET state = 'HOLD', hold_sg = -1, hold_start = now(),"

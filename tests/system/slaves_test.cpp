@@ -48,8 +48,8 @@ protected:
 
     std::string extra_common_config() const override {
         return fmt::format("rsync_password_file = {}\nrsync_timeout = 5\n"
-                           "rndc_remote_key_file = {}\n",
-                           m_password_file, m_remote_key);
+                           "rndc_remote_key_file = {}\nserver_admin_config_dir = {}/admin\n",
+                           m_password_file, m_remote_key, m_dir.path().string());
     }
     std::string extra_dmsd_config() const override {
         return "server_check_interval = 1\nserver_retry_base = 0.3\nserver_retry_max = 1\n"
@@ -219,6 +219,25 @@ TEST_F(DmsSlaves, AZoneMovedToAnotherSgIsServedByTheNewSgOnly) {
     EXPECT_TRUE(wait_for([&] { return !m_slaves[0]->serial("moving.test."); }, 20s))
         << "the old SG's slave still serves it";
     EXPECT_TRUE(m_slaves[1]->serial("moving.test."));
+}
+
+TEST_F(DmsSlaves, AdminConfigIsSentBesideTheSgConfigAndBothStay) {
+    auto& s = *m_slaves[0];
+    std::filesystem::create_directories(m_dir.path() / "admin" / "bind9");
+    m_dir.write("admin/bind9/options.conf", "# options for the slaves\n");
+    add_slave(s);
+    ASSERT_TRUE(server_state_is("slave1", "OK")) << server_field("slave1", "retry_msg");
+    const auto r = zt({"rsync_server_admin_config", "slave1"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("rndc reconfig done"), std::string::npos) << r.out;
+    EXPECT_EQ(read_text(s.config_dir() / "options.conf"), "# options for the slaves\n");
+    // The SG's next config does not delete it, and the admin config kept bind9.conf.
+    ASSERT_EQ(zt({"create_zone", "admin.test."}).status, 0);
+    ASSERT_TRUE(s.wait_serial("admin.test.", std::nullopt, 20s));
+    EXPECT_TRUE(std::filesystem::exists(s.config_dir() / "options.conf"));
+    const auto bad = zt({"rsync_server_admin_config", "slave1", "norndc"});
+    EXPECT_NE(bad.status, 0);
+    EXPECT_NE(bad.err.find("no_rndc"), std::string::npos) << bad.err;
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "dms/engine/event_engine.hpp"
 #include "dms/engine/server_context.hpp"
 #include "dms/engine/server_engine.hpp"
+#include "dms/named/slave_driver.hpp"
 #include "dms/sm/server_sm.hpp"
 
 #include "output.hpp"
@@ -129,6 +130,31 @@ ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
     return ExitStatus::ok;
 }
 
+ExitStatus rsync_server_admin_config(Context& ctx, Args args) {
+    if (args.size() > 1 && args[1] != "no_rndc") {
+        throw Error(
+            ErrorCode::usage,
+            fmt::format("rsync_server_admin_config: expected 'no_rndc', not '{}'", args[1]));
+    }
+    const auto s = engine::ServerEngine(ctx.session(), ctx.config(), engine::local_caller())
+                       .show_server(args[0]);
+    const auto slaves = named::make_bind9_slave_driver(ctx.config());
+    const named::SlaveTarget t{s.name, s.address, s.dns_port, s.rndc_port, s.rsync_port, s.sg_name};
+    const auto dir = ctx.config().value("server_admin_config_dir") + "/" + s.server_type;
+    if (const auto r = slaves->send_directory(t, dir); r.kind != named::SlaveStep::Kind::ok) {
+        throw Error(ErrorCode::io, fmt::format("server {}: {}", s.name, r.detail));
+    }
+    fmt::print(ctx.out(), "server {}: {}/ sent\n", s.name, dir);
+    if (args.size() > 1) {
+        return ExitStatus::ok;
+    }
+    if (const auto r = slaves->reload_config(t); r.kind != named::SlaveStep::Kind::ok) {
+        throw Error(ErrorCode::io, fmt::format("server {}: {}", s.name, r.detail));
+    }
+    fmt::print(ctx.out(), "server {}: rndc reconfig done\n", s.name);
+    return ExitStatus::ok;
+}
+
 } // namespace
 
 void add_server_sm_commands(std::vector<Command>& t) {
@@ -142,6 +168,10 @@ void add_server_sm_commands(std::vector<Command>& t) {
     t.push_back({"reset_server", "<name>",
                  "configure an enabled server again now (also out of RETRY or BROKEN)", 1, 1,
                  "", "", reset_server});
+    t.push_back({"rsync_server_admin_config", "<name> [no_rndc]",
+                 "send server_admin_config_dir/<type>/ to a server's dnsconf module, then "
+                 "rndc -s <name> reconfig (unless no_rndc)", 1, 2, "", "",
+                 rsync_server_admin_config});
     t.push_back({"show_dms_status", "[-v]",
                  "master, replica SG, every server (state, reach by SOA probe, last reply, "
                  "zones, lagging zones, retry message), event counts; -v lists pending events",

@@ -36,6 +36,12 @@ using namespace detail;
     "$2)"                                                                                          \
     " FROM c WHERE r.id = c.id RETURNING r.id"
 
+/// Which pending event each enabled server needs: its periodic check when OK, else a
+/// configuration attempt.
+#define DMS_SERVER_NEEDS                                                                           \
+    "SELECT s.id, s.name, s.state, CASE s.state WHEN 'OK' THEN 'ServerSMCheckServer'"              \
+    " ELSE 'ServerSMConfigure' END AS event_type FROM sm_servers s WHERE s.state <> 'DISABLED'"
+
 // clang-format off
 constexpr Statement statements[] = {
     // The claimed event with all its columns; master events first (they unblock many
@@ -134,11 +140,22 @@ constexpr Statement statements[] = {
      " FROM sm_master m WHERE m.state = 'HOLD' AND NOT EXISTS (SELECT 1 FROM sm_event_queue e"
      " WHERE e.master_id = m.id AND e.processed IS NULL"
      " AND e.event_type = 'MasterSMHoldTimeout')"
+     " UNION ALL"
+     " SELECT n.id, n.name, n.state, n.event_type, NULL, NULL,"
+     " coalesce((greatest(extract(epoch from (SELECT max(f.processed) FROM sm_event_queue f"
+     " WHERE f.server_id = n.id AND f.event_type = n.event_type AND f.state = 'FAILURE')"
+     " + make_interval(secs => $2) - now()), 0) * 1000)::bigint, 0)"
+     " FROM (" DMS_SERVER_NEEDS ") n WHERE NOT EXISTS (SELECT 1 FROM sm_event_queue e"
+     " WHERE e.server_id = n.id AND e.processed IS NULL AND e.event_type = n.event_type)"
      " LIMIT $3"},
     {"queue_still_missing_zone",
      "WITH need AS (" DMS_ZONE_NEEDS ")"
      " SELECT 1 FROM need n WHERE n.id = $2 AND n.event_type = $3"
      " AND NOT EXISTS (SELECT 1 FROM sm_event_queue e WHERE e.zone_id = n.id"
+     " AND e.processed IS NULL AND e.event_type = n.event_type)"},
+    {"queue_still_missing_server",
+     "SELECT 1 FROM (" DMS_SERVER_NEEDS ") n WHERE n.id = $1 AND n.event_type = $2"
+     " AND NOT EXISTS (SELECT 1 FROM sm_event_queue e WHERE e.server_id = n.id"
      " AND e.processed IS NULL AND e.event_type = n.event_type)"},
     {"queue_still_missing_master",
      "SELECT 1 FROM sm_master m WHERE m.state = 'HOLD' AND NOT EXISTS ("
@@ -254,6 +271,9 @@ std::vector<MissingFollowUp> missing_follow_ups(Transaction& tx, bool edit_lock_
 bool still_missing(Transaction& tx, const MissingFollowUp& m, bool edit_lock_timeouts) {
     if (m.event_type == "MasterSMHoldTimeout") {
         return !work(tx).exec_prepared("queue_still_missing_master").empty();
+    }
+    if (m.event_type.starts_with("ServerSM")) {
+        return !work(tx).exec_prepared("queue_still_missing_server", m.sm_id, m.event_type).empty();
     }
     return !work(tx)
                 .exec_prepared("queue_still_missing_zone", edit_lock_timeouts, m.sm_id,

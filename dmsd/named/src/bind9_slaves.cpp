@@ -83,17 +83,20 @@ public:
     }
 
     SlaveStep send_config(const SlaveTarget& s) override {
-        const auto src = m_sg_dir + "/" + s.sg_name + "/";
+        return send_directory(s, m_sg_dir + "/" + s.sg_name);
+    }
+
+    SlaveStep send_directory(const SlaveTarget& s, const std::string& dir) override {
+        const auto src = dir.ends_with('/') ? dir : dir + "/";
+        if (::access(src.c_str(), R_OK | X_OK) != 0) {
+            return retry(fmt::format("{} cannot be read", src));
+        }
         if (!m_password_file.empty() && ::access(m_password_file.c_str(), R_OK) != 0) {
             return retry(fmt::format("rsync password file {} cannot be read", m_password_file));
         }
         const auto secs = std::to_string(std::max<long long>(
             1, std::chrono::duration_cast<std::chrono::seconds>(m_rsync_timeout).count()));
-        std::vector<std::string> argv{m_rsync,
-                                      "-rt",
-                                      "--delete",
-                                      "--delay-updates",
-                                      "--timeout=" + secs,
+        std::vector<std::string> argv{m_rsync, "-rt", "--delay-updates", "--timeout=" + secs,
                                       "--contimeout=" + secs};
         if (!m_password_file.empty()) {
             argv.push_back("--password-file=" + m_password_file);

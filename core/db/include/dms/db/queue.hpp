@@ -79,7 +79,7 @@ std::size_t wake_after_reconfig(Transaction& tx, const std::vector<std::int64_t>
 /// A state machine whose state needs a pending event it does not have.
 struct MissingFollowUp {
     std::int64_t sm_id = 0;
-    std::string name;                            ///< zone name, or "" for the master
+    std::string name;                            ///< zone or server name, "" for the master
     std::string state;                           ///< its state (lock state for an edit-lock repair)
     std::string event_type;                      ///< the event it needs
     std::optional<std::int64_t> edit_lock_token; ///< zones: for ZoneSMEditUpdate

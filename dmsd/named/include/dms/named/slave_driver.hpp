@@ -60,8 +60,11 @@ public:
     /// @throws dms::Error(ErrorCode::named_conf_write_error) naming the file
     virtual void write_sg_config(const SgConfig& config) = 0;
     /// rsync <dms_sg_dir>/<sg>/ to the server's dnsconf module. Files land whole: rsync
-    /// writes temp files and renames them, all at the end (--delay-updates).
+    /// writes temp files and renames them, all at the end (--delay-updates). Nothing
+    /// is deleted there: the module also holds the files of rsync_server_admin_config.
     virtual SlaveStep send_config(const SlaveTarget& server) = 0;
+    /// The same for any local directory (zone_tool rsync_server_admin_config).
+    virtual SlaveStep send_directory(const SlaveTarget& server, const std::string& dir) = 0;
     /// rndc -s <name> reconfig (rndc.conf names the server's address, port and key).
     virtual SlaveStep reload_config(const SlaveTarget& server) = 0;
     /// SOA query for "localhost." over TCP: any well-formed NOERROR, NXDOMAIN, REFUSED
