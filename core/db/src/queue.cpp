@@ -93,6 +93,23 @@ constexpr Statement statements[] = {
      " FOR UPDATE OF q SKIP LOCKED FOR NO KEY UPDATE OF z SKIP LOCKED),"
      " u AS (" DMS_MARK_RUNNING ")"
      " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id"},
+    // claim_zones(): the oldest due zone events whose zone rows are free, those rows
+    // locked (SKIP LOCKED, as queue_claim_run_zone); of those events, the oldest of each
+    // zone name (so no two zones of one name run in one batch, whose zone rows are
+    // written at its end), locked and re-checked (SKIP LOCKED) and marked running. Only
+    // the events run are locked, so zone_tool can still coalesce into the others.
+    {"queue_claim_run_zones",
+     "WITH c AS (SELECT q.id, q.scheduled, z.name FROM sm_event_queue q JOIN sm_event_types t"
+     " ON t.name = q.event_type JOIN sm_zone z ON z.id = q.zone_id"
+     " WHERE t.queued AND q.processed IS NULL AND q.scheduled <= now()"
+     " ORDER BY q.scheduled, q.id LIMIT $3 FOR NO KEY UPDATE OF z SKIP LOCKED),"
+     " d AS (SELECT DISTINCT ON (c.name) c.id FROM c ORDER BY c.name, c.scheduled, c.id),"
+     " l AS (SELECT q.id FROM sm_event_queue q WHERE q.id IN (SELECT d.id FROM d)"
+     " AND q.processed IS NULL AND q.scheduled <= now() FOR UPDATE SKIP LOCKED),"
+     " u AS (UPDATE sm_event_queue r SET claimed_by = $1,"
+     " claimed_until = now() + make_interval(secs => $2) FROM l WHERE r.id = l.id"
+     " RETURNING r.id)"
+     " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id ORDER BY e.scheduled, e.id"},
     // Marks the event being run, so that this transaction's own inserts never coalesce
     // into it (events.cpp) and its row says who ran it.
     {"queue_mark_running",
@@ -107,6 +124,11 @@ constexpr Statement statements[] = {
     {"queue_finish",
      "UPDATE sm_event_queue SET state = $2, processed = now(), result_code = $3,"
      " results = $4::jsonb, claimed_by = $5, claimed_until = now() WHERE id = $1"},
+    {"queue_finish_many",
+     "UPDATE sm_event_queue e SET state = v.state, processed = now(), result_code = v.code,"
+     " results = v.results::jsonb, claimed_by = $5, claimed_until = now()"
+     " FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[])"
+     " AS v (id, state, code, results) WHERE e.id = v.id"},
     {"queue_retry",
      "UPDATE sm_event_queue SET state = 'RETRY', attempts = attempts + 1, last_error = $3,"
      " scheduled = now() + make_interval(secs => $2), claimed_by = $4, claimed_until = now()"
@@ -190,18 +212,45 @@ std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int
     return r.empty() ? std::nullopt : std::optional<EventRecord>(read_event(r[0]));
 }
 
-std::optional<EventRecord> claim(Transaction& tx, std::string_view worker,
-                                 std::chrono::milliseconds lease) {
+namespace {
+std::optional<EventRecord> claim_first(Transaction& tx, std::string_view worker,
+                                       std::chrono::milliseconds lease,
+                                       std::initializer_list<const char*> statements) {
     const std::string w(worker);
     const double secs = static_cast<double>(lease.count()) / 1000.0;
-    for (const char* statement : {"queue_claim_run_master", "queue_claim_run_server",
-                                  "queue_claim_run_other", "queue_claim_run_zone"}) {
+    for (const char* statement : statements) {
         const auto r = work(tx).exec_prepared(statement, w, secs);
         if (!r.empty()) {
             return read_event(r[0]);
         }
     }
     return std::nullopt;
+}
+} // namespace
+
+std::optional<EventRecord> claim(Transaction& tx, std::string_view worker,
+                                 std::chrono::milliseconds lease) {
+    return claim_first(tx, worker, lease,
+                       {"queue_claim_run_master", "queue_claim_run_server", "queue_claim_run_other",
+                        "queue_claim_run_zone"});
+}
+
+std::optional<EventRecord> claim_not_zone(Transaction& tx, std::string_view worker,
+                                          std::chrono::milliseconds lease) {
+    return claim_first(
+        tx, worker, lease,
+        {"queue_claim_run_master", "queue_claim_run_server", "queue_claim_run_other"});
+}
+
+std::vector<EventRecord> claim_zones(Transaction& tx, std::string_view worker,
+                                     std::chrono::milliseconds lease, std::size_t max) {
+    std::vector<EventRecord> out;
+    for (const auto& r : work(tx).exec_prepared("queue_claim_run_zones", std::string(worker),
+                                                static_cast<double>(lease.count()) / 1000.0,
+                                                static_cast<std::int64_t>(max))) {
+        out.push_back(read_event(r));
+    }
+    return out;
 }
 
 void mark_running(Transaction& tx, std::int64_t id, std::string_view worker,
@@ -230,6 +279,21 @@ void finish(Transaction& tx, std::int64_t id, std::string_view state, int result
             const std::string& results, std::string_view worker) {
     work(tx).exec_prepared0("queue_finish", id, std::string(state), result_code, results,
                             std::string(worker));
+}
+
+void finish_many(Transaction& tx, const std::vector<Finished>& events, std::string_view worker) {
+    if (events.empty()) {
+        return;
+    }
+    std::vector<std::string> states, results;
+    for (const auto& f : events) {
+        states.push_back(f.state);
+        results.push_back(f.results);
+    }
+    work(tx).exec_prepared0(
+        "queue_finish_many", int_array(events, [](const auto& f) { return f.id; }),
+        text_array(states), int_array(events, [](const auto& f) { return f.result_code; }),
+        text_array(results), std::string(worker));
 }
 
 int retry_later(Transaction& tx, std::int64_t id, std::chrono::milliseconds delay,

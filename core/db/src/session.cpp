@@ -194,4 +194,31 @@ void Session::run(std::string_view what, const std::function<void(Transaction&)>
     }
 }
 
+// SAVEPOINT cannot be prepared, so these are the db layer's only unnamed statements.
+// (pqxx::subtransaction would take the parent pqxx::work's focus, so that every
+// repository would have to issue its SQL through the subtransaction object.)
+Savepoint::Savepoint(Transaction& tx) : m_tx(tx) {
+    work(m_tx).exec0("SAVEPOINT dms_savepoint");
+}
+
+Savepoint::~Savepoint() {
+    if (m_open) {
+        try {
+            rollback();
+        } catch (...) { // NOLINT(bugprone-empty-catch): the transaction is failing anyway
+        }
+    }
+}
+
+void Savepoint::release() {
+    m_open = false;
+    work(m_tx).exec0("RELEASE SAVEPOINT dms_savepoint");
+}
+
+void Savepoint::rollback() {
+    m_open = false;
+    work(m_tx).exec0("ROLLBACK TO SAVEPOINT dms_savepoint");
+    work(m_tx).exec0("RELEASE SAVEPOINT dms_savepoint");
+}
+
 } // namespace dms::db

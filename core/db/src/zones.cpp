@@ -77,6 +77,24 @@ constexpr Statement statements[] = {
      " locked_at = to_timestamp($15::bigint / 1000000.0), sg_id = $16, alt_sg_id = $17,"
      " ref_id = $18, deleted_start = to_timestamp($19::bigint / 1000000.0), name = $20"
      " WHERE id = $1"},
+    {"zone_find_ids", "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = ANY ($1::bigint[])"},
+    // zone_update for many rows: one array per column, element i for zone i.
+    {"zone_update_many",
+     "UPDATE sm_zone z SET state = v.state, zi_id = v.zi_id, zi_candidate_id = v.zi_candidate_id,"
+     " soa_serial = v.soa_serial, use_apex_ns = v.use_apex_ns, edit_lock = v.edit_lock,"
+     " auto_dnssec = v.auto_dnssec, nsec3 = v.nsec3, inc_updates = v.inc_updates,"
+     " zone_files = v.zone_files, lock_state = v.lock_state, edit_lock_token = v.token,"
+     " locked_by = v.locked_by, locked_at = to_timestamp(v.locked_at / 1000000.0),"
+     " sg_id = v.sg_id, alt_sg_id = v.alt_sg_id, ref_id = v.ref_id,"
+     " deleted_start = to_timestamp(v.deleted_start / 1000000.0), name = v.name"
+     " FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[],"
+     " $6::boolean[], $7::boolean[], $8::boolean[], $9::boolean[], $10::boolean[],"
+     " $11::boolean[], $12::text[], $13::bigint[], $14::text[], $15::bigint[], $16::bigint[],"
+     " $17::bigint[], $18::bigint[], $19::bigint[], $20::text[])"
+     " AS v (id, state, zi_id, zi_candidate_id, soa_serial, use_apex_ns, edit_lock, auto_dnssec,"
+     " nsec3, inc_updates, zone_files, lock_state, token, locked_by, locked_at, sg_id, alt_sg_id,"
+     " ref_id, deleted_start, name)"
+     " WHERE z.id = v.id"},
     {"zone_destroy", "DELETE FROM sm_zone WHERE id = $1"},
     {"zone_other_live", "SELECT 1 FROM sm_zone WHERE name = $1 AND id <> $2 AND state <> 'DELETED'"},
     {"zone_other_served", "SELECT 1 FROM sm_zone WHERE name = $1 AND id <> $2"
@@ -121,6 +139,43 @@ std::optional<ZoneRecord> first(const pqxx::result& res) {
         return std::nullopt;
     }
     return read(res[0]);
+}
+
+/// An array literal of `values`, one element per zone: `field` gives an element's
+/// text (quoted) or std::nullopt (NULL).
+template <typename F>
+std::string column_array(const std::vector<ZoneRecord>& zones, F field) {
+    std::string out = "{";
+    for (const auto& z : zones) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        const std::optional<std::string> v = field(z);
+        if (!v) {
+            out += "NULL";
+            continue;
+        }
+        out += '"';
+        for (const char c : *v) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+            }
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+template <typename T>
+std::optional<std::string> text_of(const std::optional<T>& v) {
+    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+}
+std::optional<std::string> text_of(const std::optional<TimePoint>& v) {
+    return v ? std::optional<std::string>(std::to_string(to_epoch_us(*v))) : std::nullopt;
+}
+std::optional<std::string> text_of(bool v) {
+    return std::string(v ? "t" : "f");
 }
 
 } // namespace
@@ -185,6 +240,45 @@ void update(Transaction& tx, const ZoneRecord& z) {
                             z.use_apex_ns, z.edit_lock, z.auto_dnssec, z.nsec3, z.inc_updates,
                             z.zone_files, z.lock_state, token.get(), locked_by.get(),
                             locked_at.get(), sg.get(), alt.get(), ref.get(), deleted.get(), z.name);
+}
+
+std::vector<ZoneRecord> find_by_ids(Transaction& tx, const std::vector<std::int64_t>& ids) {
+    std::vector<ZoneRecord> out;
+    for (const auto& r : work(tx).exec_prepared("zone_find_ids", int_array(ids))) {
+        out.push_back(read(r));
+    }
+    return out;
+}
+
+void update_many(Transaction& tx, const std::vector<ZoneRecord>& zones) {
+    if (zones.empty()) {
+        return;
+    }
+    using Z = ZoneRecord;
+    const auto col = [&](auto field) { return column_array(zones, field); };
+    const auto text = [](const std::string& s) { return std::optional<std::string>(s); };
+    work(tx).exec_prepared0(
+        "zone_update_many", col([](const Z& z) { return text_of(std::optional(z.id)); }),
+        col([&](const Z& z) { return text(z.state); }),
+        col([](const Z& z) { return text_of(z.zi_id); }),
+        col([](const Z& z) { return text_of(z.zi_candidate_id); }),
+        col([](const Z& z) { return text_of(z.soa_serial); }),
+        col([](const Z& z) { return text_of(z.use_apex_ns); }),
+        col([](const Z& z) { return text_of(z.edit_lock); }),
+        col([](const Z& z) { return text_of(z.auto_dnssec); }),
+        col([](const Z& z) { return text_of(z.nsec3); }),
+        col([](const Z& z) { return text_of(z.inc_updates); }),
+        col([](const Z& z) { return text_of(z.zone_files); }),
+        col([&](const Z& z) { return text(z.lock_state); }),
+        col([](const Z& z) { return text_of(z.edit_lock_token); }), col([](const Z& z) {
+            return z.locked_by.empty() ? std::nullopt : std::optional<std::string>(z.locked_by);
+        }),
+        col([](const Z& z) { return text_of(z.locked_at); }),
+        col([](const Z& z) { return text_of(z.sg_id); }),
+        col([](const Z& z) { return text_of(z.alt_sg_id); }),
+        col([](const Z& z) { return text_of(z.ref_id); }),
+        col([](const Z& z) { return text_of(z.deleted_start); }),
+        col([&](const Z& z) { return text(z.name); }));
 }
 
 void destroy(Transaction& tx, std::int64_t id) {

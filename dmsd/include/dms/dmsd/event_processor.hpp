@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Processing one queued event (ARCHITECTURE.md 3): in one transaction, claim the oldest
+// Processing queued events (ARCHITECTURE.md 3): in one transaction, claim the oldest
 // due event whose state machine no one else holds, run the machine with dmsd's context,
 // and write the new state, the follow-up events and the event's result. A transient
 // failure (named down, a file not written) makes the event RETRY with exponential
 // back-off and jitter up to event_retry_max; after event_max_attempts it is FAILED.
 //
+// Zone events go in batches: when no master or server event is due, one transaction
+// claims up to `zone_batch` due events of distinct zones (queue::claim_zones) and runs
+// each zone's machine in a savepoint of its own; an action that throws rolls back its
+// savepoint only and its event is recorded as a retry, the others complete. The zone
+// rows and the results are written at the end with one statement each. A master or
+// server event runs alone; if its action throws, its transaction rolls back and the
+// retry is recorded in a second one.
+//
 // Thread safety: one EventProcessor per worker thread (it holds that worker's session);
 // the NamedDriver and SlaveDriver are shared.
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 #include "dms/core/config.hpp"
@@ -21,15 +30,22 @@ namespace dms::dmsd {
 
 class EventProcessor {
 public:
-    /// @param worker  name recorded in claimed_by, e.g. "host:1234/w2"
+    /// Most zone events in one transaction. Each that writes holds a subtransaction id
+    /// until the commit, and PostgreSQL caches 64 per backend (db::Savepoint).
+    static constexpr std::size_t default_zone_batch = 32;
+
+    /// @param worker      name recorded in claimed_by, e.g. "host:1234/w2"
+    /// @param zone_batch  most zone events per transaction (at least 1)
     EventProcessor(db::Session& session, const Config& config, named::NamedDriver& named,
-                   named::SlaveDriver& slaves, std::string worker);
+                   named::SlaveDriver& slaves, std::string worker,
+                   std::size_t zone_batch = default_zone_batch);
 
     enum class Step {
         processed, ///< an event ran (or was recorded as retry/failed)
         idle       ///< nothing is due, or what is due waits for a machine another holds
     };
-    /// Process at most one event. Throws dms::Error only when the database fails.
+    /// Process one master or server event, or a batch of zone events (see above).
+    /// Throws dms::Error only when the database fails.
     Step process_one();
 
     /// Time until the next event is due (capped at `cap`).
@@ -45,6 +61,7 @@ private:
     named::NamedDriver& m_named;
     named::SlaveDriver& m_slaves;
     std::string m_worker;
+    std::size_t m_zone_batch;
 };
 
 } // namespace dms::dmsd

@@ -43,6 +43,22 @@ std::optional<EventRecord> claim_due(Transaction& tx, const std::vector<std::int
 std::optional<EventRecord> claim(Transaction& tx, std::string_view worker,
                                  std::chrono::milliseconds lease);
 
+/// claim() without its last step: a MasterSM, ServerSM or machine-less event, or
+/// std::nullopt if none is claimable (then claim_zones() takes zone events).
+std::optional<EventRecord> claim_not_zone(Transaction& tx, std::string_view worker,
+                                          std::chrono::milliseconds lease);
+
+/// A batch of zone events for one transaction: of the `max` oldest due pending zone
+/// events of queued types whose zone rows no other transaction holds (those rows now
+/// held by this one, as by claim()), the oldest of each zone name, if no other
+/// transaction holds that event, now held and marked running as by mark_running();
+/// oldest first. So no two events of one zone (nor of two zones of one name) are in a
+/// batch, each zone's events still run in order, and the events not taken stay free to
+/// coalesce into. Empty if none is claimable. Callers give master and server events
+/// their priority by trying claim_not_zone() first.
+std::vector<EventRecord> claim_zones(Transaction& tx, std::string_view worker,
+                                     std::chrono::milliseconds lease, std::size_t max);
+
 /// The claimed event will run now: claimed_by = `worker`, claimed_until = now + `lease`.
 /// Keeps the event's own follow-ups (queued by this transaction) from coalescing into
 /// it; after the commit it says who ran it last.
@@ -62,6 +78,15 @@ std::optional<std::chrono::milliseconds> next_due(Transaction& tx);
 /// The event ran: SUCCESS or FAILURE with its result code and results (JSON object).
 void finish(Transaction& tx, std::int64_t id, std::string_view state, int result_code,
             const std::string& results, std::string_view worker);
+
+/// finish() for several events with one statement.
+struct Finished {
+    std::int64_t id = 0;
+    std::string state; ///< SUCCESS or FAILURE
+    int result_code = 0;
+    std::string results; ///< JSON object
+};
+void finish_many(Transaction& tx, const std::vector<Finished>& events, std::string_view worker);
 
 /// The event must run again: attempts + 1, last_error, due after `delay`, state RETRY.
 /// Returns the new attempt count.

@@ -88,6 +88,31 @@ private:
     Impl* m_impl;
 };
 
+/// A savepoint in an open transaction: what is done between its opening and
+/// rollback() can be undone without the rest of the transaction (SAVEPOINT, ROLLBACK
+/// TO SAVEPOINT). release() keeps it; the destructor rolls back unless release() or
+/// rollback() was called (and never throws). Savepoints nest: an inner one ends first.
+/// Not a recovery from SQL errors: those abort the whole transaction (Session::run).
+/// Each savepoint that writes takes a subtransaction id until the commit; keep them to
+/// a few dozen per transaction (PostgreSQL caches 64 per backend, beyond that every
+/// snapshot in the cluster gets slower).
+class Savepoint {
+public:
+    explicit Savepoint(Transaction& tx);
+    Savepoint(const Savepoint&) = delete;
+    Savepoint& operator=(const Savepoint&) = delete;
+    ~Savepoint();
+
+    /// Keep what was done since the savepoint (RELEASE SAVEPOINT).
+    void release();
+    /// Undo what was done since the savepoint (ROLLBACK TO SAVEPOINT, then RELEASE).
+    void rollback();
+
+private:
+    Transaction& m_tx;
+    bool m_open = true;
+};
+
 /// Quote `value` for a libpq conninfo string.
 std::string conninfo_quote(std::string_view value);
 /// The libpq conninfo string for `settings` (password read from its file).

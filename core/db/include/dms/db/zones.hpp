@@ -96,6 +96,10 @@ std::vector<ZoneRecord> list(Transaction& tx, const ZoneFilter& filter);
 std::int64_t insert(Transaction& tx, const ZoneRecord& z);
 /// Write back every mutable column (state machine fields, flags, SGs, reference).
 void update(Transaction& tx, const ZoneRecord& z);
+/// update() for each of `zones` (distinct ids), with one statement.
+void update_many(Transaction& tx, const std::vector<ZoneRecord>& zones);
+/// The zones of `ids` that exist, in no particular order (no lock taken).
+std::vector<ZoneRecord> find_by_ids(Transaction& tx, const std::vector<std::int64_t>& ids);
 /// Delete the row and (cascade) its ZIs, records, sectags and update groups.
 void destroy(Transaction& tx, std::int64_t id);
 

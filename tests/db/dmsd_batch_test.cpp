@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// dmsd's batched zone events against a real database, with named faked: one
+// transaction runs several zones' events, each in a savepoint of its own.
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "dms/core/error.hpp"
+#include "dms/dmsd/event_processor.hpp"
+
+#include "queue_fixture.hpp"
+
+namespace dms::test {
+namespace {
+
+/// The master named as far as ZoneSMReconfigCheck asks it: every zone served except
+/// `failing`, for which the query throws as an rndc failure would.
+class FakeNamed : public named::NamedDriver {
+public:
+    std::string failing;
+    std::multiset<std::string> asked;
+
+    named::ZoneSoa zone_soa(std::string_view zone) override {
+        asked.emplace(zone);
+        if (zone == failing) {
+            throw Error(ErrorCode::io, "fake named: connection refused");
+        }
+        return {named::ZoneSoa::Kind::served, 1, {}};
+    }
+    named::Transfer transfer(std::string_view) override { return {}; }
+    named::UpdateResult update(const dns::Update&) override { return {}; }
+    void write_zone_file(std::string_view, std::string_view) override {}
+    void remove_zone_files(std::string_view) override {}
+    void write_master_config(const named::MasterConfig&) override {}
+    void reconfig() override {}
+    void rndc_zone(std::string_view, std::string_view) override {}
+    bool control_channel_answers() override { return true; }
+    std::string zone_file_path(std::string_view zone) const override {
+        return "/nonexistent/" + std::string(zone);
+    }
+};
+
+class NoSlaves : public named::SlaveDriver {
+public:
+    void write_sg_config(const named::SgConfig&) override {}
+    named::SlaveStep send_config(const named::SlaveTarget&) override { return {}; }
+    named::SlaveStep send_directory(const named::SlaveTarget&, const std::string&) override {
+        return {};
+    }
+    named::SlaveStep reload_config(const named::SlaveTarget&) override { return {}; }
+    named::SlaveStep probe(const named::SlaveTarget&) override { return {}; }
+    named::SlaveStep status(const named::SlaveTarget&, std::optional<std::int64_t>&) override {
+        return {};
+    }
+    std::optional<std::uint32_t> zone_serial(const named::SlaveTarget&, std::string_view,
+                                             std::string&) override {
+        return std::nullopt;
+    }
+};
+
+constexpr const char* worker_name = "batch-test/w1";
+
+class DmsdBatch : public Queue {
+protected:
+    /// A BATCH_CREATE_2 zone (file written, waiting for named) with its ReconfigCheck
+    /// due `due` from now; returns the event's id.
+    std::int64_t add_waiting_zone(const std::string& name, const std::string& due) {
+        const auto z = add_zone(name, "BATCH_CREATE_2");
+        const auto zi = add_zi(z);
+        sql("UPDATE sm_zone SET zi_candidate_id = " + std::to_string(zi) +
+            ", zone_files = true WHERE id = " + std::to_string(z));
+        m_zi[name] = zi;
+        return add_event("ZoneSMReconfigCheck", z, due);
+    }
+    std::string zone_field(const std::string& name, const std::string& expression) {
+        return sql_value("SELECT " + expression + " FROM sm_zone WHERE name = '" + name + "'");
+    }
+    dmsd::EventProcessor::Step process_one() {
+        dmsd::EventProcessor p(session(), m_config, m_named, m_slaves, worker_name, 3);
+        return p.process_one();
+    }
+
+    Config m_config = default_config(Program::dmsd);
+    FakeNamed m_named;
+    NoSlaves m_slaves;
+    std::map<std::string, std::int64_t> m_zi;
+};
+
+using Step = dmsd::EventProcessor::Step;
+
+TEST_F(DmsdBatch, OneTransactionRunsABatchAndOnlyTheEventThatThrewRetries) {
+    const auto a = add_waiting_zone("a.test.", "-4 seconds");
+    const auto failing = add_waiting_zone("fail.test.", "-3 seconds");
+    const auto b = add_waiting_zone("b.test.", "-2 seconds");
+    const auto later = add_waiting_zone("later.test.", "-1 seconds"); // beyond the batch of 3
+    m_named.failing = "fail.test.";
+
+    ASSERT_EQ(process_one(), Step::processed);
+
+    EXPECT_EQ(m_named.asked, (std::multiset<std::string>{"a.test.", "b.test.", "fail.test."}))
+        << "one process_one() runs the batch of the 3 oldest";
+    for (const auto& [name, id] : {std::pair{"a.test.", a}, std::pair{"b.test.", b}}) {
+        SCOPED_TRACE(name);
+        EXPECT_EQ(event_field(id, "state"), "SUCCESS");
+        EXPECT_EQ(event_field(id, "result_code"), "200");
+        EXPECT_EQ(event_field(id, "results->>'pre_event_sm_state'"), "BATCH_CREATE_2");
+        EXPECT_EQ(event_field(id, "results->>'post_event_sm_state'"), "PUBLISHED");
+        EXPECT_EQ(event_field(id, "results->>'message'"),
+                  "Zone '" + std::string(name) + "': master named loaded the zone");
+        EXPECT_EQ(event_field(id, "results->>'worker'"), worker_name);
+        EXPECT_EQ(event_field(id, "claimed_by"), worker_name);
+        EXPECT_EQ(event_field(id, "processed IS NOT NULL"), "t");
+        // The zone row, written with the others' at the end of the batch.
+        EXPECT_EQ(zone_field(name, "state"), "PUBLISHED");
+        EXPECT_EQ(zone_field(name, "zi_id"), std::to_string(m_zi[name]));
+    }
+    // The one whose action threw: rolled back alone, recorded as a first retry.
+    EXPECT_EQ(event_field(failing, "state"), "RETRY");
+    EXPECT_EQ(event_field(failing, "attempts"), "1");
+    EXPECT_EQ(event_field(failing, "last_error"), "fake named: connection refused");
+    EXPECT_EQ(event_field(failing, "processed IS NULL"), "t");
+    EXPECT_GT(due_in(failing), 0.0) << "the retry is not backed off";
+    EXPECT_EQ(zone_field("fail.test.", "state"), "BATCH_CREATE_2");
+    EXPECT_EQ(zone_field("fail.test.", "zi_id"), "(null)");
+    // Not in the batch: untouched, unmarked.
+    EXPECT_EQ(event_field(later, "processed IS NULL AND claimed_by IS NULL"), "t");
+
+    // The next batch takes the rest; the retry waits for its back-off.
+    m_named.asked.clear();
+    m_named.failing.clear();
+    ASSERT_EQ(process_one(), Step::processed);
+    EXPECT_EQ(m_named.asked, (std::multiset<std::string>{"later.test."}));
+    EXPECT_EQ(event_field(later, "state"), "SUCCESS");
+    EXPECT_EQ(event_field(failing, "state"), "RETRY");
+}
+
+TEST_F(DmsdBatch, AnEventThatKeepsThrowingFailsAfterTheLastAttempt) {
+    const auto failing = add_waiting_zone("fail.test.", "-1 seconds");
+    const auto max = m_config.number("event_max_attempts");
+    sql("UPDATE sm_event_queue SET attempts = " + std::to_string(max - 1) +
+        " WHERE id = " + std::to_string(failing));
+    const auto ok = add_waiting_zone("ok.test.", "0 seconds");
+    m_named.failing = "fail.test.";
+
+    ASSERT_EQ(process_one(), Step::processed);
+
+    EXPECT_EQ(event_field(failing, "state"), "FAILURE");
+    EXPECT_EQ(event_field(failing, "result_code"),
+              std::to_string(static_cast<int>(sm::ResultCode::fatal)));
+    EXPECT_EQ(event_field(failing, "results->>'message'"),
+              "gave up after " + std::to_string(max) + " attempts: fake named: connection refused");
+    EXPECT_EQ(event_field(ok, "state"), "SUCCESS");
+    EXPECT_EQ(zone_field("ok.test.", "state"), "PUBLISHED");
+}
+
+TEST_F(DmsdBatch, MasterEventsComeFirstAndABusyZoneIsPassedBy) {
+    const auto busy = add_waiting_zone("busy.test.", "-10 seconds");
+    const auto free = add_waiting_zone("free.test.", "-5 seconds");
+    const auto master = add_master_event("MasterSMHoldTimeout", "-1 seconds");
+
+    // The master event is newer, yet runs first and alone.
+    ASSERT_EQ(process_one(), Step::processed);
+    EXPECT_EQ(event_field(master, "processed IS NOT NULL"), "t");
+    EXPECT_TRUE(m_named.asked.empty());
+    EXPECT_EQ(event_field(busy, "processed IS NULL AND claimed_by IS NULL"), "t");
+    EXPECT_EQ(event_field(free, "processed IS NULL AND claimed_by IS NULL"), "t");
+
+    const auto busy_zone = std::stoll(zone_field("busy.test.", "id"));
+    {
+        OtherTransaction zone_tool(m_settings, [busy_zone](db::Transaction& tx) {
+            return db::zones::find_by_id(tx, busy_zone, true).value().id;
+        });
+        ASSERT_EQ(zone_tool.held(), busy_zone);
+        milliseconds took{};
+        EXPECT_EQ(timed(took, [&] { return process_one(); }), Step::processed);
+        EXPECT_LT(took, 1s) << "the batch waited for the busy zone";
+        EXPECT_EQ(m_named.asked, (std::multiset<std::string>{"free.test."}));
+        EXPECT_EQ(event_field(free, "state"), "SUCCESS");
+        EXPECT_EQ(event_field(busy, "processed IS NULL AND claimed_by IS NULL"), "t");
+        EXPECT_EQ(process_one(), Step::idle) << "only the busy zone's event is due";
+        EXPECT_EQ(zone_tool.commit(), "");
+    }
+    EXPECT_EQ(process_one(), Step::processed);
+    EXPECT_EQ(event_field(busy, "state"), "SUCCESS");
+    EXPECT_EQ(zone_field("busy.test.", "state"), "PUBLISHED");
+}
+
+} // namespace
+} // namespace dms::test
