@@ -60,6 +60,9 @@ private:
     named::SlaveDriver& m_slaves;
 };
 
+/// Uniform in [0, 1), one generator per thread: the jitter of retries and checks.
+double unit_random();
+
 /// ServerSM in dmsd: the steps against the server through the SlaveDriver.
 class DmsdServerContext : public engine::ServerDbContext {
 public:

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <map>
-#include <random>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -31,11 +30,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using sm::ResultCode;
-
-double unit_random() {
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
 
 /// What one attempt ended with, written by record().
 struct Result {

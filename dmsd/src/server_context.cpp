@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "dms/core/logging.hpp"
+#include "dms/core/serial.hpp"
 #include "dms/db/catalog.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/master.hpp"
@@ -26,17 +27,12 @@ sm::StepResult to_step(const named::SlaveStep& s) {
     return r;
 }
 
+} // namespace
+
 double unit_random() {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
-
-/// RFC 1982: whether serial `a` is behind `b`.
-bool serial_behind(std::uint32_t a, std::uint32_t b) {
-    return a != b && static_cast<std::int32_t>(a - b) < 0;
-}
-
-} // namespace
 
 DmsdServerContext::DmsdServerContext(db::Transaction& tx, const Config& config,
                                      const db::ServerRecord& server, named::SlaveDriver& slaves)
@@ -76,7 +72,7 @@ sm::StepResult DmsdServerContext::check_serials(const sm::ServerRow&, std::int64
     for (const auto& z : zones) {
         std::string detail;
         const auto serial = m_slaves.zone_serial(m_target, z.name, detail);
-        if (!serial || serial_behind(*serial, z.serial)) {
+        if (!serial || serial::lt(*serial, z.serial)) {
             ++lagging;
             if (first.empty()) {
                 first = serial ? fmt::format("{} serial {} < {}", z.name, *serial, z.serial)

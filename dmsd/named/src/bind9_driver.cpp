@@ -12,8 +12,12 @@
 #include "dms/core/template.hpp"
 #include "dms/named/named_driver.hpp"
 
+#include "zone_names.hpp"
+
 namespace dms::named {
 namespace {
+
+using detail::bare;
 
 std::vector<std::string> words(std::string_view text) {
     std::vector<std::string> out;
@@ -22,14 +26,6 @@ std::vector<std::string> words(std::string_view text) {
         out.push_back(w);
     }
     return out;
-}
-
-/// "example.org." -> "example.org" (file names and named.conf zone names).
-std::string bare(std::string_view zone) {
-    if (zone.size() > 1 && zone.ends_with('.')) {
-        zone.remove_suffix(1);
-    }
-    return std::string(zone);
 }
 
 class Bind9Driver : public NamedDriver {

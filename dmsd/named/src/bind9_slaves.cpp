@@ -21,15 +21,12 @@
 #include "dms/core/template.hpp"
 #include "dms/named/slave_driver.hpp"
 
+#include "zone_names.hpp"
+
 namespace dms::named {
 namespace {
 
-std::string bare(std::string_view zone) {
-    if (zone.size() > 1 && zone.ends_with('.')) {
-        zone.remove_suffix(1);
-    }
-    return std::string(zone);
-}
+using detail::bare;
 
 /// An address as it goes into a URL: IPv6 in brackets.
 std::string url_host(const std::string& address) {
