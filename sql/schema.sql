@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (5);
+INSERT INTO schema_version (version) VALUES (6);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -578,8 +578,9 @@ CREATE INDEX sm_event_queue_master_due_idx ON sm_event_queue (scheduled, id)
 -- Pending events without a state machine row (their zone destroyed), for claiming.
 CREATE INDEX sm_event_queue_other_due_idx ON sm_event_queue (scheduled, id)
     WHERE processed IS NULL AND zone_id IS NULL AND master_id IS NULL;
--- A zone's pending events, for coalescing and the reconciler.
-CREATE INDEX sm_event_queue_zone_pending_idx ON sm_event_queue (zone_id, event_type)
+-- A zone's pending events, for coalescing (the first of a type: its first entry)
+-- and the reconciler.
+CREATE INDEX sm_event_queue_zone_pending_idx ON sm_event_queue (zone_id, event_type, id)
     WHERE processed IS NULL;
 -- dmsd LISTENs on dms_events: a committed pending event wakes it within milliseconds
 -- (notifications are sent at commit, one per transaction).

@@ -160,6 +160,10 @@ std::int64_t ZoneDbContext::queue_zone_event(const sm::ZoneRow& row, sm::EventTy
     e.delay = delay;
     // An edit lock's token is its timeout event's id: never share one.
     e.coalesce = type != sm::EventType::zone_edit_timeout;
+    if (m_batch && e.coalesce) {
+        m_batch->events.add(std::move(e));
+        return 0;
+    }
     return db::events::insert(m_tx, e);
 }
 
@@ -181,7 +185,10 @@ void ZoneDbContext::reconfig_schedule(const sm::ZoneRow& row, sm::EventType zone
     // it merges into a pending identical request, whose row it locks until this
     // transaction commits, so the master runs the request only after it and sees this
     // zone. A request arriving while the master holds only marks what to do at the end.
-    const auto master = db::master::get(m_tx);
+    if (m_batch && !m_batch->master) {
+        m_batch->master = db::master::get(m_tx);
+    }
+    const auto master = m_batch ? *m_batch->master : db::master::get(m_tx);
     const bool holding = master.state == "HOLD";
     if (master_reconfig || !row.sg_id) {
         queue_master("MasterSMMasterReconfig", "{}");
@@ -203,10 +210,18 @@ void ZoneDbContext::reconfig_schedule(const sm::ZoneRow& row, sm::EventType zone
 }
 
 void ZoneDbContext::queue_master_partial_reconfig(std::int64_t sg_id) {
-    const auto sg = db::catalog::find_sg_by_id(m_tx, sg_id);
+    std::string name;
+    if (m_batch && m_batch->sg_names.contains(sg_id)) {
+        name = m_batch->sg_names.at(sg_id);
+    } else {
+        const auto sg = db::catalog::find_sg_by_id(m_tx, sg_id);
+        name = sg ? sg->name : std::string();
+        if (m_batch) {
+            m_batch->sg_names.emplace(sg_id, name);
+        }
+    }
     queue_master("MasterSMPartialReconfig",
-                 boost::json::serialize(boost::json::object{
-                     {"sg_id", sg_id}, {"sg_name", sg ? sg->name : std::string()}}));
+                 boost::json::serialize(boost::json::object{{"sg_id", sg_id}, {"sg_name", name}}));
 }
 
 bool ZoneDbContext::other_live_zone(const sm::ZoneRow& row) {
@@ -260,6 +275,10 @@ void ZoneDbContext::queue_master(std::string_view type, const std::string& param
     e.master_id = 1;
     e.parameters = params;
     e.coalesce = true;
+    if (m_batch) {
+        m_batch->events.add(std::move(e));
+        return;
+    }
     db::events::insert(m_tx, e);
 }
 

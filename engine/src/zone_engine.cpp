@@ -2,6 +2,7 @@
 #include "dms/engine/zone_engine.hpp"
 
 #include <future>
+#include <set>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "dms/core/logging.hpp"
 #include "dms/core/serial.hpp"
 #include "dms/core/zone_validate.hpp"
+#include "dms/db/audit.hpp"
 
 #include "zone_events.hpp"
 #include "zone_util.hpp"
@@ -194,78 +196,110 @@ ZoneTextCheck ZoneEngine::check_zone_text(std::string_view text, std::string_vie
     return out;
 }
 
+std::optional<std::string> ZoneEngine::cfg_value(db::Transaction& tx, std::string_view key,
+                                                 std::optional<std::int64_t> sg, bool cached) {
+    if (!cached) {
+        return db::catalog::zone_cfg(tx, key, sg);
+    }
+    const auto k = fmt::format("{}/{}", key, sg.value_or(0));
+    if (auto it = m_defaults.cfg.find(k); it != m_defaults.cfg.end()) {
+        return it->second.empty() ? std::nullopt : std::optional(it->second);
+    }
+    auto v = db::catalog::zone_cfg(tx, key, sg);
+    m_defaults.cfg.emplace(k, v.value_or(""));
+    return v;
+}
+
+ZoneEngine::NewZone ZoneEngine::new_zone_record(db::Transaction& tx, const std::string& zname,
+                                                const CreateOptions& opt, const ZoneData* content) {
+    const auto cfg = [&](std::string_view key, std::optional<std::int64_t> sg) {
+        return cfg_value(tx, key, sg, opt.batch);
+    };
+    NewZone out;
+    auto& z = out.zone;
+    z.name = zname;
+    const auto sg_name =
+        opt.sg_name.empty() ? cfg("default_sg", std::nullopt).value_or("") : opt.sg_name;
+    if (auto it = m_defaults.sg_ids.find(sg_name); opt.batch && it != m_defaults.sg_ids.end()) {
+        z.sg_id = it->second;
+    } else {
+        const auto sg = db::catalog::find_sg(tx, sg_name);
+        if (!sg) {
+            throw Error(ErrorCode::no_sg_found,
+                        fmt::format("server group '{}' not found", sg_name));
+        }
+        z.sg_id = sg->id;
+        if (opt.batch) {
+            m_defaults.sg_ids.emplace(sg_name, sg->id);
+        }
+    }
+    std::string reference = opt.reference;
+    if (reference.empty() && content) {
+        reference = content->reference;
+    }
+    if (reference.empty()) {
+        reference = cfg("default_ref", std::nullopt).value_or("");
+    }
+    if (!reference.empty()) {
+        if (!valid_reference(reference)) {
+            throw Error(ErrorCode::reference_format,
+                        fmt::format("bad reference '{}': letters, digits and -_.@, starting "
+                                    "with a letter or digit",
+                                    reference));
+        }
+        if (auto it = m_defaults.ref_ids.find(reference);
+            opt.batch && it != m_defaults.ref_ids.end()) {
+            z.ref_id = it->second;
+        } else {
+            z.ref_id = db::catalog::ensure_reference(tx, reference);
+            out.new_reference.emplace(reference, *z.ref_id);
+        }
+    }
+    auto flag = [&](const std::optional<bool>& given, std::string_view key) {
+        return given ? *given : parse_bool(cfg(key, z.sg_id).value_or("false")).value_or(false);
+    };
+    z.use_apex_ns = flag(opt.flags.use_apex_ns, "use_apex_ns");
+    z.edit_lock = flag(opt.flags.edit_lock, "edit_lock");
+    z.auto_dnssec = flag(opt.flags.auto_dnssec, "auto_dnssec");
+    z.nsec3 = flag(opt.flags.nsec3, "nsec3");
+    z.inc_updates = flag(opt.flags.inc_updates, "inc_updates");
+    return out;
+}
+
+void ZoneEngine::prepare_content(db::Transaction& tx, const db::ZoneRecord& z, ZoneData& data,
+                                 std::uint32_t file_serial, bool cached) {
+    data.name = z.name;
+    if (data.zone_ttl.empty()) {
+        data.zone_ttl = cfg_value(tx, "zone_ttl", z.sg_id, cached).value_or("1h");
+    }
+    normalize_ttls(data);
+    // A fresh serial ahead of the file's (REFERENCE.md 7.3).
+    serial::SerialRequest req;
+    req.current = file_serial;
+    req.today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    data.soa.serial = serial::next_serial(req);
+}
+
+ValidateOptions ZoneEngine::validate_options(bool use_apex_ns) const {
+    ValidateOptions vo;
+    vo.require_apex_ns = !use_apex_ns;
+    vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
+    vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
+    return vo;
+}
+
 db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOptions& opt,
                                        std::optional<ZoneData> content, std::string_view source) {
     const auto zname = zone_name_or_throw(name);
     const auto file_serial = content ? content->soa.serial : 0U;
     std::optional<std::pair<std::string, std::int64_t>> new_reference;
-    // zone_cfg and catalog look-ups; remembered across zones of a batch load.
-    const auto cfg = [&](db::Transaction& tx, std::string_view key,
-                         std::optional<std::int64_t> sg) -> std::optional<std::string> {
-        if (!opt.batch) {
-            return db::catalog::zone_cfg(tx, key, sg);
-        }
-        const auto k = fmt::format("{}/{}", key, sg.value_or(0));
-        if (auto it = m_defaults.cfg.find(k); it != m_defaults.cfg.end()) {
-            return it->second.empty() ? std::nullopt : std::optional(it->second);
-        }
-        auto v = db::catalog::zone_cfg(tx, key, sg);
-        m_defaults.cfg.emplace(k, v.value_or(""));
-        return v;
-    };
     auto created = m_session.transaction("create_zone", [&](db::Transaction& tx) {
         if (db::zones::find_live(tx, zname)) {
             throw Error(ErrorCode::zone_exists, fmt::format("zone '{}' already exists", zname));
         }
-        db::ZoneRecord z;
-        z.name = zname;
-        const auto sg_name =
-            opt.sg_name.empty() ? cfg(tx, "default_sg", std::nullopt).value_or("") : opt.sg_name;
-        if (auto it = m_defaults.sg_ids.find(sg_name); opt.batch && it != m_defaults.sg_ids.end()) {
-            z.sg_id = it->second;
-        } else {
-            const auto sg = db::catalog::find_sg(tx, sg_name);
-            if (!sg) {
-                throw Error(ErrorCode::no_sg_found,
-                            fmt::format("server group '{}' not found", sg_name));
-            }
-            z.sg_id = sg->id;
-            if (opt.batch) {
-                m_defaults.sg_ids.emplace(sg_name, sg->id);
-            }
-        }
-        std::string reference = opt.reference;
-        if (reference.empty() && content) {
-            reference = content->reference;
-        }
-        if (reference.empty()) {
-            reference = cfg(tx, "default_ref", std::nullopt).value_or("");
-        }
-        new_reference.reset();
-        if (!reference.empty()) {
-            if (!valid_reference(reference)) {
-                throw Error(ErrorCode::reference_format,
-                            fmt::format("bad reference '{}': letters, digits and -_.@, starting "
-                                        "with a letter or digit",
-                                        reference));
-            }
-            if (auto it = m_defaults.ref_ids.find(reference);
-                opt.batch && it != m_defaults.ref_ids.end()) {
-                z.ref_id = it->second;
-            } else {
-                z.ref_id = db::catalog::ensure_reference(tx, reference);
-                new_reference.emplace(reference, *z.ref_id);
-            }
-        }
-        auto flag = [&](const std::optional<bool>& given, std::string_view key) {
-            return given ? *given
-                         : parse_bool(cfg(tx, key, z.sg_id).value_or("false")).value_or(false);
-        };
-        z.use_apex_ns = flag(opt.flags.use_apex_ns, "use_apex_ns");
-        z.edit_lock = flag(opt.flags.edit_lock, "edit_lock");
-        z.auto_dnssec = flag(opt.flags.auto_dnssec, "auto_dnssec");
-        z.nsec3 = flag(opt.flags.nsec3, "nsec3");
-        z.inc_updates = flag(opt.flags.inc_updates, "inc_updates");
+        auto nz = new_zone_record(tx, zname, opt, content ? &*content : nullptr);
+        new_reference = nz.new_reference;
+        auto& z = nz.zone;
 
         // Everything below is idempotent on `content`: a retried transaction (see
         // Session::transaction) starts again from the same state without a copy.
@@ -277,23 +311,13 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
         data.name = zname;
         std::future<std::vector<Finding>> findings;
         if (content) {
-            if (data.zone_ttl.empty()) {
-                data.zone_ttl = cfg(tx, "zone_ttl", z.sg_id).value_or("1h");
-            }
-            normalize_ttls(data);
-            // A fresh serial ahead of the file's (REFERENCE.md 7.3).
-            serial::SerialRequest req;
-            req.current = file_serial;
-            req.today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-            data.soa.serial = serial::next_serial(req);
-            ValidateOptions vo;
-            vo.require_apex_ns = !z.use_apex_ns;
-            vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
-            vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
+            prepare_content(tx, z, data, file_serial, opt.batch);
             // Validate on the core that waits for PostgreSQL during the COPY; both only
             // read `data`. Findings roll the whole transaction back.
             findings =
-                std::async(std::launch::async, [&data, vo] { return validate_zone(data, vo); });
+                std::async(std::launch::async, [&data, vo = validate_options(z.use_apex_ns)] {
+                    return validate_zone(data, vo);
+                });
         }
         z.id = db::zones::insert(tx, z);
         db::zis::InsertOptions io;
@@ -321,6 +345,128 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
         m_defaults.ref_ids.insert(*new_reference); // committed now: safe to reuse
     }
     return created;
+}
+
+void ZoneEngine::load_zones(std::vector<ZoneLoad>& items, const CreateOptions& options) {
+    CreateOptions opt = options;
+    opt.batch = true;
+    // Parsed outside the transaction; only the good ones go on.
+    struct Item {
+        ZoneLoad* load;
+        ZoneData data;
+        std::uint32_t file_serial = 0;
+    };
+    std::vector<Item> parsed;
+    for (auto& item : items) {
+        item.zone.reset();
+        item.error.clear();
+        try {
+            auto check = check_zone_text(item.text, item.name, item.name.empty(), false);
+            if (!check.ok()) {
+                throw_findings(item.source, check.findings);
+            }
+            check.zone.name = zone_name_or_throw(check.zone.name);
+            const auto serial = check.zone.soa.serial;
+            parsed.push_back({&item, std::move(check.zone), serial});
+        } catch (const Error& e) {
+            item.error = e.what();
+        }
+    }
+    if (parsed.empty()) {
+        return;
+    }
+    std::vector<std::pair<std::string, std::int64_t>> new_references;
+    try {
+        m_session.transaction("load_zones", [&](db::Transaction& tx) {
+            new_references.clear();
+            std::vector<std::string> names;
+            for (auto& it : parsed) {
+                it.load->zone.reset();
+                it.load->error.clear();
+                names.push_back(it.data.name);
+            }
+            const auto live = db::zones::live_names(tx, names);
+            std::set<std::string, std::less<>> taken(live.begin(), live.end());
+            std::vector<Item*> good;
+            std::vector<db::ZoneRecord> zones;
+            for (auto& it : parsed) {
+                const auto& zname = it.data.name;
+                if (!taken.insert(zname).second) {
+                    it.load->error = fmt::format("zone '{}' already exists", zname);
+                    continue;
+                }
+                auto nz = new_zone_record(tx, zname, opt, &it.data);
+                if (nz.new_reference) {
+                    new_references.push_back(*nz.new_reference);
+                }
+                prepare_content(tx, nz.zone, it.data, it.file_serial, true);
+                if (const auto f = validate_zone(it.data, validate_options(nz.zone.use_apex_ns));
+                    has_errors(f)) {
+                    try {
+                        throw_findings(it.load->source, f);
+                    } catch (const Error& e) {
+                        it.load->error = e.what();
+                    }
+                    continue;
+                }
+                good.push_back(&it);
+                zones.push_back(std::move(nz.zone));
+            }
+            if (good.empty()) {
+                return;
+            }
+            db::zones::insert_many(tx, zones);
+            std::vector<db::zis::NewZi> zis;
+            for (std::size_t i = 0; i < good.size(); ++i) {
+                zis.push_back({zones[i].id, &good[i]->data});
+            }
+            const auto zi_ids = db::zis::insert_many(tx, zis, m_caller.change_by());
+            ZoneBatch batch;
+            std::vector<db::audit::Entry> audits;
+            for (std::size_t i = 0; i < good.size(); ++i) {
+                auto& z = zones[i];
+                batch.events.fresh_zone(z.id);
+                sm::ZoneEventParams p;
+                p.zi_id = zi_ids[i];
+                run_zone_event_batched(tx, m_config, z, sm::EventType::zone_do_batch_config, p,
+                                       m_caller.change_by(), batch);
+                audits.push_back({m_caller.change_by(), "load_zones", z.name, z.id, std::nullopt,
+                                  fmt::format(R"({{"zi_id": {}, "records": {}}})", zi_ids[i],
+                                              good[i]->data.rr_count())});
+            }
+            db::zones::update_many(tx, zones);
+            batch.events.flush(tx);
+            db::audit::record_many(tx, audits);
+            for (std::size_t i = 0; i < good.size(); ++i) {
+                log::info("zone " + zones[i].name, "load_zones",
+                          "created by {} with ZI {} ({} records)", m_caller.change_by(), zi_ids[i],
+                          good[i]->data.rr_count());
+                good[i]->load->zone = zones[i];
+            }
+        });
+    } catch (const DatabaseError& e) {
+        // A zone created by someone else meanwhile, or another zone's data the database
+        // refused: the zones go one by one, each with its own error.
+        log::notice("zone_tool", "load_zones",
+                    "{} zones in one transaction failed ({}); "
+                    "creating them one by one",
+                    parsed.size(), e.what());
+        for (auto& it : parsed) {
+            it.load->zone.reset();
+            it.load->error.clear();
+            try {
+                it.data.soa.serial = it.file_serial;
+                const auto zname = it.data.name;
+                it.load->zone = create_zone(zname, opt, std::move(it.data), it.load->source);
+            } catch (const Error& e2) {
+                it.load->error = e2.what();
+            }
+        }
+        return;
+    }
+    for (auto& r : new_references) {
+        m_defaults.ref_ids.insert(r); // committed now: safe to reuse
+    }
 }
 
 db::ZoneRecord ZoneEngine::load_zone(std::string_view text, std::string_view name,

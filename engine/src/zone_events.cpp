@@ -12,15 +12,17 @@
 
 namespace dms::engine::detail {
 
-sm::Outcome run_zone_event(db::Transaction& tx, const Config& config, db::ZoneRecord& zone,
-                           sm::EventType type, const sm::ZoneEventParams& params,
-                           std::string_view change_by) {
-    ZoneDbContext ctx(tx, config);
+namespace {
+
+/// Runs the event; returns its outcome and, in `record`, the processed event to store.
+sm::Outcome run(db::Transaction& tx, const Config& config, db::ZoneRecord& zone, sm::EventType type,
+                const sm::ZoneEventParams& params, std::string_view change_by, ZoneBatch* batch,
+                db::NewEvent& record, bool& destroyed) {
+    ZoneDbContext ctx(tx, config, batch);
     auto row = to_zone_row(zone);
     const auto before = zone.state;
     sm::ZoneEvent ev{type, params, 0};
     const auto outcome = sm::process_zone_event(row, ev, ctx);
-    const auto type_name = std::string(sm::to_string(type));
     if (outcome.error) {
         // The caller's transaction rolls back: nothing of this attempt stays.
         throw Error(*outcome.error, outcome.message);
@@ -32,20 +34,42 @@ sm::Outcome run_zone_event(db::Transaction& tx, const Config& config, db::ZoneRe
     if (outcome.edit_lock_token) {
         results["edit_lock_token"] = *outcome.edit_lock_token;
     }
-    db::NewEvent rec;
-    rec.event_type = type_name;
-    rec.parameters = zone_event_params_json(row, params);
-    rec.done = db::NewEvent::Done{"SUCCESS", static_cast<int>(outcome.code),
-                                  boost::json::serialize(results)};
-    if (ctx.destroyed()) {
-        db::events::insert(tx, rec);
-        return outcome;
+    record.event_type = std::string(sm::to_string(type));
+    record.parameters = zone_event_params_json(row, params);
+    record.done = db::NewEvent::Done{"SUCCESS", static_cast<int>(outcome.code),
+                                     boost::json::serialize(results)};
+    destroyed = ctx.destroyed();
+    if (!destroyed) {
+        record.zone_id = zone.id;
+        from_zone_row(row, zone);
+        log::debug("zone " + zone.name, record.event_type, "{} -> {}: {}", before, zone.state,
+                   outcome.message);
     }
-    rec.zone_id = zone.id;
-    db::events::insert(tx, rec);
-    from_zone_row(row, zone);
-    db::zones::update(tx, zone);
-    log::debug("zone " + zone.name, type_name, "{} -> {}: {}", before, zone.state, outcome.message);
+    return outcome;
+}
+
+} // namespace
+
+sm::Outcome run_zone_event(db::Transaction& tx, const Config& config, db::ZoneRecord& zone,
+                           sm::EventType type, const sm::ZoneEventParams& params,
+                           std::string_view change_by) {
+    db::NewEvent record;
+    bool destroyed = false;
+    const auto outcome = run(tx, config, zone, type, params, change_by, nullptr, record, destroyed);
+    db::events::insert(tx, record);
+    if (!destroyed) {
+        db::zones::update(tx, zone);
+    }
+    return outcome;
+}
+
+sm::Outcome run_zone_event_batched(db::Transaction& tx, const Config& config, db::ZoneRecord& zone,
+                                   sm::EventType type, const sm::ZoneEventParams& params,
+                                   std::string_view change_by, ZoneBatch& batch) {
+    db::NewEvent record;
+    bool destroyed = false;
+    const auto outcome = run(tx, config, zone, type, params, change_by, &batch, record, destroyed);
+    batch.events.add(std::move(record));
     return outcome;
 }
 

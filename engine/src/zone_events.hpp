@@ -6,6 +6,7 @@
 
 #include "dms/core/config.hpp"
 #include "dms/db/zones.hpp"
+#include "dms/engine/zone_context.hpp"
 #include "dms/sm/zone_sm.hpp"
 
 namespace dms::engine::detail {
@@ -17,5 +18,12 @@ namespace dms::engine::detail {
 sm::Outcome run_zone_event(db::Transaction& tx, const Config& config, db::ZoneRecord& zone,
                            sm::EventType type, const sm::ZoneEventParams& params,
                            std::string_view change_by);
+
+/// run_zone_event for one zone of many in a transaction: the event's record and the
+/// events it queues join `batch.events`, and `zone` is left updated for the caller to
+/// write (zones::update_many). A refusal throws as run_zone_event does.
+sm::Outcome run_zone_event_batched(db::Transaction& tx, const Config& config, db::ZoneRecord& zone,
+                                   sm::EventType type, const sm::ZoneEventParams& params,
+                                   std::string_view change_by, ZoneBatch& batch);
 
 } // namespace dms::engine::detail

@@ -2,6 +2,7 @@
 // zone_tool zone commands against a throwaway database: effects and refusals.
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -224,6 +225,94 @@ TEST_F(ZoneCommands, EditZoneWithAnEditorScript) {
     EXPECT_EQ(b.status, 65);
     EXPECT_THAT(b.err, HasSubstr("A record"));
     EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(ZoneCommands, LoadZonesInChunksReportsEachBadFile) {
+    ASSERT_EQ(zt({"create_zone", "taken.bulk"}).status, 0);
+    // 250 good zones (three chunks), a text error, a rule error, a zone that exists and
+    // a file that does not.
+    std::vector<std::string> args{"load_zones", "-f", "-r", "BULK-REF"};
+    for (int i = 0; i < 250; ++i) {
+        args.push_back(m_dir.write(fmt::format("z{}.bulk", i), good_zone));
+    }
+    const auto bad = m_dir.write("bad.bulk", "$TTL 1h\n@ SOA ns1 hm 1 2h 900 7d 1h\n@ NS ns1\n"
+                                             "ns1 A 192.0.2.1\nwww A 300.1.1.1\n");
+    const auto rule = m_dir.write("rule.bulk", "$TTL 1h\n@ SOA ns1 hm 1 2h 900 7d 1h\n@ NS ns1\n"
+                                               "ns1 A 192.0.2.1\nwww A 192.0.2.2\n"
+                                               "www CNAME x.example.\n");
+    args.insert(args.begin() + 60, bad);
+    args.insert(args.begin() + 130, rule);
+    args.push_back(m_dir.write("taken.bulk", good_zone));
+    args.push_back((m_dir.path() / "missing.bulk").string());
+    const auto r = zt(args);
+    EXPECT_EQ(r.status, 65) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("250 zone(s) loaded, 4 failed"));
+    EXPECT_THAT(r.out, HasSubstr("loaded zone z17.bulk.: state BATCH_CREATE_1"));
+    EXPECT_THAT(r.err, HasSubstr(bad + ":5: error: A record"));
+    EXPECT_THAT(r.err, HasSubstr(rule + ":6: error: CNAME at www which has other records"));
+    EXPECT_THAT(r.err, HasSubstr("zone 'taken.bulk.' already exists"));
+    EXPECT_THAT(r.err, HasSubstr("missing.bulk"));
+
+    // Every good zone is whole: its ZI (published and candidate), records, comments,
+    // apex comment, reference, the processed DoBatchConfig, the queued BatchConfig and
+    // an audit row; none of the bad ones left anything.
+    const auto good = [&](const std::string& condition) {
+        return sql_value("SELECT count(*) FROM sm_zone z WHERE z.name LIKE 'z%.bulk.' AND " +
+                         condition);
+    };
+    EXPECT_EQ(good("z.state = 'BATCH_CREATE_1' AND z.zi_id = z.zi_candidate_id"), "250");
+    EXPECT_EQ(good("(SELECT reference FROM reference r WHERE r.id = z.ref_id) = 'BULK-REF'"),
+              "250");
+    EXPECT_EQ(good("(SELECT count(*) FROM zone_instances i WHERE i.zone_id = z.id"
+                   " AND i.id = z.zi_id AND i.apex_comment_group_id IS NOT NULL) = 1"),
+              "250");
+    EXPECT_EQ(good("(SELECT count(*) FROM resource_records rr WHERE rr.zi_id = z.zi_id) = 4"),
+              "250");
+    EXPECT_EQ(good("(SELECT count(*) FROM rr_comments c WHERE c.zi_id = z.zi_id) = 2"), "250");
+    EXPECT_EQ(good("(SELECT count(*) FROM sm_event_queue e WHERE e.zone_id = z.id"
+                   " AND e.event_type = 'ZoneSMDoBatchConfig' AND e.state = 'SUCCESS') = 1"),
+              "250");
+    EXPECT_EQ(good("(SELECT count(*) FROM sm_event_queue e WHERE e.zone_id = z.id"
+                   " AND e.event_type = 'ZoneSMBatchConfig' AND e.processed IS NULL) = 1"),
+              "250");
+    EXPECT_EQ(good("(SELECT count(*) FROM audit_log a WHERE a.zone_id = z.id"
+                   " AND a.operation = 'load_zones') = 1"),
+              "250");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM sm_zone WHERE name IN ('bad.bulk.', 'rule.bulk.',"
+                        " 'missing.bulk.')"),
+              "0");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM sm_zone WHERE name = 'taken.bulk.'"), "1");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM zone_instances"), "251");
+    // Each zone's content reads back as loaded, with a serial after the file's.
+    const auto show = zt({"show_zone", "z249.bulk"});
+    ASSERT_EQ(show.status, 0) << show.err;
+    EXPECT_THAT(show.out, HasSubstr(";| Web servers"));
+    EXPECT_THAT(show.out, HasSubstr("$TTL 300"));
+    EXPECT_THAT(show.out, HasSubstr("2001:db8::10"));
+    EXPECT_THAT(show.out, Not(HasSubstr("2026010100")));
+}
+
+TEST_F(ZoneCommands, LoadZonesGoesOneByOneWhenTheDatabaseRefusesAChunk) {
+    // A zone the database itself refuses (here a trigger) fails its chunk: the chunk's
+    // zones are then created one by one, and only that zone is left out.
+    sql("CREATE FUNCTION refuse_z5() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN IF NEW.name = 'z5.bulk.' THEN RAISE EXCEPTION 'no z5 here'; END IF;"
+        " RETURN NEW; END $$");
+    sql("CREATE TRIGGER refuse_z5 BEFORE INSERT ON sm_zone FOR EACH ROW"
+        " EXECUTE FUNCTION refuse_z5()");
+    std::vector<std::string> args{"load_zones", "-f"};
+    for (int i = 0; i < 20; ++i) {
+        args.push_back(m_dir.write(fmt::format("z{}.bulk", i), good_zone));
+    }
+    const auto r = zt(args);
+    EXPECT_EQ(r.status, 65) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("19 zone(s) loaded, 1 failed"));
+    EXPECT_THAT(r.err, HasSubstr("z5.bulk: "));
+    EXPECT_THAT(r.err, HasSubstr("no z5 here"));
+    EXPECT_EQ(sql_value("SELECT count(*) FROM sm_zone WHERE state = 'BATCH_CREATE_1'"), "19");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM sm_event_queue WHERE event_type ="
+                        " 'ZoneSMBatchConfig' AND processed IS NULL"),
+              "19");
 }
 
 } // namespace

@@ -100,29 +100,57 @@ ExitStatus load_zones(Context& ctx, Args args) {
     }
     auto opts = create_options(ctx, {});
     opts.batch = true;
-    // Each zone is its own transaction; a few sessions in parallel hide the round trips
-    // to PostgreSQL, which are most of a small zone's cost.
-    const std::size_t threads = std::clamp<std::size_t>(args.size() / 64, 1, 4);
+    // Chunks of zones, each one transaction of a few statements (ZoneEngine::load_zones);
+    // a few sessions in parallel keep both PostgreSQL and the parsing busy.
+    constexpr std::size_t chunk = 100;
+    const std::size_t chunks = (args.size() + chunk - 1) / chunk;
+    const std::size_t threads = std::clamp<std::size_t>(chunks, 1, 4);
     std::atomic<std::size_t> next{0}, ok{0}, failed{0};
     std::mutex out_mutex;
     const auto load = [&](engine::ZoneEngine& zones) {
-        for (std::size_t i = next++; i < args.size(); i = next++) {
-            const auto& file = args[i];
-            try {
-                const auto text = read_file(file);
-                std::string name = std::filesystem::path(file).filename().string();
-                if (ctx.flag('o')) {
-                    name = zones.check_zone_text(text, "", true).zone.name;
+        for (std::size_t c = next++; c < chunks; c = next++) {
+            std::vector<engine::ZoneLoad> items;
+            for (std::size_t i = c * chunk; i < std::min(args.size(), (c + 1) * chunk); ++i) {
+                engine::ZoneLoad item;
+                item.source = args[i];
+                try {
+                    item.text = read_file(args[i]);
+                    if (!ctx.flag('o')) {
+                        item.name = std::filesystem::path(args[i]).filename().string();
+                    }
+                } catch (const std::exception& e) {
+                    item.error = e.what();
                 }
-                const auto z = zones.load_zone(text, name, opts, file);
-                const std::lock_guard lock(out_mutex);
-                fmt::print(ctx.out(), "loaded zone {}: state {}\n", z.name, z.state);
-                ++ok;
+                items.push_back(std::move(item));
+            }
+            std::vector<engine::ZoneLoad> readable;
+            std::vector<engine::ZoneLoad> unreadable;
+            for (auto& item : items) {
+                (item.error.empty() ? readable : unreadable).push_back(std::move(item));
+            }
+            try {
+                zones.load_zones(readable, opts);
             } catch (const std::exception& e) {
-                // Carry on with the other files; report each failure.
-                const std::lock_guard lock(out_mutex);
-                fmt::print(ctx.err(), "zone_tool: load_zones: {}: {}\n", file, e.what());
-                ++failed;
+                for (auto& item : readable) {
+                    if (!item.zone && item.error.empty()) {
+                        item.error = e.what();
+                    }
+                }
+            }
+            const std::lock_guard lock(out_mutex);
+            for (const auto* list : {&unreadable, &readable}) {
+                for (const auto& item : *list) {
+                    if (item.zone) {
+                        fmt::print(ctx.out(), "loaded zone {}: state {}\n", item.zone->name,
+                                   item.zone->state);
+                        ++ok;
+                    } else {
+                        // Carry on with the other files; report each failure.
+                        fmt::print(ctx.err(), "zone_tool: load_zones: {}: {}\n", item.source,
+                                   item.error);
+                        ++failed;
+                    }
+                }
             }
         }
     };

@@ -6,6 +6,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -97,6 +99,53 @@ std::string int_array(const std::vector<T>& values, F field = {}) {
     }
     return out + "}";
 }
+
+/// One PostgreSQL array literal built element by element: text quoted, std::nullopt
+/// as NULL (for INSERT ... SELECT FROM unnest() of many rows, one array per column).
+class ArrayText {
+public:
+    void add(std::string_view v) {
+        separate();
+        m_text += '"';
+        for (const char c : v) {
+            if (c == '"' || c == '\\') {
+                m_text += '\\';
+            }
+            m_text += c;
+        }
+        m_text += '"';
+    }
+    void add_null() {
+        separate();
+        m_text += "NULL";
+    }
+    template <typename T>
+    void add(const std::optional<T>& v) {
+        if (!v) {
+            add_null();
+        } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+            add(std::string_view(*v));
+        } else {
+            add(std::to_string(*v));
+        }
+    }
+    void add(const char* v) { add(std::string_view(v)); }
+    void add(bool b) { add(std::string_view(b ? "t" : "f")); }
+    template <typename T>
+    requires std::is_arithmetic_v<T>
+    void add(T v) { add(std::to_string(v)); }
+    std::string str() const { return "{" + m_text + "}"; }
+
+private:
+    void separate() {
+        if (m_any) {
+            m_text += ',';
+        }
+        m_any = true;
+    }
+    std::string m_text;
+    bool m_any = false;
+};
 
 /// A text[] of LIKE patterns for `wildcards`, or std::nullopt (no filter) if empty.
 inline std::optional<std::string> like_array(const std::vector<std::string>& wildcards) {

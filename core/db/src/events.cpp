@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dms/db/events.hpp"
 
+#include <algorithm>
+
 #include "convert.hpp"
 #include "event_row.hpp"
 #include "pqxx_access.hpp"
@@ -15,14 +17,15 @@ using namespace detail;
 /// share-locked (so that several transactions can merge into it at once, while a
 /// worker's FOR UPDATE SKIP LOCKED claim passes it by until they commit) and only
 /// updated when it must become due earlier: an update per merge made thousands of dead
-/// versions of one row during a bulk load. `target` picks the rows by index.
-#define DMS_COALESCE_INSERT(target)                                                                \
+/// versions of one row during a bulk load. `target` picks the rows by index and `order`
+/// is that index's order (so that the first is its first entry, without a sort).
+#define DMS_COALESCE_INSERT(target, order)                                                         \
     "WITH found AS (SELECT id, scheduled, event_type FROM sm_event_queue"                          \
     " WHERE processed IS NULL AND " target " AND event_type = $1 AND parameters = $2::jsonb"       \
     " AND zone_id IS NOT DISTINCT FROM $3::bigint AND server_id IS NOT DISTINCT FROM $4::bigint"   \
     " AND master_id IS NOT DISTINCT FROM $5::bigint"                                               \
     " AND (claimed_until IS NULL OR claimed_until <= now())"                                       \
-    " ORDER BY id LIMIT 1 FOR SHARE SKIP LOCKED),"                                                 \
+    " ORDER BY " order " LIMIT 1 FOR SHARE SKIP LOCKED),"                                          \
     " moved AS (UPDATE sm_event_queue e SET scheduled = now() + make_interval(secs => $6)"         \
     " FROM found WHERE e.id = found.id AND found.event_type = $1"                                  \
     " AND found.scheduled > now() + make_interval(secs => $6) RETURNING e.id),"                    \
@@ -73,9 +76,40 @@ constexpr Statement statements[] = {
     // One statement per kind of target, each matching it with = so that the pending
     // events of that zone (or server, or the master) are found by index: with
     // IS NOT DISTINCT FROM it was a scan of the whole queue per insert.
-    {"event_insert_coalesce_zone", DMS_COALESCE_INSERT("zone_id = $3::bigint")},
-    {"event_insert_coalesce_server", DMS_COALESCE_INSERT("server_id = $4::bigint")},
+    {"event_insert_coalesce_zone", DMS_COALESCE_INSERT("zone_id = $3::bigint",
+                                                         "zone_id, event_type, id")},
+    {"event_insert_coalesce_server", DMS_COALESCE_INSERT("server_id = $4::bigint", "id")},
     {"event_insert_coalesce_master", DMS_MASTER_INSERT_UNLESS_ASKED},
+    // insert_many: plain events and synchronous records, one array per column.
+    {"event_insert_many",
+     "INSERT INTO sm_event_queue (event_type, parameters, zone_id, server_id, master_id,"
+     " scheduled, state, processed, result_code, results)"
+     " SELECT v.t, v.p::jsonb, v.z, v.s, v.m, now() + make_interval(secs => v.d), v.st,"
+     " CASE WHEN v.st IN ('NEW', 'RETRY') THEN NULL ELSE now() END, v.c, v.r::jsonb"
+     " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[],"
+     " $6::float8[], $7::text[], $8::int[], $9::text[]) WITH ORDINALITY"
+     " AS v (t, p, z, s, m, d, st, c, r, ord) ORDER BY v.ord"},
+    // insert_many: coalescing zone events, each merging as event_insert_coalesce_zone
+    // does. The look-up orders by the pending-zone index's own columns, so that it is
+    // that index's first entry whatever the statistics say.
+    {"event_insert_coalesce_zones",
+     "WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::float8[],"
+     " $5::boolean[]) WITH ORDINALITY AS v (t, p, z, d, fresh, ord)),"
+     " found AS (SELECT v.ord, f.id, f.scheduled, v.d FROM v CROSS JOIN LATERAL"
+     " (SELECT q.id, q.scheduled FROM sm_event_queue q WHERE NOT v.fresh"
+     " AND q.processed IS NULL AND q.zone_id = v.z AND q.event_type = v.t"
+     " AND q.parameters = v.p::jsonb AND q.server_id IS NULL AND q.master_id IS NULL"
+     " AND (q.claimed_until IS NULL OR q.claimed_until <= now())"
+     " ORDER BY q.zone_id, q.event_type, q.id LIMIT 1 FOR SHARE OF q SKIP LOCKED) f),"
+     " moved AS (UPDATE sm_event_queue e SET scheduled = now() + make_interval(secs => found.d)"
+     " FROM found WHERE e.id = found.id AND found.scheduled > now() + make_interval(secs => found.d)"
+     " RETURNING e.id),"
+     " added AS (INSERT INTO sm_event_queue (event_type, parameters, zone_id, scheduled)"
+     " SELECT v.t, v.p::jsonb, v.z, now() + make_interval(secs => v.d) FROM v"
+     " WHERE NOT EXISTS (SELECT 1 FROM found WHERE found.ord = v.ord) ORDER BY v.ord"
+     " RETURNING id)"
+     " SELECT (SELECT count(*) FROM found), (SELECT count(*) FROM added),"
+     " (SELECT count(*) FROM moved)"},
     {"event_find", "SELECT " DMS_EVENT_COLUMNS "WHERE e.id = $1"},
     {"event_end",
      "UPDATE sm_event_queue SET state = $2, processed = now(),"
@@ -138,6 +172,65 @@ std::int64_t insert(Transaction& tx, const NewEvent& ev) {
         .as<std::int64_t>();
 }
 
+void insert_many(Transaction& tx, const std::vector<NewEvent>& events,
+                 const std::vector<std::int64_t>& fresh_zones) {
+    const auto seconds = [](const NewEvent& e) {
+        return static_cast<double>(e.delay.count()) / 1000.0;
+    };
+    ArrayText pt, pp, pz, ps, pm, pd, pst, pc, pr;
+    std::size_t plain = 0;
+    ArrayText zt, zp, zz, zd, zf;
+    std::size_t zones = 0;
+    // Coalescing master and server events: identical ones merge here, due at the
+    // earliest of them.
+    std::vector<NewEvent> single;
+    for (const auto& e : events) {
+        const bool coalesce = e.coalesce && !e.done && (e.zone_id || e.server_id || e.master_id);
+        if (coalesce && e.zone_id && !e.server_id && !e.master_id) {
+            zt.add(e.event_type);
+            zp.add(e.parameters);
+            zz.add(*e.zone_id);
+            zd.add(seconds(e));
+            zf.add(std::binary_search(fresh_zones.begin(), fresh_zones.end(), *e.zone_id));
+            ++zones;
+        } else if (coalesce) {
+            const auto same = std::find_if(single.begin(), single.end(), [&](const NewEvent& s) {
+                return s.event_type == e.event_type && s.parameters == e.parameters &&
+                       s.zone_id == e.zone_id && s.server_id == e.server_id &&
+                       s.master_id == e.master_id;
+            });
+            if (same == single.end()) {
+                single.push_back(e);
+            } else {
+                same->delay = std::min(same->delay, e.delay);
+            }
+        } else {
+            pt.add(e.event_type);
+            pp.add(e.parameters);
+            pz.add(e.zone_id);
+            ps.add(e.server_id);
+            pm.add(e.master_id);
+            pd.add(seconds(e));
+            pst.add(e.done ? e.done->state : std::string("NEW"));
+            pc.add(e.done ? std::optional<int>(e.done->result_code) : std::nullopt);
+            pr.add(e.done ? std::optional<std::string>(e.done->results) : std::nullopt);
+            ++plain;
+        }
+    }
+    auto& w = work(tx);
+    if (plain > 0) {
+        w.exec_prepared0("event_insert_many", pt.str(), pp.str(), pz.str(), ps.str(), pm.str(),
+                         pd.str(), pst.str(), pc.str(), pr.str());
+    }
+    if (zones > 0) {
+        w.exec_prepared("event_insert_coalesce_zones", zt.str(), zp.str(), zz.str(), zd.str(),
+                        zf.str());
+    }
+    for (const auto& e : single) {
+        insert(tx, e);
+    }
+}
+
 std::optional<EventRecord> find(Transaction& tx, std::int64_t id) {
     const auto r = work(tx).exec_prepared("event_find", id);
     return r.empty() ? std::nullopt : std::optional<EventRecord>(read_event(r[0]));
@@ -192,4 +285,12 @@ std::vector<EventRecord> recent(Transaction& tx, std::size_t limit, bool failed_
 }
 
 } // namespace events
+
+void EventBuffer::flush(Transaction& tx) {
+    if (!m_events.empty()) {
+        std::sort(m_fresh.begin(), m_fresh.end());
+        events::insert_many(tx, m_events, m_fresh);
+    }
+    m_events.clear();
+}
 } // namespace dms::db

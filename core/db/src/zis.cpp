@@ -27,6 +27,17 @@ constexpr Statement statements[] = {
      " coalesce(to_timestamp($13::bigint / 1000000.0), now())) RETURNING id"},
     {"zi_set_apex_comment", "UPDATE zone_instances SET apex_comment_group_id = $2, mtime = mtime"
                             " WHERE id = $1"},
+    {"zi_insert_many",
+     "INSERT INTO zone_instances (zone_id, change_by, soa_serial, soa_mname, soa_rname,"
+     " soa_refresh, soa_retry, soa_expire, soa_minimum, soa_ttl, zone_ttl)"
+     " SELECT v.z, $2, v.serial, v.mname, v.rname, v.refresh, v.retry, v.expire, v.minimum,"
+     " v.ttl, v.zone_ttl FROM unnest($1::bigint[], $3::bigint[], $4::text[], $5::text[],"
+     " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"
+     " AS v (z, serial, mname, rname, refresh, retry, expire, minimum, ttl, zone_ttl)"
+     " RETURNING id, zone_id"},
+    {"zi_set_apex_comment_many",
+     "UPDATE zone_instances z SET apex_comment_group_id = v.c, mtime = z.mtime"
+     " FROM unnest($1::bigint[], $2::bigint[]) AS v (id, c) WHERE z.id = v.id"},
     {"zi_comment_ids", "SELECT nextval('rr_comments_id_seq') FROM generate_series(1, $1)"},
     // Small ZIs: one prepared INSERT from arrays instead of a COPY (a COPY costs a parse
     // and an executor start-up per statement, most of a ten-record zone's time).
@@ -141,14 +152,23 @@ std::string lower(std::string s) {
     return s;
 }
 
+/// A new ZI's content, to be written under its id.
+struct ZiContent {
+    std::int64_t zi_id;
+    const ZoneData* zone;
+};
+
 /// Reference name (lower case) -> id, creating the missing ones.
-std::unordered_map<std::string, std::int64_t> reference_ids(pqxx::work& w, const ZoneData& zone) {
+std::unordered_map<std::string, std::int64_t> reference_ids(pqxx::work& w,
+                                                            const std::vector<ZiContent>& items) {
     std::vector<std::string> names;
     std::map<std::string, std::string> wanted; // lower -> as written
-    for (const auto& g : zone.groups) {
-        for (const auto& rr : g.rrs) {
-            if (!rr.reference.empty()) {
-                wanted.emplace(lower(rr.reference), rr.reference);
+    for (const auto& item : items) {
+        for (const auto& g : item.zone->groups) {
+            for (const auto& rr : g.rrs) {
+                if (!rr.reference.empty()) {
+                    wanted.emplace(lower(rr.reference), rr.reference);
+                }
             }
         }
     }
@@ -337,6 +357,144 @@ private:
 
 #pragma GCC diagnostic pop
 
+/// The comments, records and apex comment of new ZIs, with a few statements for all.
+void insert_content(pqxx::work& w, const std::vector<ZiContent>& items) {
+    // Comment ids: one per commented or tagged group, one per record comment.
+    std::size_t needed = 0;
+    std::size_t records = 0;
+    for (const auto& item : items) {
+        for (const auto& g : item.zone->groups) {
+            needed += (!g.comment.empty() || !g.tag.empty()) ? 1 : 0;
+            for (const auto& rr : g.rrs) {
+                needed += rr.comment.empty() ? 0 : 1;
+            }
+        }
+        records += item.zone->rr_count();
+    }
+    std::vector<std::int64_t> ids;
+    ids.reserve(needed);
+    if (needed > 0) {
+        for (const auto& r : w.exec_prepared("zi_comment_ids", static_cast<std::int64_t>(needed))) {
+            ids.push_back(r[0].as<std::int64_t>());
+        }
+    }
+    const auto refs = reference_ids(w, items);
+    const bool small = records < small_zi;
+
+    // Comment ids in order: each ZI's group comments, then its record comments.
+    std::size_t next = 0;
+    std::vector<std::vector<std::optional<std::int64_t>>> group_comment(items.size());
+    std::vector<std::size_t> rr_comment_start(items.size());
+    {
+        // Comments belong to the ZI (rr_comments.zi_id) and go with it.
+        RowSink cw(w, "rr_comments", {"id", "comment", "tag", "zi_id"},
+                   small ? "zi_insert_comments" : nullptr);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const auto& zone = *items[i].zone;
+            const std::string zi_text = std::to_string(items[i].zi_id);
+            group_comment[i].resize(zone.groups.size());
+            for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
+                const auto& g = zone.groups[gi];
+                if (!g.comment.empty() || !g.tag.empty()) {
+                    group_comment[i][gi] = ids[next++];
+                    cw.field(std::to_string(*group_comment[i][gi]));
+                    cw.field(g.comment);
+                    if (g.tag.empty()) {
+                        cw.null();
+                    } else {
+                        cw.field(g.tag);
+                    }
+                    cw.field(zi_text);
+                    cw.end_row();
+                }
+            }
+            rr_comment_start[i] = next;
+            for (const auto& g : zone.groups) {
+                for (const auto& rr : g.rrs) {
+                    if (!rr.comment.empty()) {
+                        cw.field(std::to_string(ids[next++]));
+                        cw.field(rr.comment);
+                        cw.null();
+                        cw.field(zi_text);
+                        cw.end_row();
+                    }
+                }
+            }
+        }
+        cw.finish();
+    }
+
+    {
+        RowSink cw(w, "resource_records",
+                   {"zi_id", "label", "type", "ttl", "rdata", "comment_group_id", "comment_rr_id",
+                    "lock_ptr", "disable", "track_reverse", "ref_id"},
+                   small ? "zi_insert_records" : nullptr);
+        const auto bool_field = [&](bool b) { cw.field(b ? "t" : "f"); };
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const auto& zone = *items[i].zone;
+            const std::string zi_text = std::to_string(items[i].zi_id);
+            next = rr_comment_start[i];
+            for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
+                const auto gc =
+                    group_comment[i][gi] ? std::to_string(*group_comment[i][gi]) : std::string();
+                for (const auto& rr : zone.groups[gi].rrs) {
+                    cw.field(zi_text);
+                    cw.field(rr.label);
+                    cw.field(rr.type);
+                    if (rr.ttl) {
+                        cw.field(*rr.ttl);
+                    } else {
+                        cw.null();
+                    }
+                    cw.field(rr.rdata);
+                    if (gc.empty()) {
+                        cw.null();
+                    } else {
+                        cw.field(gc);
+                    }
+                    if (rr.comment.empty()) {
+                        cw.null();
+                    } else {
+                        cw.field(std::to_string(ids[next++]));
+                    }
+                    bool_field(rr.lock_ptr);
+                    bool_field(rr.disable);
+                    bool_field(rr.track_reverse);
+                    if (rr.reference.empty()) {
+                        cw.null();
+                    } else {
+                        cw.field(std::to_string(refs.at(lower(rr.reference))));
+                    }
+                    cw.end_row();
+                }
+            }
+        }
+        cw.finish();
+    }
+
+    // The apex group's comment row is the ZI's apex_comment_group_id.
+    std::vector<std::pair<std::int64_t, std::int64_t>> apex; // ZI, comment
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& zone = *items[i].zone;
+        for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
+            if (zone.groups[gi].tag == apex_rr_tag && group_comment[i][gi]) {
+                apex.emplace_back(items[i].zi_id, *group_comment[i][gi]);
+                break;
+            }
+        }
+    }
+    if (apex.size() == 1) {
+        w.exec_prepared0("zi_set_apex_comment", apex[0].first, apex[0].second);
+    } else if (!apex.empty()) {
+        ArrayText zi_ids, comment_ids;
+        for (const auto& [zi, c] : apex) {
+            zi_ids.add(zi);
+            comment_ids.add(c);
+        }
+        w.exec_prepared0("zi_set_apex_comment_many", zi_ids.str(), comment_ids.str());
+    }
+}
+
 } // namespace
 
 namespace detail {
@@ -359,120 +517,49 @@ std::int64_t insert(Transaction& tx, std::int64_t zone_id, const ZoneData& zone,
                          s.mname, s.rname, s.refresh, s.retry, s.expire, s.minimum, soa_ttl.get(),
                          zone.zone_ttl, ctime.get(), mtime.get())[0]
             .as<std::int64_t>();
-
-    // Comment ids: one per commented or tagged group, one per record comment.
-    std::size_t needed = 0;
-    for (const auto& g : zone.groups) {
-        needed += (!g.comment.empty() || !g.tag.empty()) ? 1 : 0;
-        for (const auto& rr : g.rrs) {
-            needed += rr.comment.empty() ? 0 : 1;
-        }
-    }
-    std::vector<std::int64_t> ids;
-    ids.reserve(needed);
-    if (needed > 0) {
-        for (const auto& r : w.exec_prepared("zi_comment_ids", static_cast<std::int64_t>(needed))) {
-            ids.push_back(r[0].as<std::int64_t>());
-        }
-    }
-    const auto refs = reference_ids(w, zone);
-    const std::string zi_text = std::to_string(zi_id);
-    const bool small = zone.rr_count() < small_zi;
-
-    std::size_t next = 0;
-    std::vector<std::optional<std::int64_t>> group_comment(zone.groups.size());
-    {
-        // Comments belong to the ZI (rr_comments.zi_id) and go with it.
-        RowSink cw(w, "rr_comments", {"id", "comment", "tag", "zi_id"},
-                   small ? "zi_insert_comments" : nullptr);
-        for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
-            const auto& g = zone.groups[gi];
-            if (!g.comment.empty() || !g.tag.empty()) {
-                group_comment[gi] = ids[next++];
-                cw.field(std::to_string(*group_comment[gi]));
-                cw.field(g.comment);
-                if (g.tag.empty()) {
-                    cw.null();
-                } else {
-                    cw.field(g.tag);
-                }
-                cw.field(zi_text);
-                cw.end_row();
-            }
-        }
-        for (const auto& g : zone.groups) {
-            for (const auto& rr : g.rrs) {
-                if (!rr.comment.empty()) {
-                    cw.field(std::to_string(ids[next++]));
-                    cw.field(rr.comment);
-                    cw.null();
-                    cw.field(zi_text);
-                    cw.end_row();
-                }
-            }
-        }
-        cw.finish();
-    }
-
-    next = 0;
-    for (const auto& c : group_comment) {
-        next += c ? 1 : 0;
-    }
-    {
-        RowSink cw(w, "resource_records",
-                   {"zi_id", "label", "type", "ttl", "rdata", "comment_group_id", "comment_rr_id",
-                    "lock_ptr", "disable", "track_reverse", "ref_id"},
-                   small ? "zi_insert_records" : nullptr);
-        std::vector<std::string> gc(zone.groups.size());
-        for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
-            if (group_comment[gi]) {
-                gc[gi] = std::to_string(*group_comment[gi]);
-            }
-        }
-        const auto bool_field = [&](bool b) { cw.field(b ? "t" : "f"); };
-        for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
-            for (const auto& rr : zone.groups[gi].rrs) {
-                cw.field(zi_text);
-                cw.field(rr.label);
-                cw.field(rr.type);
-                if (rr.ttl) {
-                    cw.field(*rr.ttl);
-                } else {
-                    cw.null();
-                }
-                cw.field(rr.rdata);
-                if (gc[gi].empty()) {
-                    cw.null();
-                } else {
-                    cw.field(gc[gi]);
-                }
-                if (rr.comment.empty()) {
-                    cw.null();
-                } else {
-                    cw.field(std::to_string(ids[next++]));
-                }
-                bool_field(rr.lock_ptr);
-                bool_field(rr.disable);
-                bool_field(rr.track_reverse);
-                if (rr.reference.empty()) {
-                    cw.null();
-                } else {
-                    cw.field(std::to_string(refs.at(lower(rr.reference))));
-                }
-                cw.end_row();
-            }
-        }
-        cw.finish();
-    }
-
-    // The apex group's comment row is the ZI's apex_comment_group_id.
-    for (std::size_t gi = 0; gi < zone.groups.size(); ++gi) {
-        if (zone.groups[gi].tag == apex_rr_tag && group_comment[gi]) {
-            w.exec_prepared0("zi_set_apex_comment", zi_id, *group_comment[gi]);
-            break;
-        }
-    }
+    insert_content(w, {{zi_id, &zone}});
     return zi_id;
+}
+
+std::vector<std::int64_t> insert_many(Transaction& tx, const std::vector<NewZi>& items,
+                                      std::string_view change_by) {
+    std::vector<std::int64_t> ids;
+    if (items.empty()) {
+        return ids;
+    }
+    ArrayText zone_id, serial, mname, rname, refresh, retry, expire, minimum, ttl, zone_ttl;
+    for (const auto& item : items) {
+        const auto& s = item.zone->soa;
+        zone_id.add(item.zone_id);
+        serial.add(static_cast<std::int64_t>(s.serial));
+        mname.add(s.mname);
+        rname.add(s.rname);
+        refresh.add(s.refresh);
+        retry.add(s.retry);
+        expire.add(s.expire);
+        minimum.add(s.minimum);
+        ttl.add(s.ttl);
+        zone_ttl.add(item.zone->zone_ttl);
+    }
+    auto& w = work(tx);
+    // RETURNING gives no order: each new ZI is matched to its item by zone.
+    std::unordered_map<std::int64_t, std::int64_t> by_zone;
+    for (const auto& r :
+         w.exec_prepared("zi_insert_many", zone_id.str(), std::string(change_by), serial.str(),
+                         mname.str(), rname.str(), refresh.str(), retry.str(), expire.str(),
+                         minimum.str(), ttl.str(), zone_ttl.str())) {
+        by_zone.emplace(r[1].as<std::int64_t>(), r[0].as<std::int64_t>());
+    }
+    if (by_zone.size() != items.size()) {
+        throw DatabaseError("zis::insert_many: one new ZI per zone expected");
+    }
+    std::vector<ZiContent> content;
+    for (const auto& item : items) {
+        ids.push_back(by_zone.at(item.zone_id));
+        content.push_back({ids.back(), item.zone});
+    }
+    insert_content(w, content);
+    return ids;
 }
 
 std::optional<ZiRecord> find(Transaction& tx, std::int64_t zi_id) {

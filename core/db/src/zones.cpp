@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dms/db/zones.hpp"
 
+#include <unordered_map>
+
 #include <fmt/format.h>
+
+#include "dms/core/error.hpp"
 
 #include "convert.hpp"
 #include "pqxx_access.hpp"
@@ -70,6 +74,14 @@ constexpr Statement statements[] = {
      "INSERT INTO sm_zone (name, state, zone_type, use_apex_ns, edit_lock, auto_dnssec, nsec3,"
      " inc_updates, sg_id, alt_sg_id, ref_id)"
      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"},
+    {"zone_insert_many",
+     "INSERT INTO sm_zone (name, state, zone_type, use_apex_ns, edit_lock, auto_dnssec, nsec3,"
+     " inc_updates, sg_id, alt_sg_id, ref_id)"
+     " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::boolean[],"
+     " $6::boolean[], $7::boolean[], $8::boolean[], $9::bigint[], $10::bigint[], $11::bigint[])"
+     " RETURNING id, name"},
+    {"zone_live_names",
+     "SELECT name FROM sm_zone WHERE name = ANY ($1::text[]) AND state <> 'DELETED'"},
     {"zone_update",
      "UPDATE sm_zone SET state = $2, zi_id = $3, zi_candidate_id = $4, soa_serial = $5,"
      " use_apex_ns = $6, edit_lock = $7, auto_dnssec = $8, nsec3 = $9, inc_updates = $10,"
@@ -222,6 +234,48 @@ std::int64_t insert(Transaction& tx, const ZoneRecord& z) {
         .exec_prepared1("zone_insert", z.name, z.state, z.zone_type, z.use_apex_ns, z.edit_lock,
                         z.auto_dnssec, z.nsec3, z.inc_updates, sg.get(), alt.get(), ref.get())[0]
         .as<std::int64_t>();
+}
+
+void insert_many(Transaction& tx, std::vector<ZoneRecord>& zones) {
+    if (zones.empty()) {
+        return;
+    }
+    ArrayText name, state, type, apex_ns, edit_lock, dnssec, nsec3, inc, sg, alt, ref;
+    for (const auto& z : zones) {
+        name.add(z.name);
+        state.add(z.state);
+        type.add(z.zone_type);
+        apex_ns.add(z.use_apex_ns);
+        edit_lock.add(z.edit_lock);
+        dnssec.add(z.auto_dnssec);
+        nsec3.add(z.nsec3);
+        inc.add(z.inc_updates);
+        sg.add(z.sg_id);
+        alt.add(z.alt_sg_id);
+        ref.add(z.ref_id);
+    }
+    // RETURNING gives no order: each new row is matched to its zone by name.
+    std::unordered_map<std::string, std::int64_t> ids;
+    for (const auto& r :
+         work(tx).exec_prepared("zone_insert_many", name.str(), state.str(), type.str(),
+                                apex_ns.str(), edit_lock.str(), dnssec.str(), nsec3.str(),
+                                inc.str(), sg.str(), alt.str(), ref.str())) {
+        ids.emplace(r[1].c_str(), r[0].as<std::int64_t>());
+    }
+    if (ids.size() != zones.size()) {
+        throw DatabaseError("zones::insert_many: the zones' names must be distinct");
+    }
+    for (auto& z : zones) {
+        z.id = ids.at(z.name);
+    }
+}
+
+std::vector<std::string> live_names(Transaction& tx, const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (const auto& r : work(tx).exec_prepared("zone_live_names", text_array(names))) {
+        out.emplace_back(r[0].c_str());
+    }
+    return out;
 }
 
 void update(Transaction& tx, const ZoneRecord& z) {

@@ -15,8 +15,13 @@
 // dms::Error(ErrorCode::internal): only dmsd's subclass performs them.
 
 #include <chrono>
+#include <map>
+#include <optional>
+#include <string>
 
 #include "dms/core/config.hpp"
+#include "dms/db/events.hpp"
+#include "dms/db/master.hpp"
 #include "dms/db/session.hpp"
 #include "dms/db/zones.hpp"
 #include "dms/sm/zone_sm.hpp"
@@ -31,9 +36,22 @@ std::string zone_event_params_json(const sm::ZoneRow& row, const sm::ZoneEventPa
 /// And back; unknown keys are ignored, wrong types throw dms::Error(ErrorCode::internal).
 sm::ZoneEventParams zone_event_params_from_json(const std::string& json);
 
+/// What the contexts of one transaction's many zone events share (a batch of zone
+/// events in dmsd, a chunk of load_zones): the events they queue, written with a few
+/// statements at the transaction's end (EventBuffer::flush), and look-ups that are the
+/// same for all of them.
+struct ZoneBatch {
+    db::EventBuffer events;
+    std::optional<db::MasterRecord> master; ///< read by the first reconfig_schedule
+    std::map<std::int64_t, std::string, std::less<>> sg_names;
+};
+
 class ZoneDbContext : public sm::ZoneSmContext {
 public:
-    ZoneDbContext(db::Transaction& tx, const Config& config) : m_tx(tx), m_config(config) {}
+    /// With `batch`, queued events (but an edit lock's timeout, whose id is its token)
+    /// go to batch->events and queue_zone_event returns 0.
+    ZoneDbContext(db::Transaction& tx, const Config& config, ZoneBatch* batch = nullptr)
+        : m_tx(tx), m_config(config), m_batch(batch) {}
 
     sm::TimePoint now() override;
     std::chrono::seconds edit_lock_timeout() override;
@@ -67,6 +85,7 @@ protected:
 private:
     db::Transaction& m_tx;
     const Config& m_config;
+    ZoneBatch* m_batch;
     bool m_destroyed = false;
 };
 

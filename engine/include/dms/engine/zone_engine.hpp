@@ -20,6 +20,7 @@
 #include "dms/core/config.hpp"
 #include "dms/core/zone.hpp"
 #include "dms/core/zone_text.hpp"
+#include "dms/core/zone_validate.hpp"
 #include "dms/db/catalog.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/session.hpp"
@@ -50,6 +51,15 @@ struct CreateOptions {
     /// 3.1.4), and the SG, reference and zone_cfg defaults are looked up once per
     /// ZoneEngine instead of once per zone.
     bool batch = false;
+};
+
+/// One zone file of load_zones.
+struct ZoneLoad {
+    std::string source; ///< the file, for messages
+    std::string name;   ///< the zone's name ("" = from the text's $ORIGIN or SOA)
+    std::string text;
+    std::optional<db::ZoneRecord> zone; ///< set when created
+    std::string error;                  ///< set when not
 };
 
 /// A zone with one of its ZIs, ready to show or edit.
@@ -97,6 +107,10 @@ public:
     db::ZoneRecord create_zone(std::string_view name, const CreateOptions& options,
                                std::optional<ZoneData> content = std::nullopt,
                                std::string_view source = "");
+    /// load_zones: parse each text and create its zone, many zones per transaction.
+    /// Each item ends with its zone or its error: a bad file or an existing zone does
+    /// not stop the others.
+    void load_zones(std::vector<ZoneLoad>& items, const CreateOptions& options);
     /// Parse `text` and create the zone from it (load_zone).
     db::ZoneRecord load_zone(std::string_view text, std::string_view name,
                              const CreateOptions& options, std::string_view file_name);
@@ -155,6 +169,21 @@ public:
     void release_edit_lock(std::string_view name, std::optional<std::int64_t> token);
 
 private:
+    struct NewZone {
+        db::ZoneRecord zone;
+        std::optional<std::pair<std::string, std::int64_t>> new_reference; ///< created
+    };
+    /// zone_cfg `key` for `sg`; with `cached`, remembered in m_defaults.
+    std::optional<std::string> cfg_value(db::Transaction& tx, std::string_view key,
+                                         std::optional<std::int64_t> sg, bool cached);
+    /// A new zone's row: SG, reference and flags from the options and zone_cfg.
+    NewZone new_zone_record(db::Transaction& tx, const std::string& zname, const CreateOptions& opt,
+                            const ZoneData* content);
+    /// A loaded zone's content as stored: name, zone TTL, TTLs, a fresh serial after
+    /// `file_serial`. Idempotent (a retried transaction runs it again).
+    void prepare_content(db::Transaction& tx, const db::ZoneRecord& z, ZoneData& data,
+                         std::uint32_t file_serial, bool cached);
+    ValidateOptions validate_options(bool use_apex_ns) const;
     /// What create_zone looks up in zone_cfg and the catalog, kept for batch loads.
     struct Defaults {
         std::map<std::string, std::int64_t, std::less<>> sg_ids;  ///< by name

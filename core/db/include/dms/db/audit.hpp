@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dms/db/session.hpp"
 
@@ -20,5 +21,7 @@ struct Entry {
 };
 
 void record(Transaction& tx, const Entry& entry);
+/// record() for many entries with one statement.
+void record_many(Transaction& tx, const std::vector<Entry>& entries);
 
 } // namespace dms::db::audit

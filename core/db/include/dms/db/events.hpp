@@ -64,6 +64,13 @@ struct NewEvent {
 namespace events {
 
 std::int64_t insert(Transaction& tx, const NewEvent& event);
+/// insert() for many events with a few statements: the plain ones (and synchronous
+/// records) in one, the coalescing zone events in one (each merging as insert() would),
+/// the coalescing master and server events one by one after merging identical ones
+/// here. `fresh_zones` (sorted) are zones created in this transaction: no one else can
+/// have queued events for them, so theirs are inserted without a merge look-up.
+void insert_many(Transaction& tx, const std::vector<NewEvent>& events,
+                 const std::vector<std::int64_t>& fresh_zones = {});
 std::optional<EventRecord> find(Transaction& tx, std::int64_t id);
 /// Pending (NEW or RETRY) -> CANCELLED with `why` as the result message.
 bool cancel(Transaction& tx, std::int64_t id, std::string_view why);
@@ -85,4 +92,31 @@ std::optional<EventRecord> last_master_event(Transaction& tx);
 std::vector<EventRecord> recent(Transaction& tx, std::size_t limit, bool failed_only);
 
 } // namespace events
+
+/// Events gathered while a transaction runs many state machines (a batch of zone
+/// events in dmsd, a chunk of load_zones) and written at its end by flush() with
+/// events::insert_many. Only for events whose id the caller does not need.
+class EventBuffer {
+public:
+    void add(NewEvent event) { m_events.push_back(std::move(event)); }
+    /// A zone created in this transaction (see events::insert_many).
+    void fresh_zone(std::int64_t zone_id) { m_fresh.push_back(zone_id); }
+    std::size_t size() const { return m_events.size(); }
+    /// Forget the events added after the first `n` (their savepoint rolled back).
+    void truncate(std::size_t n) {
+        if (n < m_events.size()) {
+            m_events.resize(n);
+        }
+    }
+    void clear() {
+        m_events.clear();
+        m_fresh.clear();
+    }
+    /// Write every event gathered and forget them.
+    void flush(Transaction& tx);
+
+private:
+    std::vector<NewEvent> m_events;
+    std::vector<std::int64_t> m_fresh;
+};
 } // namespace dms::db

@@ -44,6 +44,17 @@ struct InsertOptions {
 std::int64_t insert(Transaction& tx, std::int64_t zone_id, const ZoneData& zone,
                     const InsertOptions& options);
 
+/// A new ZI for insert_many(): its zone and content.
+struct NewZi {
+    std::int64_t zone_id = 0;
+    const ZoneData* zone = nullptr;
+};
+
+/// insert() for many ZIs of distinct zones with a few statements for all (the chunks
+/// of load_zones). Returns the new ZIs' ids, in the order of `items`.
+std::vector<std::int64_t> insert_many(Transaction& tx, const std::vector<NewZi>& items,
+                                      std::string_view change_by);
+
 /// Load a ZI's content (name and reference are the caller's: they live on the
 /// zone). `header` receives the ZI's own fields.
 std::optional<ZoneData> load(Transaction& tx, std::int64_t zi_id, ZiRecord* header = nullptr);

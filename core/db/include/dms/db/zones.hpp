@@ -94,6 +94,10 @@ std::vector<ZoneRecord> list(Transaction& tx, const ZoneFilter& filter);
 
 /// Insert a new row; returns its id. name/state/flags/sg/ref come from `z`.
 std::int64_t insert(Transaction& tx, const ZoneRecord& z);
+/// insert() for many zones of distinct names with one statement; sets each one's id.
+void insert_many(Transaction& tx, std::vector<ZoneRecord>& zones);
+/// Those of `names` (normalised) that name a live zone.
+std::vector<std::string> live_names(Transaction& tx, const std::vector<std::string>& names);
 /// Write back every mutable column (state machine fields, flags, SGs, reference).
 void update(Transaction& tx, const ZoneRecord& z);
 /// update() for each of `zones` (distinct ids), with one statement.
