@@ -18,8 +18,9 @@ namespace dms::dmsd {
 
 class DmsdZoneContext : public engine::ZoneDbContext {
 public:
-    DmsdZoneContext(db::Transaction& tx, const Config& config, named::NamedDriver& named)
-        : ZoneDbContext(tx, config), m_named(named) {}
+    DmsdZoneContext(db::Transaction& tx, const Config& config, named::NamedDriver& named,
+                    engine::ZoneBatch* batch = nullptr)
+        : ZoneDbContext(tx, config, batch), m_named(named) {}
 
     NamedSoa query_named_soa(const sm::ZoneRow& row) override;
     void write_zone_file(const sm::ZoneRow& row) override;

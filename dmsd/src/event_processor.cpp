@@ -104,6 +104,14 @@ EventProcessor::Step EventProcessor::process_one() {
     // end with one statement each.
     std::vector<db::ZoneRecord> zone_rows;
     std::vector<db::queue::Finished> finished;
+    // The events the zone machines queue, and their shared look-ups.
+    engine::ZoneBatch batch;
+    const auto reset = [&] {
+        zone_rows.clear();
+        finished.clear();
+        batch.events.clear();
+        batch.master.reset();
+    };
     const auto flush = [&](db::Transaction& tx) {
         if (zone_rows.size() == 1) {
             db::zones::update(tx, zone_rows.front());
@@ -116,8 +124,8 @@ EventProcessor::Step EventProcessor::process_one() {
         } else {
             db::queue::finish_many(tx, finished, m_worker);
         }
-        zone_rows.clear();
-        finished.clear();
+        batch.events.flush(tx);
+        reset();
     };
 
     const auto record = [&](db::Transaction& tx, const db::EventRecord& ev, Result r) {
@@ -159,7 +167,7 @@ EventProcessor::Step EventProcessor::process_one() {
                               sm::EventType type) {
         auto row = engine::to_zone_row(zone);
         sm::ZoneEvent zev{type, engine::zone_event_params_from_json(ev.parameters), ev.id};
-        DmsdZoneContext ctx(tx, m_config, m_named);
+        DmsdZoneContext ctx(tx, m_config, m_named, &batch);
         const auto out = sm::process_zone_event(row, zev, ctx);
         auto r = from_outcome(out, ctx.detail());
         r.subject = "zone " + zone.name;
@@ -298,6 +306,7 @@ EventProcessor::Step EventProcessor::process_one() {
             const auto zone = it == zones.end() ? std::nullopt : std::optional(it->second);
             const auto rows_before = zone_rows.size();
             const auto finished_before = finished.size();
+            const auto events_before = batch.events.size();
             db::Savepoint savepoint(tx);
             try {
                 dispatch(tx, ev, zone);
@@ -309,6 +318,7 @@ EventProcessor::Step EventProcessor::process_one() {
                 savepoint.rollback();
                 zone_rows.resize(rows_before);
                 finished.resize(finished_before);
+                batch.events.truncate(events_before);
                 record_thrown(tx);
             }
         }
@@ -319,8 +329,7 @@ EventProcessor::Step EventProcessor::process_one() {
     try {
         step = m_session.transaction("process event", [&](db::Transaction& tx) {
             thrown.reset();
-            zone_rows.clear();
-            finished.clear();
+            reset();
             // The claims lock the events' machine rows too (queue.hpp); master and server
             // events come first, one at a time.
             if (const auto ev = db::queue::claim_not_zone(tx, m_worker, lease)) {
@@ -349,8 +358,7 @@ EventProcessor::Step EventProcessor::process_one() {
         // Only a single (master or server) event gets here: its transaction rolled
         // back, the retry is recorded in one of its own.
         m_session.transaction("record retry", [&](db::Transaction& tx) {
-            zone_rows.clear();
-            finished.clear();
+            reset();
             record_thrown(tx);
             flush(tx);
         });
