@@ -23,7 +23,25 @@ namespace {
 
 } // namespace
 
-void write_file_atomically(const std::string& path, std::string_view content, mode_t mode) {
+void DeferredSync::sync() {
+    auto paths = std::move(m_paths);
+    m_paths.clear();
+    for (const auto& path : paths) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fail("cannot open to flush", path, errno);
+        }
+        if (::fsync(fd) != 0) {
+            const int err = errno;
+            ::close(fd);
+            fail("cannot flush", path, err);
+        }
+        ::close(fd);
+    }
+}
+
+void write_file_atomically(const std::string& path, std::string_view content, mode_t mode,
+                           DeferredSync* deferred) {
     const auto slash = path.rfind('/');
     const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -51,7 +69,12 @@ void write_file_atomically(const std::string& path, std::string_view content, mo
     if (::fchmod(fd, mode) != 0) {
         cleanup(errno, "cannot set its mode");
     }
-    if (::fsync(fd) != 0) {
+    if (deferred) {
+        // Start writing the data now; deferred->sync() waits for it (and the metadata).
+        if (::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0) {
+            cleanup(errno, "cannot start writing it out");
+        }
+    } else if (::fsync(fd) != 0) {
         cleanup(errno, "cannot flush");
     }
     if (::close(fd) != 0) {
@@ -63,6 +86,9 @@ void write_file_atomically(const std::string& path, std::string_view content, mo
         const int err = errno;
         ::unlink(tmp.c_str());
         fail("cannot rename the temporary file over it", path, err);
+    }
+    if (deferred) {
+        deferred->add(path);
     }
 }
 

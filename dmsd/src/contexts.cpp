@@ -40,7 +40,7 @@ void DmsdZoneContext::write_zone_file(const sm::ZoneRow& row) {
                     fmt::format("zone {}: no zone instance to write ({})", row.name,
                                 zi ? std::to_string(*zi) : "none"));
     }
-    m_named.write_zone_file(row.name, named::zone_file_text(pz->data));
+    m_named.write_zone_file(row.name, named::zone_file_text(pz->data), m_files);
 }
 
 void DmsdZoneContext::remove_zone_files(const sm::ZoneRow& row) {

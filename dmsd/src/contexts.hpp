@@ -18,9 +18,11 @@ namespace dms::dmsd {
 
 class DmsdZoneContext : public engine::ZoneDbContext {
 public:
+    /// With `files`, zone files are flushed to disk by files->sync() (before the
+    /// transaction commits) instead of one by one.
     DmsdZoneContext(db::Transaction& tx, const Config& config, named::NamedDriver& named,
-                    engine::ZoneBatch* batch = nullptr)
-        : ZoneDbContext(tx, config, batch), m_named(named) {}
+                    engine::ZoneBatch* batch = nullptr, DeferredSync* files = nullptr)
+        : ZoneDbContext(tx, config, batch), m_named(named), m_files(files) {}
 
     NamedSoa query_named_soa(const sm::ZoneRow& row) override;
     void write_zone_file(const sm::ZoneRow& row) override;
@@ -32,6 +34,7 @@ public:
 
 private:
     named::NamedDriver& m_named;
+    DeferredSync* m_files;
     std::string m_detail;
 };
 

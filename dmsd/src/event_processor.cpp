@@ -7,6 +7,7 @@
 #include "dms/dmsd/event_processor.hpp"
 
 #include <cmath>
+#include <future>
 #include <map>
 
 #include <boost/json.hpp>
@@ -106,6 +107,8 @@ EventProcessor::Step EventProcessor::process_one() {
     std::vector<db::queue::Finished> finished;
     // The events the zone machines queue, and their shared look-ups.
     engine::ZoneBatch batch;
+    // The zone files they write, flushed to disk together before the commit.
+    DeferredSync files;
     const auto reset = [&] {
         zone_rows.clear();
         finished.clear();
@@ -113,6 +116,11 @@ EventProcessor::Step EventProcessor::process_one() {
         batch.master.reset();
     };
     const auto flush = [&](db::Transaction& tx) {
+        // The files go to disk while the rows are written; both before the commit.
+        std::future<void> synced;
+        if (files.pending() > 0) {
+            synced = std::async(std::launch::async, [&files] { files.sync(); });
+        }
         if (zone_rows.size() == 1) {
             db::zones::update(tx, zone_rows.front());
         } else {
@@ -125,6 +133,9 @@ EventProcessor::Step EventProcessor::process_one() {
             db::queue::finish_many(tx, finished, m_worker);
         }
         batch.events.flush(tx);
+        if (synced.valid()) {
+            synced.get();
+        }
         reset();
     };
 
@@ -167,7 +178,7 @@ EventProcessor::Step EventProcessor::process_one() {
                               sm::EventType type) {
         auto row = engine::to_zone_row(zone);
         sm::ZoneEvent zev{type, engine::zone_event_params_from_json(ev.parameters), ev.id};
-        DmsdZoneContext ctx(tx, m_config, m_named, &batch);
+        DmsdZoneContext ctx(tx, m_config, m_named, &batch, &files);
         const auto out = sm::process_zone_event(row, zev, ctx);
         auto r = from_outcome(out, ctx.detail());
         r.subject = "zone " + zone.name;
@@ -342,9 +353,12 @@ EventProcessor::Step EventProcessor::process_one() {
                 }
                 dispatch(tx, *ev, zone);
             } else {
-                const auto events = db::queue::claim_zones(tx, m_worker, lease, m_zone_batch);
+                const auto events = db::queue::claim_zones(tx, m_zone_batch);
                 if (events.empty()) {
                     return Step::idle;
+                }
+                for (const auto& claimed : events) {
+                    batch.events.running(claimed.id);
                 }
                 run_batch(tx, events);
             }

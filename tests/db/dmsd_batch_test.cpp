@@ -30,7 +30,7 @@ public:
     }
     named::Transfer transfer(std::string_view) override { return {}; }
     named::UpdateResult update(const dns::Update&) override { return {}; }
-    void write_zone_file(std::string_view, std::string_view) override {}
+    void write_zone_file(std::string_view, std::string_view, DeferredSync*) override {}
     void remove_zone_files(std::string_view) override {}
     void write_master_config(const named::MasterConfig&) override {}
     void reconfig() override {}

@@ -13,7 +13,7 @@ TEST_F(Queue, ClaimZonesTakesTheOldestEventOfEachZoneAndPassesByBusyZones) {
     const auto y = add_zone("y.test.", "PUBLISHED");
     const auto busy = add_zone("busy.test.", "PUBLISHED");
     const auto x_old = add_event("ZoneSMUpdate", x, "-5 seconds");
-    const auto busy_ev = add_event("ZoneSMUpdate", busy, "-4 seconds");
+    add_event("ZoneSMUpdate", busy, "-4 seconds"); // its zone is held: passed by
     const auto x_new = add_event("ZoneSMEditUpdate", x, "-3 seconds");
     const auto y_ev = add_event("ZoneSMUpdate", y, "-2 seconds");
     add_event("ZoneSMUpdate", y, "1 hour"); // not due
@@ -23,8 +23,7 @@ TEST_F(Queue, ClaimZonesTakesTheOldestEventOfEachZoneAndPassesByBusyZones) {
     ASSERT_EQ(zone_tool.held(), busy);
     session().transaction("claim", [&](db::Transaction& tx) {
         milliseconds took{};
-        const auto events =
-            timed(took, [&] { return db::queue::claim_zones(tx, test_worker, test_lease, 10); });
+        const auto events = timed(took, [&] { return db::queue::claim_zones(tx, 10); });
         EXPECT_LT(took, 1s) << "the claim waited for the busy zone";
         Ids ids;
         for (const auto& e : events) {
@@ -44,16 +43,35 @@ TEST_F(Queue, ClaimZonesTakesTheOldestEventOfEachZoneAndPassesByBusyZones) {
             });
             EXPECT_EQ(other.held(), 1) << "zone " << z << " is not locked by the batch";
         }
+        // The events taken are held: another transaction does not merge into them.
+        OtherTransaction other_merge(m_settings, [y](db::Transaction& tx2) {
+            return db::events::insert(tx2, zone_event("ZoneSMUpdate", y, "{}"));
+        });
+        EXPECT_NE(other_merge.held(), y_ev);
+        EXPECT_EQ(other_merge.rollback(), "");
+        // Nor do this transaction's own follow-ups (EventBuffer::running), while they
+        // still merge into a pending event it does not run.
+        db::EventBuffer buffer;
+        for (const auto& e : events) {
+            buffer.running(e.id);
+        }
+        buffer.add(zone_event("ZoneSMUpdate", x, "{}"));
+        buffer.add(zone_event("ZoneSMEditUpdate", x, "{}"));
+        buffer.flush(tx);
     });
-    EXPECT_EQ(event_field(x_old, "claimed_by"), test_worker);
-    EXPECT_EQ(event_field(y_ev, "claimed_by"), test_worker);
-    EXPECT_EQ(event_field(x_new, "coalesce(claimed_by, '')"), "") << "not run, so not marked";
-    EXPECT_EQ(event_field(busy_ev, "coalesce(claimed_by, '')"), "");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM sm_event_queue WHERE zone_id = " + std::to_string(x) +
+                        " AND event_type = 'ZoneSMUpdate'"),
+              "2")
+        << "a follow-up merged into the event being run";
+    EXPECT_EQ(sql_value("SELECT count(*) FROM sm_event_queue WHERE zone_id = " + std::to_string(x) +
+                        " AND event_type = 'ZoneSMEditUpdate'"),
+              "1")
+        << "the follow-up did not merge into the pending event";
     EXPECT_EQ(zone_tool.commit(), "");
 
     // `max` bounds the events looked at, oldest first.
     session().transaction("claim", [&](db::Transaction& tx) {
-        const auto events = db::queue::claim_zones(tx, test_worker, test_lease, 1);
+        const auto events = db::queue::claim_zones(tx, 1);
         ASSERT_EQ(events.size(), 1U);
         EXPECT_EQ(events[0].id, x_old);
     });
@@ -65,7 +83,7 @@ TEST_F(Queue, ClaimZonesRunsOneOfTwoZonesOfOneName) {
     const auto first = add_event("ZoneSMRemoveZoneFiles", deleted, "-2 seconds");
     const auto second = add_event("ZoneSMUpdate", live, "-1 seconds");
     session().transaction("claim", [&](db::Transaction& tx) {
-        const auto events = db::queue::claim_zones(tx, test_worker, test_lease, 10);
+        const auto events = db::queue::claim_zones(tx, 10);
         ASSERT_EQ(events.size(), 1U);
         EXPECT_EQ(events[0].id, first);
     });

@@ -99,7 +99,7 @@ constexpr Statement statements[] = {
      " (SELECT q.id, q.scheduled FROM sm_event_queue q WHERE NOT v.fresh"
      " AND q.processed IS NULL AND q.zone_id = v.z AND q.event_type = v.t"
      " AND q.parameters = v.p::jsonb AND q.server_id IS NULL AND q.master_id IS NULL"
-     " AND (q.claimed_until IS NULL OR q.claimed_until <= now())"
+     " AND (q.claimed_until IS NULL OR q.claimed_until <= now()) AND q.id <> ALL ($6::bigint[])"
      " ORDER BY q.zone_id, q.event_type, q.id LIMIT 1 FOR SHARE OF q SKIP LOCKED) f),"
      " moved AS (UPDATE sm_event_queue e SET scheduled = now() + make_interval(secs => found.d)"
      " FROM found WHERE e.id = found.id AND found.scheduled > now() + make_interval(secs => found.d)"
@@ -173,7 +173,8 @@ std::int64_t insert(Transaction& tx, const NewEvent& ev) {
 }
 
 void insert_many(Transaction& tx, const std::vector<NewEvent>& events,
-                 const std::vector<std::int64_t>& fresh_zones) {
+                 const std::vector<std::int64_t>& fresh_zones,
+                 const std::vector<std::int64_t>& running) {
     const auto seconds = [](const NewEvent& e) {
         return static_cast<double>(e.delay.count()) / 1000.0;
     };
@@ -224,7 +225,7 @@ void insert_many(Transaction& tx, const std::vector<NewEvent>& events,
     }
     if (zones > 0) {
         w.exec_prepared("event_insert_coalesce_zones", zt.str(), zp.str(), zz.str(), zd.str(),
-                        zf.str());
+                        zf.str(), int_array(running));
     }
     for (const auto& e : single) {
         insert(tx, e);
@@ -289,7 +290,7 @@ std::vector<EventRecord> recent(Transaction& tx, std::size_t limit, bool failed_
 void EventBuffer::flush(Transaction& tx) {
     if (!m_events.empty()) {
         std::sort(m_fresh.begin(), m_fresh.end());
-        events::insert_many(tx, m_events, m_fresh);
+        events::insert_many(tx, m_events, m_fresh, m_running);
     }
     m_events.clear();
 }

@@ -96,8 +96,11 @@ constexpr Statement statements[] = {
     // claim_zones(): the oldest due zone events whose zone rows are free, those rows
     // locked (SKIP LOCKED, as queue_claim_run_zone); of those events, the oldest of each
     // zone name (so no two zones of one name run in one batch, whose zone rows are
-    // written at its end), locked and re-checked (SKIP LOCKED) and marked running. Only
-    // the events run are locked, so zone_tool can still coalesce into the others.
+    // written at its end), locked and re-checked (SKIP LOCKED). Only the events run are
+    // locked, so zone_tool can still coalesce into the others. They are not marked
+    // running (an update of every claimed row, most of a batch's claim): other
+    // transactions pass them by as locked, the batch's own merges leave them out
+    // (EventBuffer::running), and finish_many records the worker.
     // The re-check is in l's select list, not its WHERE: there it would let the planner
     // pick a pending-events index, and on a young queue (statistics from when nothing
     // was pending) it scanned every due event once per claimed one (15 ms a batch of a
@@ -106,15 +109,12 @@ constexpr Statement statements[] = {
      "WITH c AS (SELECT q.id, q.scheduled, z.name FROM sm_event_queue q JOIN sm_event_types t"
      " ON t.name = q.event_type JOIN sm_zone z ON z.id = q.zone_id"
      " WHERE t.queued AND q.processed IS NULL AND q.scheduled <= now()"
-     " ORDER BY q.scheduled, q.id LIMIT $3 FOR NO KEY UPDATE OF z SKIP LOCKED),"
+     " ORDER BY q.scheduled, q.id LIMIT $1 FOR NO KEY UPDATE OF z SKIP LOCKED),"
      " d AS (SELECT DISTINCT ON (c.name) c.id FROM c ORDER BY c.name, c.scheduled, c.id),"
      " l AS (SELECT q.id, q.processed IS NULL AND q.scheduled <= now() AS due"
      " FROM sm_event_queue q WHERE q.id = ANY (ARRAY(SELECT d.id FROM d))"
-     " FOR UPDATE SKIP LOCKED),"
-     " u AS (UPDATE sm_event_queue r SET claimed_by = $1,"
-     " claimed_until = now() + make_interval(secs => $2) FROM l WHERE r.id = l.id AND l.due"
-     " RETURNING r.id)"
-     " SELECT " DMS_EVENT_COLUMNS "JOIN u ON u.id = e.id ORDER BY e.scheduled, e.id"},
+     " FOR UPDATE SKIP LOCKED)"
+     " SELECT " DMS_EVENT_COLUMNS "JOIN l ON l.id = e.id AND l.due ORDER BY e.scheduled, e.id"},
     // Marks the event being run, so that this transaction's own inserts never coalesce
     // into it (events.cpp) and its row says who ran it.
     {"queue_mark_running",
@@ -247,12 +247,10 @@ std::optional<EventRecord> claim_not_zone(Transaction& tx, std::string_view work
         {"queue_claim_run_master", "queue_claim_run_server", "queue_claim_run_other"});
 }
 
-std::vector<EventRecord> claim_zones(Transaction& tx, std::string_view worker,
-                                     std::chrono::milliseconds lease, std::size_t max) {
+std::vector<EventRecord> claim_zones(Transaction& tx, std::size_t max) {
     std::vector<EventRecord> out;
-    for (const auto& r : work(tx).exec_prepared("queue_claim_run_zones", std::string(worker),
-                                                static_cast<double>(lease.count()) / 1000.0,
-                                                static_cast<std::int64_t>(max))) {
+    for (const auto& r :
+         work(tx).exec_prepared("queue_claim_run_zones", static_cast<std::int64_t>(max))) {
         out.push_back(read_event(r));
     }
     return out;

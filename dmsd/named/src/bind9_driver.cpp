@@ -119,11 +119,12 @@ public:
         return m_zone_dir + "/" + bare(zone);
     }
 
-    void write_zone_file(std::string_view zone, std::string_view text) override {
+    void write_zone_file(std::string_view zone, std::string_view text,
+                         DeferredSync* deferred) override {
         const auto path = zone_file_path(zone);
         // The journal belongs to the old file: named would apply it to the new one.
         remove_file(path + ".jnl");
-        write_file_atomically(path, text, 0664);
+        write_file_atomically(path, text, 0664, deferred);
     }
 
     void remove_zone_files(std::string_view zone) override {

@@ -30,6 +30,8 @@ RestoreReport restore_named_db(db::Session& session, NamedDriver& named) {
         std::vector<std::pair<std::int64_t, std::uint32_t>> published;
         std::vector<std::int64_t> ids;
         restored.reserve(zones.size());
+        // Each chunk's files go to disk together (DeferredSync), all before the commit.
+        DeferredSync files;
         for (std::size_t i = 0; i < zones.size(); i += batch) {
             const auto end = std::min(zones.size(), i + batch);
             std::vector<std::int64_t> zi_ids;
@@ -52,11 +54,12 @@ RestoreReport restore_named_db(db::Session& session, NamedDriver& named) {
                     }
                     engine::apply_apex(a->second, zone);
                 }
-                named.write_zone_file(z.name, zone_file_text(zone));
+                named.write_zone_file(z.name, zone_file_text(zone), &files);
                 restored.push_back({z.id, z.zi_id, zone.soa.serial});
                 published.emplace_back(z.zi_id, zone.soa.serial);
                 ids.push_back(z.id);
             }
+            files.sync();
         }
         db::zones::mark_restored(tx, restored);
         db::zis::mark_published(tx, published);

@@ -65,12 +65,14 @@ namespace events {
 
 std::int64_t insert(Transaction& tx, const NewEvent& event);
 /// insert() for many events with a few statements: the plain ones (and synchronous
-/// records) in one, the coalescing zone events in one (each merging as insert() would),
-/// the coalescing master and server events one by one after merging identical ones
-/// here. `fresh_zones` (sorted) are zones created in this transaction: no one else can
-/// have queued events for them, so theirs are inserted without a merge look-up.
+/// records) in one, the coalescing zone events in one (each merging as insert() would,
+/// but never into the events of `running`: this transaction runs them), the coalescing
+/// master and server events one by one after merging identical ones here.
+/// `fresh_zones` (sorted) are zones created in this transaction: no one else can have
+/// queued events for them, so theirs are inserted without a merge look-up.
 void insert_many(Transaction& tx, const std::vector<NewEvent>& events,
-                 const std::vector<std::int64_t>& fresh_zones = {});
+                 const std::vector<std::int64_t>& fresh_zones = {},
+                 const std::vector<std::int64_t>& running = {});
 std::optional<EventRecord> find(Transaction& tx, std::int64_t id);
 /// Pending (NEW or RETRY) -> CANCELLED with `why` as the result message.
 bool cancel(Transaction& tx, std::int64_t id, std::string_view why);
@@ -101,6 +103,9 @@ public:
     void add(NewEvent event) { m_events.push_back(std::move(event)); }
     /// A zone created in this transaction (see events::insert_many).
     void fresh_zone(std::int64_t zone_id) { m_fresh.push_back(zone_id); }
+    /// A zone event this transaction runs (claimed, not marked running): never merged
+    /// into (see events::insert_many).
+    void running(std::int64_t event_id) { m_running.push_back(event_id); }
     std::size_t size() const { return m_events.size(); }
     /// Forget the events added after the first `n` (their savepoint rolled back).
     void truncate(std::size_t n) {
@@ -111,6 +116,7 @@ public:
     void clear() {
         m_events.clear();
         m_fresh.clear();
+        m_running.clear();
     }
     /// Write every event gathered and forget them.
     void flush(Transaction& tx);
@@ -118,5 +124,6 @@ public:
 private:
     std::vector<NewEvent> m_events;
     std::vector<std::int64_t> m_fresh;
+    std::vector<std::int64_t> m_running;
 };
 } // namespace dms::db

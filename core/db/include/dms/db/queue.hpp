@@ -51,13 +51,13 @@ std::optional<EventRecord> claim_not_zone(Transaction& tx, std::string_view work
 /// A batch of zone events for one transaction: of the `max` oldest due pending zone
 /// events of queued types whose zone rows no other transaction holds (those rows now
 /// held by this one, as by claim()), the oldest of each zone name, if no other
-/// transaction holds that event, now held and marked running as by mark_running();
-/// oldest first. So no two events of one zone (nor of two zones of one name) are in a
-/// batch, each zone's events still run in order, and the events not taken stay free to
-/// coalesce into. Empty if none is claimable. Callers give master and server events
-/// their priority by trying claim_not_zone() first.
-std::vector<EventRecord> claim_zones(Transaction& tx, std::string_view worker,
-                                     std::chrono::milliseconds lease, std::size_t max);
+/// transaction holds that event, now held (but not marked running: the caller keeps
+/// its own merges out of them with EventBuffer::running, and finish_many() records the
+/// worker); oldest first. So no two events of one zone (nor of two zones of one name)
+/// are in a batch, each zone's events still run in order, and the events not taken
+/// stay free to coalesce into. Empty if none is claimable. Callers give master and
+/// server events their priority by trying claim_not_zone() first.
+std::vector<EventRecord> claim_zones(Transaction& tx, std::size_t max);
 
 /// The claimed event will run now: claimed_by = `worker`, claimed_until = now + `lease`.
 /// Keeps the event's own follow-ups (queued by this transaction) from coalescing into

@@ -24,6 +24,7 @@
 
 #include "dms/core/config.hpp"
 #include "dms/core/dns_client.hpp"
+#include "dms/core/file_util.hpp"
 
 namespace dms::named {
 
@@ -84,8 +85,10 @@ public:
     virtual Transfer transfer(std::string_view zone) = 0;
     virtual UpdateResult update(const dns::Update& update) = 0;
 
-    /// Write the master file of `zone` (absolute name), removing any journal.
-    virtual void write_zone_file(std::string_view zone, std::string_view text) = 0;
+    /// Write the master file of `zone` (absolute name), removing any journal; flushed to
+    /// disk before returning, or with `deferred` by deferred->sync().
+    virtual void write_zone_file(std::string_view zone, std::string_view text,
+                                 DeferredSync* deferred = nullptr) = 0;
     /// Remove the master file and journal of `zone`; missing files are fine.
     virtual void remove_zone_files(std::string_view zone) = 0;
     /// Render and write the includes.
