@@ -395,22 +395,25 @@ void ZoneEngine::load_zones(std::vector<ZoneLoad>& items, const CreateOptions& o
                     it.load->error = fmt::format("zone '{}' already exists", zname);
                     continue;
                 }
-                auto nz = new_zone_record(tx, zname, opt, &it.data);
-                if (nz.new_reference) {
-                    new_references.push_back(*nz.new_reference);
-                }
-                prepare_content(tx, nz.zone, it.data, it.file_serial, true);
-                if (const auto f = validate_zone(it.data, validate_options(nz.zone.use_apex_ns));
-                    has_errors(f)) {
-                    try {
-                        throw_findings(it.load->source, f);
-                    } catch (const Error& e) {
-                        it.load->error = e.what();
+                // A refusal of this zone alone (its SG, its reference, its content)
+                // leaves it out; a database error ends the chunk (see below).
+                try {
+                    auto nz = new_zone_record(tx, zname, opt, &it.data);
+                    if (nz.new_reference) {
+                        new_references.push_back(*nz.new_reference);
                     }
-                    continue;
+                    prepare_content(tx, nz.zone, it.data, it.file_serial, true);
+                    const auto f = validate_zone(it.data, validate_options(nz.zone.use_apex_ns));
+                    if (has_errors(f)) {
+                        throw_findings(it.load->source, f);
+                    }
+                    good.push_back(&it);
+                    zones.push_back(std::move(nz.zone));
+                } catch (const DatabaseError&) {
+                    throw;
+                } catch (const Error& e) {
+                    it.load->error = e.what();
                 }
-                good.push_back(&it);
-                zones.push_back(std::move(nz.zone));
             }
             if (good.empty()) {
                 return;
