@@ -11,6 +11,7 @@
 
 #include "dms/core/config.hpp"
 #include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
 #include "dms/core/process.hpp"
 #include "dms/engine/zone_engine.hpp"
 
@@ -157,6 +158,55 @@ TEST_F(Dmsd, KillNineInTheMiddleOfABatchLosesNothing) {
     EXPECT_TRUE(
         wait_for([&] { return count("processed IS NULL AND event_type LIKE 'Zone%'") == "0"; }));
     EXPECT_EQ(count("state = 'FAILURE'"), "0");
+}
+
+TEST_F(Dmsd, LoadZonesInBulkIsPublishedWholeThroughAKillNine) {
+    // load_zones' chunks and dmsd's zone batches (their follow-ups and zone file
+    // flushes written at the end of each batch), with dmsd killed part way.
+    stop_dmsd();
+    std::vector<std::string> args{"load_zones", "-f"};
+    for (int i = 0; i < 150; ++i) {
+        args.push_back(m_dir.write(fmt::format("b{}.bulk.test", i),
+                                   fmt::format("$TTL 300\n@ SOA ns1 hostmaster 1 2h 900 7d 1h\n"
+                                               "@ NS ns1\nns1 A 192.0.2.1\n"
+                                               "tag TXT \"zone {}\"\n",
+                                               i)));
+    }
+    const auto loaded = zt(args);
+    ASSERT_EQ(loaded.status, 0) << loaded.err;
+    EXPECT_THAT(loaded.out, HasSubstr("150 zone(s) loaded, 0 failed"));
+    ASSERT_TRUE(start_dmsd());
+    ASSERT_TRUE(wait_for(
+        [&] { return count("processed IS NOT NULL AND event_type = 'ZoneSMBatchConfig'") != "0"; },
+        20s));
+    kill_dmsd();
+    EXPECT_NE(sql_value("SELECT count(*) FROM sm_zone WHERE state = 'PUBLISHED'"
+                        " AND name LIKE '%.bulk.test.'"),
+              "150")
+        << "dmsd finished before it was killed: the test proved nothing";
+    ASSERT_TRUE(start_dmsd());
+    ASSERT_TRUE(wait_for(
+        [&] {
+            return sql_value("SELECT count(*) FROM sm_zone WHERE state = 'PUBLISHED'"
+                             " AND name LIKE '%.bulk.test.'") == "150";
+        },
+        90s))
+        << sql_value("SELECT string_agg(name || ' ' || state, ', ') FROM sm_zone"
+                     " WHERE state <> 'PUBLISHED'");
+    for (int i = 0; i < 150; ++i) {
+        const auto zone = fmt::format("b{}.bulk.test.", i);
+        EXPECT_TRUE(served(zone)) << zone;
+        const auto file = (m_dir.path() / "dynamic" / zone.substr(0, zone.size() - 1)).string();
+        EXPECT_THAT(read_file(file), HasSubstr(fmt::format("\"zone {}\"", i))) << file;
+    }
+    EXPECT_TRUE(
+        wait_for([&] { return count("processed IS NULL AND event_type LIKE 'Zone%'") == "0"; }));
+    EXPECT_EQ(count("state = 'FAILURE'"), "0");
+    // One ZoneSMBatchConfig and one ZoneSMReconfigCheck done per zone, none twice.
+    EXPECT_EQ(count("state = 'SUCCESS' AND event_type IN ('ZoneSMBatchConfig',"
+                    " 'ZoneSMReconfigCheck') AND zone_id IN (SELECT id FROM sm_zone"
+                    " WHERE name LIKE '%.bulk.test.')"),
+              "300");
 }
 
 TEST_F(Dmsd, NamedDownMeansRetriesWithBackOffThenPublication) {
