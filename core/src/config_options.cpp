@@ -90,6 +90,10 @@ constexpr std::array options{
     OptionSpec{"rsync_timeout", common, seconds, "30", "seconds an rsync run may take"},
     // The event queue.
     OptionSpec{"event_queue_threads", dmsd, count, "4", "event workers (database connections)"},
+    OptionSpec{"master_hold_reconfig_factor", dmsd, count, "4",
+               "the hold after a reconfiguration lasts at least this many times what its rndc "
+               "reconfig took (at most 60 s), so that named spends at most 1/(1 + this) of its "
+               "time re-reading a big configuration; 0: master_hold_timeout only"},
     OptionSpec{"event_retry_base", dmsd, seconds, "0.5",
                "first retry delay of a failed event; doubles each attempt, with jitter"},
     OptionSpec{"event_retry_max", dmsd, seconds, "300", "longest retry delay"},

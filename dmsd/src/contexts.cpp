@@ -59,13 +59,23 @@ sm::TimePoint DmsdMasterContext::now() {
 }
 
 std::chrono::milliseconds DmsdMasterContext::hold_timeout() {
-    return m_config.duration("master_hold_timeout");
+    // Long enough that re-reading the configuration stays a small part of named's time.
+    using namespace std::chrono_literals;
+    const auto hold = m_config.duration("master_hold_timeout");
+    const auto factor = m_config.number("master_hold_reconfig_factor");
+    if (!m_reconfig_took || factor <= 0) {
+        return hold;
+    }
+    return std::max(hold, std::min<std::chrono::milliseconds>(*m_reconfig_took * factor, 60s));
 }
 
 void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_id) {
     const auto snapshot = named::load_master_config(m_tx);
     m_named.write_master_config(snapshot.config);
+    const auto started = std::chrono::steady_clock::now();
     m_named.reconfig();
+    m_reconfig_took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
     // Explicit completion: zones that waited for this reconfiguration go now.
     const auto woken =
         db::queue::wake_after_reconfig(m_tx, snapshot.configured, snapshot.unconfigured);
@@ -80,9 +90,9 @@ void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_
         }
     }
     log::info("master", "reconfigure",
-              "{} zones in named.conf, rndc reconfig done, {} zone "
+              "{} zones in named.conf, rndc reconfig done in {} ms, {} zone "
               "events woken{}",
-              snapshot.configured.size(), woken,
+              snapshot.configured.size(), m_reconfig_took->count(), woken,
               scope == Scope::master ? ""
               : scope == Scope::all  ? " (all server groups)"
                                      : fmt::format(" (server group {})", sg_id.value_or(0)));

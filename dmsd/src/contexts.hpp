@@ -4,6 +4,8 @@
 // through a NamedDriver (the master) and a SlaveDriver (slaves and replicas), all inside
 // the event's transaction.
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "dms/core/config.hpp"
@@ -62,6 +64,8 @@ private:
     const Config& m_config;
     named::NamedDriver& m_named;
     named::SlaveDriver& m_slaves;
+    /// What this event's rndc reconfig took, for hold_timeout().
+    std::optional<std::chrono::milliseconds> m_reconfig_took;
 };
 
 /// Uniform in [0, 1), one generator per thread: the jitter of retries and checks.

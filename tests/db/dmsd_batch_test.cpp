@@ -3,6 +3,7 @@
 // transaction runs several zones' events, each in a savepoint of its own.
 #include <set>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -20,6 +21,7 @@ class FakeNamed : public named::NamedDriver {
 public:
     std::string failing;
     std::multiset<std::string> asked;
+    std::chrono::milliseconds reconfig_delay{0}; ///< how long an rndc reconfig takes
 
     named::ZoneSoa zone_soa(std::string_view zone) override {
         asked.emplace(zone);
@@ -33,7 +35,7 @@ public:
     void write_zone_file(std::string_view, std::string_view, DeferredSync*) override {}
     void remove_zone_files(std::string_view) override {}
     void write_master_config(const named::MasterConfig&) override {}
-    void reconfig() override {}
+    void reconfig() override { std::this_thread::sleep_for(reconfig_delay); }
     void rndc_zone(std::string_view, std::string_view) override {}
     bool control_channel_answers() override { return true; }
     std::string zone_file_path(std::string_view zone) const override {
@@ -76,6 +78,23 @@ protected:
     std::string zone_field(const std::string& name, const std::string& expression) {
         return sql_value("SELECT " + expression + " FROM sm_zone WHERE name = '" + name + "'");
     }
+    /// The hold after a reconfiguration that took 300 ms, with master_hold_timeout 1 s and
+    /// master_hold_reconfig_factor `factor`: ms from hold_start to hold_stop, and from
+    /// now until the hold timeout event is due.
+    std::pair<double, double> hold_after_reconfig(const std::string& factor) {
+        m_config.values["master_hold_timeout"] = "1";
+        m_config.values["master_hold_reconfig_factor"] = factor;
+        m_named.reconfig_delay = std::chrono::milliseconds(300);
+        const auto ev = add_master_event("MasterSMMasterReconfig");
+        EXPECT_EQ(process_one(), dmsd::EventProcessor::Step::processed);
+        EXPECT_EQ(event_field(ev, "state"), "SUCCESS");
+        EXPECT_EQ(sql_value("SELECT state FROM sm_master"), "HOLD");
+        return {std::stod(sql_value("SELECT extract(epoch from hold_stop - hold_start) * 1000"
+                                    " FROM sm_master")),
+                std::stod(sql_value("SELECT extract(epoch from scheduled - now()) * 1000 FROM"
+                                    " sm_event_queue WHERE event_type = 'MasterSMHoldTimeout'"
+                                    " AND processed IS NULL"))};
+    }
     dmsd::EventProcessor::Step process_one() {
         dmsd::EventProcessor p(session(), m_config, m_named, m_slaves, worker_name, 3);
         return p.process_one();
@@ -95,6 +114,8 @@ TEST_F(DmsdBatch, OneTransactionRunsABatchAndOnlyTheEventThatThrewRetries) {
     const auto b = add_waiting_zone("b.test.", "-2 seconds");
     const auto later = add_waiting_zone("later.test.", "-1 seconds"); // beyond the batch of 3
     m_named.failing = "fail.test.";
+    // A back-off no slow machine outlasts before the second batch below.
+    m_config.values["event_retry_base"] = "600";
 
     ASSERT_EQ(process_one(), Step::processed);
 
@@ -184,6 +205,19 @@ TEST_F(DmsdBatch, MasterEventsComeFirstAndABusyZoneIsPassedBy) {
     EXPECT_EQ(process_one(), Step::processed);
     EXPECT_EQ(event_field(busy, "state"), "SUCCESS");
     EXPECT_EQ(zone_field("busy.test.", "state"), "PUBLISHED");
+}
+
+TEST_F(DmsdBatch, TheHoldLastsAMultipleOfWhatTheReconfigurationTook) {
+    const auto [hold, due_in] = hold_after_reconfig("10");
+    EXPECT_GE(hold, 3000) << "10 x a 300 ms reconfig";
+    EXPECT_LT(hold, 60001);
+    EXPECT_GT(due_in, 2000) << "the hold timeout is due when the hold ends";
+}
+
+TEST_F(DmsdBatch, WithoutTheFactorTheHoldIsMasterHoldTimeout) {
+    const auto [hold, due_in] = hold_after_reconfig("0");
+    EXPECT_EQ(hold, 1000);
+    EXPECT_LE(due_in, 1000);
 }
 
 } // namespace
