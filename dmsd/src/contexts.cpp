@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "contexts.hpp"
 
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -76,6 +78,7 @@ void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_
     m_named.reconfig();
     m_reconfig_took = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
+    record_master_identity(m_tx, m_config);
     // Explicit completion: zones that waited for this reconfiguration go now.
     const auto woken =
         db::queue::wake_after_reconfig(m_tx, snapshot.configured, snapshot.unconfigured);
@@ -96,6 +99,17 @@ void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_
               scope == Scope::master ? ""
               : scope == Scope::all  ? " (all server groups)"
                                      : fmt::format(" (server group {})", sg_id.value_or(0)));
+}
+
+std::string host_name() {
+    char buf[256] = {};
+    ::gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+void record_master_identity(db::Transaction& tx, const Config& config) {
+    db::master::set_identity(tx, host_name(), config.value("master_dns_address"),
+                             config.number("master_dns_port"));
 }
 
 std::vector<std::int64_t> DmsdMasterContext::sgs_waiting_for_reconfig() {

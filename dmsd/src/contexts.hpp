@@ -71,6 +71,13 @@ private:
 /// Uniform in [0, 1), one generator per thread: the jitter of retries and checks.
 double unit_random();
 
+/// This machine's host name (worker names, sm_master.master_hostname).
+std::string host_name();
+
+/// Record in sm_master which machine is the master (db::master::set_identity): at
+/// start and after every reconfiguration.
+void record_master_identity(db::Transaction& tx, const Config& config);
+
 /// ServerSM in dmsd: the steps against the server through the SlaveDriver.
 class DmsdServerContext : public engine::ServerDbContext {
 public:

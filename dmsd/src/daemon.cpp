@@ -26,6 +26,8 @@
 #include "dms/dmsd/reconciler.hpp"
 #include "dms/named/named_driver.hpp"
 
+#include "contexts.hpp"
+
 namespace dms::dmsd {
 namespace {
 
@@ -108,12 +110,6 @@ private:
     std::string m_path;
     int m_fd = -1;
 };
-
-std::string host_name() {
-    char buf[256] = {};
-    ::gethostname(buf, sizeof buf - 1);
-    return buf;
-}
 
 /// Open a session, retrying with back-off until it works or we stop.
 std::optional<db::Session> open_session(const Config& config, Wakeup& wake, std::string_view who) {
@@ -306,6 +302,8 @@ int run_daemon(const Config& config) {
                               db::SchemaBundle::embedded().latest_version());
                 return to_int(ExitStatus::unavailable);
             }
+            s.transaction("master identity",
+                          [&](db::Transaction& tx) { record_master_identity(tx, config); });
         }
         const auto named = named::make_bind9_driver(config);
         const auto slaves = named::make_bind9_slave_driver(config);

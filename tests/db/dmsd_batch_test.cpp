@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -218,6 +219,35 @@ TEST_F(DmsdBatch, WithoutTheFactorTheHoldIsMasterHoldTimeout) {
     const auto [hold, due_in] = hold_after_reconfig("0");
     EXPECT_EQ(hold, 1000);
     EXPECT_LE(due_in, 1000);
+}
+
+TEST_F(DmsdBatch, AReconfigurationRecordsWhichMachineIsTheMaster) {
+    // REFERENCE.md 3.4: the replica SG's server at this machine's DNS address and port
+    // (master_dns_address and _port) is the master server; the host name is this one's.
+    sql("INSERT INTO server_groups (name) VALUES ('replica-sg')");
+    sql("INSERT INTO sm_servers (name, sg_id, address, dns_port) SELECT 'other', id,"
+        " '127.0.0.1', 5353 FROM server_groups WHERE name = 'replica-sg'");
+    sql("INSERT INTO sm_servers (name, sg_id, address, dns_port) SELECT 'me', id,"
+        " '127.0.0.1', 53 FROM server_groups WHERE name = 'replica-sg'");
+    sql("UPDATE sm_master SET replica_sg_id = (SELECT id FROM server_groups"
+        " WHERE name = 'replica-sg')");
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    add_master_event("MasterSMMasterReconfig");
+    ASSERT_EQ(process_one(), Step::processed);
+    EXPECT_EQ(sql_value("SELECT master_hostname FROM sm_master"), host);
+    EXPECT_EQ(sql_value("SELECT s.name FROM sm_master m JOIN sm_servers s"
+                        " ON s.id = m.master_server_id"),
+              "me");
+    // Another machine (its address) has no server in the replica SG: none.
+    m_config.values["master_dns_address"] = "192.0.2.1";
+    sql("UPDATE sm_master SET state = 'READY', hold_sg = 0, hold_start = NULL,"
+        " hold_stop = NULL");
+    sql("UPDATE sm_event_queue SET state = 'CANCELLED', processed = now()"
+        " WHERE processed IS NULL");
+    add_master_event("MasterSMMasterReconfig");
+    ASSERT_EQ(process_one(), Step::processed);
+    EXPECT_EQ(sql_value("SELECT coalesce(master_server_id::text, 'none') FROM sm_master"), "none");
 }
 
 } // namespace

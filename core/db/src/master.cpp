@@ -28,8 +28,16 @@ constexpr Statement statements[] = {
     {"master_update",
      "UPDATE sm_master SET state = $1, hold_sg = $2, hold_sg_name = nullif($3, ''),"
      " hold_start = to_timestamp($4::bigint / 1000000.0),"
-     " hold_stop = to_timestamp($5::bigint / 1000000.0), master_hostname = nullif($6, '')"
-     " WHERE id = 1"},
+     " hold_stop = to_timestamp($5::bigint / 1000000.0) WHERE id = 1"},
+    // host(address) is text: a master_dns_address that is a name finds no server
+    // instead of failing the cast.
+    {"master_set_identity",
+     "WITH s AS (SELECT (SELECT s.id FROM sm_servers s JOIN sm_master m ON m.id = 1"
+     " AND s.sg_id = m.replica_sg_id WHERE host(s.address) = $2 AND s.dns_port = $3"
+     " ORDER BY s.id LIMIT 1) AS id)"
+     " UPDATE sm_master m SET master_hostname = nullif($1, ''), master_server_id = s.id FROM s"
+     " WHERE m.id = 1 AND (m.master_hostname IS DISTINCT FROM nullif($1, '')"
+     " OR m.master_server_id IS DISTINCT FROM s.id)"},
 };
 // clang-format on
 
@@ -76,7 +84,13 @@ void update(Transaction& tx, const MasterRecord& m) {
     const Arg start(us(m.hold_start));
     const Arg stop(us(m.hold_stop));
     work(tx).exec_prepared0("master_update", m.state, m.hold_sg, m.hold_sg_name, start.get(),
-                            stop.get(), m.master_hostname);
+                            stop.get());
+}
+
+void set_identity(Transaction& tx, std::string_view hostname, std::string_view address,
+                  long dns_port) {
+    work(tx).exec_prepared0("master_set_identity", std::string(hostname), std::string(address),
+                            dns_port);
 }
 
 } // namespace master

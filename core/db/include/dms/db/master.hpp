@@ -38,6 +38,12 @@ MasterRecord get(Transaction& tx, bool share = false);
 std::optional<MasterRecord> try_lock(Transaction& tx);
 /// Write back state and hold fields.
 void update(Transaction& tx, const MasterRecord& m);
+/// Which machine is the master now (REFERENCE.md 3.4, with "this machine" being the one
+/// whose named answers at `address` and `dns_port`, master_dns_address and _port):
+/// master_hostname becomes `hostname`, master_server_id the replica SG's server at that
+/// address and port (NULL when there is none). Writes only what changed.
+void set_identity(Transaction& tx, std::string_view hostname, std::string_view address,
+                  long dns_port);
 
 } // namespace master
 } // namespace dms::db
