@@ -43,11 +43,15 @@ void answered(ServerSmRun& run, const StepResult& probe) {
     run.row.probe_rtt_ms = probe.rtt_ms;
 }
 
-void succeeded(ServerSmRun& run) {
+/// The first check after a configuration: soon, so that the zone count and the serials
+/// (after the slave's transfers, seconds) show without waiting a whole check interval.
+constexpr std::chrono::milliseconds check_after_configure = 10s;
+
+void succeeded(ServerSmRun& run, std::chrono::milliseconds next_check) {
     run.step = StepResult::ok();
     run.row.retry_msg.clear();
     run.row.retry_count = 0;
-    run.ctx.queue_server_event(EventType::server_check_server, run.ctx.check_interval());
+    run.ctx.queue_server_event(EventType::server_check_server, next_check);
 }
 
 } // namespace
@@ -105,7 +109,7 @@ void configure_server(ServerSmRun& run) {
             return failed(run, r, "rndc reconfig");
         }
     }
-    succeeded(run);
+    succeeded(run, std::min(run.ctx.check_interval(), check_after_configure));
     done(run, ResultCode::ok,
          local
              ? "this machine: answering, configured by the master"
@@ -130,7 +134,7 @@ void check_server(ServerSmRun& run) {
         return failed(run, r, "serial check");
     }
     run.row.lagging_zones = lagging;
-    succeeded(run);
+    succeeded(run, run.ctx.check_interval());
     done(run, ResultCode::ok,
          fmt::format("answering in {:.1f} ms, {} zones, {} behind the master", probe.rtt_ms,
                      run.row.zone_count ? std::to_string(*run.row.zone_count) : "?", lagging));
