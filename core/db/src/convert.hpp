@@ -67,39 +67,6 @@ inline std::string like_pattern(const std::string& wildcard) {
     return out;
 }
 
-/// A PostgreSQL text[] literal of `values` (each element quoted).
-inline std::string text_array(const std::vector<std::string>& values) {
-    std::string out = "{";
-    for (const auto& v : values) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        out += '"';
-        for (const char c : v) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
-/// A PostgreSQL bigint[] literal of `values`; `field` picks the number out of each
-/// element (default: the element itself).
-template <typename T, typename F = std::identity>
-std::string int_array(const std::vector<T>& values, F field = {}) {
-    std::string out = "{";
-    for (const auto& v : values) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        out += std::to_string(field(v));
-    }
-    return out + "}";
-}
-
 /// One PostgreSQL array literal built element by element: text quoted, std::nullopt
 /// as NULL (for INSERT ... SELECT FROM unnest() of many rows, one array per column).
 class ArrayText {
@@ -146,6 +113,29 @@ private:
     std::string m_text;
     bool m_any = false;
 };
+
+/// A PostgreSQL text[] literal of `values` (each element quoted).
+inline std::string text_array(const std::vector<std::string>& values) {
+    ArrayText out;
+    for (const auto& v : values) {
+        out.add(v);
+    }
+    return out.str();
+}
+
+/// A PostgreSQL bigint[] literal of `values`; `field` picks the number out of each
+/// element (default: the element itself).
+template <typename T, typename F = std::identity>
+std::string int_array(const std::vector<T>& values, F field = {}) {
+    std::string out = "{";
+    for (const auto& v : values) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        out += std::to_string(field(v));
+    }
+    return out + "}";
+}
 
 /// A text[] of LIKE patterns for `wildcards`, or std::nullopt (no filter) if empty.
 inline std::optional<std::string> like_array(const std::vector<std::string>& wildcards) {

@@ -275,15 +275,7 @@ public:
             copy_field(m_batch, v);
             return;
         }
-        auto& a = next_array();
-        a += '"';
-        for (const char c : v) {
-            if (c == '"' || c == '\\') {
-                a += '\\';
-            }
-            a += c;
-        }
-        a += '"';
+        m_arrays[m_column++].add(v);
     }
     void null() {
         if (m_writer) {
@@ -291,7 +283,7 @@ public:
             copy_null(m_batch);
             return;
         }
-        next_array() += "NULL";
+        m_arrays[m_column++].add_null();
     }
     void end_row() {
         m_column = 0;
@@ -320,9 +312,11 @@ public:
             return;
         }
         pqxx::prepare::invocation inv = m_work.prepared(m_statement);
-        for (auto& a : m_arrays) {
-            a = "{" + a + "}";
-            inv(a);
+        std::vector<std::string> texts; // alive until exec()
+        texts.reserve(m_arrays.size());
+        for (const auto& a : m_arrays) {
+            texts.push_back(a.str());
+            inv(texts.back());
         }
         inv.exec();
     }
@@ -333,13 +327,6 @@ private:
             m_batch += '\t';
         }
     }
-    std::string& next_array() {
-        auto& a = m_arrays[m_column++];
-        if (m_rows > 0) {
-            a += ',';
-        }
-        return a;
-    }
     void flush() {
         if (!m_batch.empty()) {
             m_writer->write_raw_line(m_batch);
@@ -349,7 +336,7 @@ private:
     pqxx::work& m_work;
     const char* m_statement;
     std::optional<pqxx::tablewriter> m_writer;
-    std::vector<std::string> m_arrays;
+    std::vector<ArrayText> m_arrays;
     std::string m_batch;
     std::size_t m_rows = 0;
     std::size_t m_column = 0;

@@ -157,26 +157,11 @@ std::optional<ZoneRecord> first(const pqxx::result& res) {
 /// text (quoted) or std::nullopt (NULL).
 template <typename F>
 std::string column_array(const std::vector<ZoneRecord>& zones, F field) {
-    std::string out = "{";
+    ArrayText out;
     for (const auto& z : zones) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        const std::optional<std::string> v = field(z);
-        if (!v) {
-            out += "NULL";
-            continue;
-        }
-        out += '"';
-        for (const char c : *v) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
+        out.add(std::optional<std::string>(field(z)));
     }
-    return out + "}";
+    return out.str();
 }
 
 template <typename T>
