@@ -7,6 +7,8 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <netinet/in.h>
 #include <sstream>
 #include <stdexcept>
@@ -25,13 +27,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto ready_timeout = 15s;
 constexpr auto poll_interval = 50ms;
 constexpr auto stop_grace = 10s;
-
-const std::string& program(const std::string& name) {
-    static const std::string named = find_program("named");
-    static const std::string rndc = find_program("rndc");
-    static const std::string checkconf = find_program("named-checkconf");
-    return name == "named" ? named : (name == "rndc" ? rndc : checkconf);
-}
 
 /// A file descriptor closed on scope exit.
 struct Fd {
@@ -54,14 +49,25 @@ bool bind_loopback(int fd, int port) {
     return ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
 }
 
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
+} // namespace
+
+const std::string& installed_program(const std::string& name) {
+    static std::mutex mutex;
+    static std::map<std::string, std::string, std::less<>> found;
+    const std::lock_guard lock(mutex);
+    auto it = found.find(name);
+    if (it == found.end()) {
+        it = found.emplace(name, find_program(name)).first;
+    }
+    return it->second;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
 }
-
-} // namespace
 
 std::string find_program(const std::string& name) {
     std::vector<std::string> dirs;
@@ -85,7 +91,7 @@ std::string find_program(const std::string& name) {
 std::string named_missing() {
     std::string missing;
     for (const char* p : {"named", "rndc", "named-checkconf"}) {
-        if (program(p).empty()) {
+        if (installed_program(p).empty()) {
             missing += missing.empty() ? p : std::string(", ") + p;
         }
     }
@@ -148,7 +154,7 @@ std::string NamedFixture::conf_path() const {
 }
 
 std::string NamedFixture::log() const {
-    return read_file(dir() / "named.log");
+    return read_text(dir() / "named.log");
 }
 
 std::string NamedFixture::log_tail(std::size_t lines) const {
@@ -156,7 +162,7 @@ std::string NamedFixture::log_tail(std::size_t lines) const {
 }
 
 std::string file_tail(const std::filesystem::path& path, std::size_t lines) {
-    const auto text = read_file(path);
+    const auto text = read_text(path);
     std::size_t pos = text.size();
     for (std::size_t n = 0; pos > 0 && n <= lines; ++n) {
         pos = text.rfind('\n', pos - 1);
@@ -202,11 +208,11 @@ std::string NamedFixture::config_text() const {
     }
     m_options = options;
     write("named.conf", config_text());
-    const std::vector<std::string> check{program("named-checkconf"), conf_path()};
+    const std::vector<std::string> check{installed_program("named-checkconf"), conf_path()};
     if (const auto r = run_process(check); !r.ok()) {
         return ::testing::AssertionFailure() << "named-checkconf refuses " << conf_path() << ":\n"
                                              << r.out << r.err << "\nconfig:\n"
-                                             << read_file(conf_path());
+                                             << read_text(conf_path());
     }
     if (auto r = spawn(); !r) {
         return r;
@@ -223,8 +229,8 @@ std::string NamedFixture::config_text() const {
 ::testing::AssertionResult NamedFixture::spawn() {
     // -g: foreground, log to stderr. No -u: as root named would switch to that user,
     // and the temp dir is ours.
-    const std::vector<std::string> args{program("named"),      "-g", "-4", "-c", conf_path(), "-p",
-                                        std::to_string(m_port)};
+    const std::vector<std::string> args{
+        installed_program("named"), "-g", "-4", "-c", conf_path(), "-p", std::to_string(m_port)};
     if (const auto why = m_process.start(args, (dir() / "named.log").string()); !why.empty()) {
         return ::testing::AssertionFailure() << why;
     }
@@ -262,7 +268,7 @@ std::string NamedFixture::config_text() const {
             ++zones_up;
         }
         if (dns_up && zones_up == m_options.wait_zones.size()) {
-            const std::vector<std::string> argv{program("rndc"), "status"};
+            const std::vector<std::string> argv{installed_program("rndc"), "status"};
             const auto r = rndc({"status"});
             if (r.ok()) {
                 return ::testing::AssertionSuccess();
@@ -290,7 +296,7 @@ void NamedFixture::stop() {
 }
 
 ProcessResult NamedFixture::rndc(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv{program("rndc"), "-c", (dir() / "rndc.conf").string()};
+    std::vector<std::string> argv{installed_program("rndc"), "-c", (dir() / "rndc.conf").string()};
     argv.insert(argv.end(), args.begin(), args.end());
     RunOptions options;
     options.timeout = 15s;

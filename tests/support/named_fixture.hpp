@@ -41,16 +41,26 @@ std::string file_tail(const std::filesystem::path& path, std::size_t lines = 40)
 /// Why named cannot be run here ("" if named, rndc and named-checkconf are found).
 std::string named_missing();
 
-/// Skip the test (fail it when $CI is set) if named is not installed.
-#define DMS_REQUIRE_NAMED()                                                                        \
+/// Skip the test (fail it when $CI is set) if `missing` (why a tool cannot be run, ""
+/// if it can) is not empty.
+#define DMS_REQUIRE_TOOLS(missing)                                                                 \
     do {                                                                                           \
-        if (const auto dms_why = ::dms::test::named_missing(); !dms_why.empty()) {                 \
+        if (const auto dms_why = (missing); !dms_why.empty()) {                                    \
             if (std::getenv("CI") != nullptr) {                                                    \
                 FAIL() << dms_why << " (CI is set, so this is a failure)";                         \
             }                                                                                      \
             GTEST_SKIP() << dms_why;                                                               \
         }                                                                                          \
     } while (false)
+
+/// Skip the test (fail it when $CI is set) if named is not installed.
+#define DMS_REQUIRE_NAMED() DMS_REQUIRE_TOOLS(::dms::test::named_missing())
+
+/// find_program(), looked up once per name ("" if not found).
+const std::string& installed_program(const std::string& name);
+
+/// A file's whole content, "" if it cannot be read (for failure messages and checks).
+std::string read_text(const std::filesystem::path& path);
 
 /// A port on 127.0.0.1 that is free for both TCP and UDP at the time of the call.
 /// @throws std::runtime_error if no socket can be bound

@@ -30,26 +30,6 @@ constexpr auto poll_interval = 50ms;
 constexpr auto stop_grace = 10s;
 constexpr auto tool_timeout = 15s;
 
-const std::string& program(const std::string& name) {
-    static const std::string named = find_program("named");
-    static const std::string rndc = find_program("rndc");
-    static const std::string checkconf = find_program("named-checkconf");
-    static const std::string rsync = find_program("rsync");
-    static const std::string ip = find_program("ip");
-    return name == "named"   ? named
-           : name == "rndc"  ? rndc
-           : name == "rsync" ? rsync
-           : name == "ip"    ? ip
-                             : checkconf;
-}
-
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 /// Write `content` to `path` through a temp file and rename, mode 0600 (secrets).
 void write_private(const std::filesystem::path& path, const std::string& content) {
     const auto tmp = path.string() + ".tmp";
@@ -122,7 +102,7 @@ std::string slave_missing() {
     if (auto why = named_missing(); !why.empty()) {
         return why;
     }
-    return program("rsync").empty() ? "rsync is not installed" : "";
+    return installed_program("rsync").empty() ? "rsync is not installed" : "";
 }
 
 SlaveServer::SlaveServer(SlaveOptions options) : m_options(std::move(options)) {
@@ -158,7 +138,8 @@ SlaveServer::SlaveServer(SlaveOptions options) : m_options(std::move(options)) {
 SlaveServer::~SlaveServer() {
     stop();
     if (m_added_address) {
-        run_process({program("ip"), "addr", "del", address() + "/32", "dev", "lo"}, with_timeout());
+        run_process({installed_program("ip"), "addr", "del", address() + "/32", "dev", "lo"},
+                    with_timeout());
     }
     if (::testing::Test::HasFailure()) {
         std::cerr << "slave " << name() << " named log (" << (dir() / "named.log").string()
@@ -218,12 +199,12 @@ std::string SlaveServer::named_conf_text() const {
     if (address_configured(address())) {
         return ::testing::AssertionSuccess();
     }
-    if (::geteuid() != 0 || program("ip").empty()) {
+    if (::geteuid() != 0 || installed_program("ip").empty()) {
         return ::testing::AssertionFailure()
                << address() << " is not on an interface, and only root can add it (with ip)";
     }
-    const std::vector<std::string> argv{program("ip"),     "addr", "add",
-                                        address() + "/32", "dev",  "lo"};
+    const std::vector<std::string> argv{installed_program("ip"), "addr", "add",
+                                        address() + "/32",       "dev",  "lo"};
     if (const auto r = run_process(argv, with_timeout()); !r.ok()) {
         return ::testing::AssertionFailure() << describe_failure(argv, r);
     }
@@ -261,7 +242,7 @@ void SlaveServer::stop() {
     if (auto r = ensure_address(); !r) {
         return r;
     }
-    const std::vector<std::string> args{program("rsync"),
+    const std::vector<std::string> args{installed_program("rsync"),
                                         "--daemon",
                                         "--no-detach",
                                         "--config=" + (dir() / "rsyncd.conf").string(),
@@ -271,7 +252,7 @@ void SlaveServer::stop() {
         return ::testing::AssertionFailure() << why;
     }
     // Ready when it lists its modules (no password needed for the list).
-    const std::vector<std::string> list{program("rsync"), "--contimeout=2",
+    const std::vector<std::string> list{installed_program("rsync"), "--contimeout=2",
                                         fmt::format("rsync://{}:{}/", address(), rsync_port())};
     RunOptions o;
     o.timeout = 5s;
@@ -301,15 +282,15 @@ void SlaveServer::stop() {
         return r;
     }
     const auto conf = m_dir.write("named.conf", named_conf_text());
-    const std::vector<std::string> check{program("named-checkconf"), conf};
+    const std::vector<std::string> check{installed_program("named-checkconf"), conf};
     if (const auto r = run_process(check, with_timeout()); !r.ok()) {
         return ::testing::AssertionFailure() << "named-checkconf refuses " << conf << ":\n"
                                              << r.out << r.err << "\nconfig:\n"
-                                             << read_file(conf) << "\nbind9.conf:\n"
-                                             << read_file(config_dir() / "bind9.conf");
+                                             << read_text(conf) << "\nbind9.conf:\n"
+                                             << read_text(config_dir() / "bind9.conf");
     }
     // -g: foreground, log to stderr; no -u (see NamedFixture).
-    const std::vector<std::string> args{program("named"), "-g", "-4", "-c", conf};
+    const std::vector<std::string> args{installed_program("named"), "-g", "-4", "-c", conf};
     if (const auto why = m_named.start(args, (dir() / "named.log").string()); !why.empty()) {
         return ::testing::AssertionFailure() << why;
     }
@@ -332,7 +313,7 @@ void SlaveServer::stop() {
             if (r.ok()) {
                 return ::testing::AssertionSuccess();
             }
-            last = describe_failure({program("rndc"), "status"}, r);
+            last = describe_failure({installed_program("rndc"), "status"}, r);
         }
         std::this_thread::sleep_for(poll_interval);
     }
@@ -384,7 +365,7 @@ std::string SlaveServer::rsync_url() const {
 }
 
 ProcessResult SlaveServer::rndc(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv{program("rndc"), "-c", (dir() / "rndc.conf").string()};
+    std::vector<std::string> argv{installed_program("rndc"), "-c", (dir() / "rndc.conf").string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv, with_timeout());
 }
@@ -428,7 +409,7 @@ bool SlaveServer::has_config_file(const std::string& file) const {
 
 std::vector<std::string> SlaveServer::listed_zones() const {
     static const std::regex stanza(R"re(\bzone\s+"([^"]+)")re");
-    const auto text = read_file(config_dir() / "bind9.conf");
+    const auto text = read_text(config_dir() / "bind9.conf");
     std::vector<std::string> zones;
     for (auto it = std::sregex_iterator(text.begin(), text.end(), stanza);
          it != std::sregex_iterator(); ++it) {
