@@ -358,8 +358,10 @@ void ZoneEngine::load_zones(std::vector<ZoneLoad>& items, const CreateOptions& o
     };
     std::vector<Item> parsed;
     for (auto& item : items) {
+        if (!item.error.empty()) {
+            continue; // failed before (an unreadable file): left as it is
+        }
         item.zone.reset();
-        item.error.clear();
         try {
             auto check = check_zone_text(item.text, item.name, item.name.empty(), false);
             if (!check.ok()) {

@@ -123,33 +123,26 @@ ExitStatus load_zones(Context& ctx, Args args) {
                 }
                 items.push_back(std::move(item));
             }
-            std::vector<engine::ZoneLoad> readable;
-            std::vector<engine::ZoneLoad> unreadable;
-            for (auto& item : items) {
-                (item.error.empty() ? readable : unreadable).push_back(std::move(item));
-            }
             try {
-                zones.load_zones(readable, opts);
+                zones.load_zones(items, opts);
             } catch (const std::exception& e) {
-                for (auto& item : readable) {
+                for (auto& item : items) {
                     if (!item.zone && item.error.empty()) {
                         item.error = e.what();
                     }
                 }
             }
             const std::lock_guard lock(out_mutex);
-            for (const auto* list : {&unreadable, &readable}) {
-                for (const auto& item : *list) {
-                    if (item.zone) {
-                        fmt::print(ctx.out(), "loaded zone {}: state {}\n", item.zone->name,
-                                   item.zone->state);
-                        ++ok;
-                    } else {
-                        // Carry on with the other files; report each failure.
-                        fmt::print(ctx.err(), "zone_tool: load_zones: {}: {}\n", item.source,
-                                   item.error);
-                        ++failed;
-                    }
+            for (const auto& item : items) {
+                if (item.zone) {
+                    fmt::print(ctx.out(), "loaded zone {}: state {}\n", item.zone->name,
+                               item.zone->state);
+                    ++ok;
+                } else {
+                    // Carry on with the other files; report each failure.
+                    fmt::print(ctx.err(), "zone_tool: load_zones: {}: {}\n", item.source,
+                               item.error);
+                    ++failed;
                 }
             }
         }

@@ -109,7 +109,7 @@ public:
                                std::string_view source = "");
     /// load_zones: parse each text and create its zone, many zones per transaction.
     /// Each item ends with its zone or its error: a bad file or an existing zone does
-    /// not stop the others.
+    /// not stop the others. Items that come with an error are left as they are.
     void load_zones(std::vector<ZoneLoad>& items, const CreateOptions& options);
     /// Parse `text` and create the zone from it (load_zone).
     db::ZoneRecord load_zone(std::string_view text, std::string_view name,
