@@ -547,7 +547,12 @@ std::int64_t ZoneEngine::save_zone_content(std::string_view name, ZoneData conte
         const auto type = (zone.edit_lock && edit_lock_token)
                               ? sm::EventType::zone_edit_saved
                               : sm::EventType::zone_edit_saved_no_lock;
-        run_zone_event(tx, m_config, zone, type, p, m_caller.change_by());
+        const auto outcome = run_zone_event(tx, m_config, zone, type, p, m_caller.change_by());
+        if (outcome.no_transition) {
+            // A save the machine did not take would be stored and never published.
+            throw Error(ErrorCode::zone_sm_failure,
+                        fmt::format("zone '{}' not saved: {}", zone.name, outcome.message));
+        }
         audit(tx, m_caller, "save_zone", zone.name, zone.id, fmt::format(R"({{"zi_id": {}}})", zi));
         log::info("zone " + zone.name, "save_zone", "ZI {} saved by {}", zi, m_caller.change_by());
         return zi;

@@ -174,12 +174,13 @@ inline db::NewEvent zone_event(const std::string& type, std::int64_t zone_id,
     return e;
 }
 
-/// The parameters the engine writes for a ZoneSMUpdate publishing `zi_id`.
-inline std::string update_params(const std::string& zone, std::int64_t zi_id) {
+/// The parameters the engine writes for a ZoneSMUpdate asking for serial `serial`
+/// (poke_zone_set_serial): updates with different `serial` are different events.
+inline std::string update_params(const std::string& zone, std::uint32_t serial) {
     sm::ZoneRow row;
     row.name = zone;
     sm::ZoneEventParams p;
-    p.publish_zi_id = zi_id;
+    p.candidate_soa_serial = serial;
     return engine::zone_event_params_json(row, p);
 }
 

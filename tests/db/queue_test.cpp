@@ -295,8 +295,9 @@ TEST_F(Queue, CoalescingMergesAnIdenticalPendingEvent) {
     EXPECT_EQ(insert(zone_event("ZoneSMUpdate", z, params, 60s)), e);
     EXPECT_LE(due_in(e), 5.0);
     // The same JSON object written differently is the same parameters.
-    EXPECT_EQ(
-        insert(zone_event("ZoneSMUpdate", z, R"({ "publish_zi_id": 7, "name": "co.test." })")), e);
+    EXPECT_EQ(insert(zone_event("ZoneSMUpdate", z,
+                                R"({ "candidate_soa_serial": 7, "name": "co.test." })")),
+              e);
     EXPECT_LE(due_in(e), 0.0);
     EXPECT_EQ(sql_value("SELECT count(*) FROM sm_event_queue"), "1");
 
