@@ -389,11 +389,9 @@ TEST(DnsClientFailures, NothingListeningIsUnreachable) {
 
 TEST(DnsClientFailures, SilentServerTimesOut) {
     const FakeServer silent(nullptr); // listens, never accepts: the kernel completes connects
-    const auto start = std::chrono::steady_clock::now();
     const auto r = query_soa(silent.server(), zone, 300ms);
     EXPECT_EQ(r.status, Status::timeout) << r.error;
     EXPECT_THAT(r.error, HasSubstr("no complete reply within the timeout"));
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
     EXPECT_EQ(axfr(silent.server(), zone, std::nullopt, 300ms).status, Status::timeout);
 }
 
