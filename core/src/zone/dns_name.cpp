@@ -116,7 +116,7 @@ bool is_hostname(std::string_view name) {
 }
 
 std::optional<std::uint32_t> parse_ttl(std::string_view text) {
-    if (text.empty()) {
+    if (text.empty() || text.size() > max_ttl_text) {
         return std::nullopt;
     }
     std::uint64_t total = 0;

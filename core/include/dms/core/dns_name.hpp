@@ -25,8 +25,12 @@ std::string absolute_name(std::string_view label, std::string_view zone);
 /// leading "*" label (wildcards own addresses too).
 bool is_hostname(std::string_view name);
 
-/// TTL text ("3600", "1h", "1w2d", "90M") to seconds; std::nullopt if malformed or
-/// beyond 2^32-1.
+/// Characters of TTL text the database keeps (varchar(20)): "0000000000000000000300"
+/// is refused rather than cut or turned into another spelling.
+inline constexpr std::size_t max_ttl_text = 20;
+
+/// TTL text ("3600", "1h", "1w2d", "90M") to seconds; std::nullopt if malformed,
+/// beyond 2^32-1 or longer than max_ttl_text characters.
 std::optional<std::uint32_t> parse_ttl(std::string_view text);
 
 /// The largest TTL RFC 2181 allows (2^31-1).
