@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include <fmt/format.h>
+
 namespace dms {
 namespace {
 
@@ -53,12 +55,31 @@ std::optional<std::string> normalize_zone_name(std::string_view name, std::strin
         for (auto i = start; i < dot; ++i) {
             const char c = out[i];
             if (!ldh(c) && c != '_' && c != '*') {
-                return fail("character not allowed in a zone name");
+                if (error != nullptr) {
+                    const auto u = static_cast<unsigned char>(c);
+                    *error = fmt::format("character '{}' is not allowed in a zone name (letters, "
+                                         "digits, '-' and '_')",
+                                         u > 0x20 && u < 0x7f ? std::string(1, c)
+                                                              : fmt::format("\\x{:02x}", u));
+                }
+                return std::nullopt;
             }
         }
         start = dot + 1;
     }
     return out;
+}
+
+std::string new_zone_name_problem(std::string_view name) {
+    if (name.find('*') != std::string_view::npos) {
+        return "'*' is not allowed in a zone name: named refuses a zone whose first label is "
+               "the wildcard '*', and '*' is a pattern in file names and zone listings";
+    }
+    if (name.starts_with('-')) {
+        return "a zone name may not start with '-': its zone file name would read as an "
+               "option to programs";
+    }
+    return {};
 }
 
 std::optional<std::string> relative_label(std::string_view absolute, std::string_view zone) {

@@ -14,6 +14,13 @@ namespace dms {
 /// characters other than letters, digits, '-', '_' and '*').
 std::optional<std::string> normalize_zone_name(std::string_view name, std::string* error = nullptr);
 
+/// Why dms creates no zone of this name (as normalize_zone_name gives it), "" if it
+/// may: named refuses a zone whose first label is "*" (its apex records would be
+/// wildcards), '*' is a pattern in zone_tool listings and a glob in file names, and a
+/// leading '-' makes the zone file name read as an option. Existing zones of such
+/// names can still be looked up (and deleted) with normalize_zone_name.
+std::string new_zone_name_problem(std::string_view name);
+
 /// Owner `absolute` relative to `zone` ("www.example.org." in "example.org." ->
 /// "www"; the apex -> "@"); std::nullopt when it is not inside the zone.
 std::optional<std::string> relative_label(std::string_view absolute, std::string_view zone);
