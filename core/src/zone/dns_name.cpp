@@ -189,4 +189,27 @@ std::optional<std::uint32_t> parse_ttl(std::string_view text) {
     return static_cast<std::uint32_t>(total);
 }
 
+std::string ttl_problem(std::string_view text) {
+    bool syntax = !text.empty() && text.front() >= '0' && text.front() <= '9';
+    for (const char c : text) {
+        syntax = syntax && ((c >= '0' && c <= '9') ||
+                            std::string_view("smhdwSMHDW").find(c) != std::string_view::npos);
+    }
+    if (!syntax) {
+        return fmt::format("'{}' is not a number of seconds or of units s, m, h, d, w (1h30m)",
+                           text);
+    }
+    if (text.size() > max_ttl_text) {
+        return fmt::format("'{}' is longer than {} characters", text, max_ttl_text);
+    }
+    // RFC 2181 section 8 limits TTLs to 2^31-1. named loads a larger one with a warning
+    // as 0 ("TTL > MAXTTL, setting TTL to 0") and reads one of 2^32 or more as an RR
+    // type ("unknown RR type"): dms refuses both rather than serve another value.
+    const auto v = parse_ttl(text);
+    if (!v || *v > max_ttl) {
+        return fmt::format("{} is out of range (0..{})", text, max_ttl);
+    }
+    return {};
+}
+
 } // namespace dms

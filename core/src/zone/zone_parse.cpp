@@ -76,8 +76,10 @@ bool is_class(std::string_view t) {
     return u == "IN" || u == "CH" || u == "HS" || u == "CS" || u.starts_with("CLASS");
 }
 
+/// A token where a TTL or class may stand that starts with a digit is a TTL, valid or
+/// not (no class or type starts with one).
 bool looks_like_ttl(std::string_view t) {
-    return !t.empty() && t.front() >= '0' && t.front() <= '9' && parse_ttl(t).has_value();
+    return !t.empty() && t.front() >= '0' && t.front() <= '9';
 }
 
 bool all_digits(std::string_view t) {
@@ -384,8 +386,8 @@ void Parser::handle_directive(std::string_view line, int line_no) {
             error(line_no, "$TTL needs one TTL value");
         } else if (m_seen_ttl || m_seen_record) {
             error(line_no, "$TTL may appear only once, before any record");
-        } else if (!parse_ttl(t[1])) {
-            error(line_no, fmt::format("bad TTL '{}' in $TTL", t[1]));
+        } else if (const auto problem = ttl_problem(t[1]); !problem.empty()) {
+            error(line_no, fmt::format("$TTL {}", problem));
         } else {
             m_res.zone.zone_ttl = std::string(t[1]);
         }
@@ -646,8 +648,11 @@ void Parser::handle_record(std::string_view logical, bool owner_omitted, int lin
         error(line_no, fmt::format("class {} not supported: only IN", klass));
         return;
     }
-    if (ttl && *parse_ttl(*ttl) > max_ttl) {
-        error(line_no, fmt::format("TTL {} is above the maximum {} (RFC 2181)", *ttl, max_ttl));
+    if (ttl) {
+        if (const auto problem = ttl_problem(*ttl); !problem.empty()) {
+            error(line_no, fmt::format("TTL {}", problem));
+            return;
+        }
     }
     if (is_soa) {
         if (const auto n = tokenize(rdata_raw).size(); n != 7) {
@@ -700,9 +705,8 @@ void Parser::add_soa(const std::vector<std::string_view>& raw, const zone_detail
     // the same of stored ZIs).
     static constexpr std::array<const char*, 4> timers{"refresh", "retry", "expire", "minimum"};
     for (std::size_t i = 0; i < timers.size(); ++i) {
-        const auto v = parse_ttl(raw[3 + i]);
-        if (!v || *v > max_ttl) {
-            error(line_no, fmt::format("SOA {} '{}' is not a valid time", timers[i], raw[3 + i]));
+        if (const auto problem = ttl_problem(raw[3 + i]); !problem.empty()) {
+            error(line_no, fmt::format("SOA {} {}", timers[i], problem));
             return;
         }
     }

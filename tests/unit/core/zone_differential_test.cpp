@@ -407,6 +407,18 @@ TEST_F(ZoneDifferential, SizeLimitsAgreeWithBind) {
                 HasSubstr("the record takes 65001 octets"));
 }
 
+// TTLs: named reads one of 2^32 or more as an RR type and refuses the zone; one from
+// 2^31 to 2^32-1 it loads with a warning as 0 (RFC 2181 8). We refuse both, naming the
+// TTL, rather than serve another value than the one written.
+TEST_F(ZoneDifferential, TtlsAboveTheRfc2181LimitAgainstBind) {
+    EXPECT_EQ(disagreement(m_dir, "ttl-2-32", std::string(head) + "t 4294967296 TXT x\n"), "");
+    EXPECT_EQ(disagreement(m_dir, "ttl-7102w", std::string(head) + "t 7102w TXT x\n"), "");
+    EXPECT_EQ(disagreement(m_dir, "ttl-2-31-1", std::string(head) + "t 2147483647 TXT x\n"), "");
+    const auto msb = disagreement(m_dir, "ttl-2-31", std::string(head) + "t 2147483648 TXT x\n");
+    EXPECT_THAT(msb, HasSubstr("BIND accepts, we refuse"));
+    EXPECT_THAT(msb, HasSubstr("TTL 2147483648 is out of range (0..2147483647)"));
+}
+
 TEST_F(ZoneDifferential, DISABLED_KnownDisagreements) {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"svcb-mandatory-missing", "x HTTPS 1 . mandatory=alpn\n"},

@@ -43,4 +43,9 @@ std::optional<std::uint32_t> parse_ttl(std::string_view text);
 /// The largest TTL RFC 2181 allows (2^31-1).
 inline constexpr std::uint32_t max_ttl = 2147483647U;
 
+/// Why `text` is not a TTL dms keeps, "" if it is one of 0..max_ttl: "4294967296 is out
+/// of range (0..2147483647)", "'1x' is not ...", "'000...' is longer than 20 ...".
+/// Meant to follow "TTL " or the name of an SOA timer in a message.
+std::string ttl_problem(std::string_view text);
+
 } // namespace dms
