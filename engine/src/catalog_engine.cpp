@@ -107,7 +107,8 @@ std::string check_config_value(std::string_view key, std::string_view v) {
                    : "expected an absolute name ending in '.'";
     }
     if (key == "default_ref") {
-        return valid_reference(v) ? "" : "expected a reference (letters, digits, -_.@)";
+        return valid_reference(v) ? ""
+                                  : "expected a reference (letters, digits, -_.@, at most 1024)";
     }
     if (key == "default_stype") {
         const auto types = server_types();

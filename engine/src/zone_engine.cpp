@@ -244,7 +244,7 @@ ZoneEngine::NewZone ZoneEngine::new_zone_record(db::Transaction& tx, const std::
         if (!valid_reference(reference)) {
             throw Error(ErrorCode::reference_format,
                         fmt::format("bad reference '{}': letters, digits and -_.@, starting "
-                                    "with a letter or digit",
+                                    "with a letter or digit, at most 1024",
                                     reference));
         }
         if (auto it = m_defaults.ref_ids.find(reference);

@@ -207,6 +207,25 @@ TEST_F(ZoneLimitsDb, ConfigValuesTheDatabaseCannotKeepAreRefusedWithTheKey) {
               "zi_max_num=999999999");
 }
 
+TEST_F(ZoneLimitsDb, ReferencesAtTheLimitAreStoredWhole) {
+    const std::string ref = "R" + std::string(1023, 'r');
+    const auto file = m_dir.write("ref.org", "$TTL 300\n;!REF:" + ref +
+                                                 "\n@ SOA ns1 hm 1 2h 900 7d 1h\n@ NS ns1\n"
+                                                 ";!REF:" +
+                                                 ref + "\nns1 A 192.0.2.1\n");
+    const auto load = zt({"load_zone", file, "ref.org"});
+    ASSERT_EQ(load.status, 0) << load.err;
+    EXPECT_EQ(sql_value("SELECT r.reference FROM sm_zone z JOIN reference r ON r.id = z.ref_id"),
+              ref);
+    EXPECT_EQ(sql_value("SELECT count(*) FROM resource_records rr JOIN reference r"
+                        " ON r.id = rr.ref_id WHERE r.reference = '" +
+                        ref + "'"),
+              "1");
+    const auto over = zt({"create_zone", "-r", ref + "r", "over.org"});
+    EXPECT_EQ(over.status, 65);
+    EXPECT_THAT(over.err, HasSubstr("at most 1024"));
+}
+
 TEST_F(ZoneLimitsDb, DiffOfBigZonesIsWhole) {
     // Two zones of 150,000 records whose every record differs: a diff of about 20 MB.
     // diff_zones printed only its first 16 MB, without a word.

@@ -336,7 +336,7 @@ void Parser::apply_flags(Rr& rr, bool is_soa) {
             const bool ok = valid_reference(ref);
             if (!ok) {
                 error(line, fmt::format("bad reference '{}': letters, digits and -_.@, "
-                                        "starting with a letter or digit",
+                                        "starting with a letter or digit, at most 1024",
                                         ref));
             } else if (is_soa) {
                 m_res.zone.reference = ref;

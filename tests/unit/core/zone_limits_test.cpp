@@ -271,5 +271,16 @@ TEST(ZoneLimits, CommentsAreKeptWholeAndMustBeUtf8) {
                 HasSubstr("(byte 0xe9 at column 7)"));
 }
 
+TEST(ZoneLimits, ReferencesUpTo1024CharactersAreKeptLongerOnesRefusedWithTheLimit) {
+    const std::string ok(1024, 'r');
+    const auto r = parse_body(";!REF:" + ok + "\nx A 192.0.2.9\n");
+    ASSERT_TRUE(r.ok()) << findings(r);
+    EXPECT_EQ(find_rr(r.zone, "x", "A")->reference, ok);
+    EXPECT_THAT(findings(parse_body(";!REF:" + ok + "r\nx A 192.0.2.9\n")),
+                HasSubstr("z:5: error: bad reference '" + ok +
+                          "r': letters, digits and -_.@, "
+                          "starting with a letter or digit, at most 1024"));
+}
+
 } // namespace
 } // namespace dms
