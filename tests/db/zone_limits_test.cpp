@@ -226,6 +226,25 @@ TEST_F(ZoneLimitsDb, ReferencesAtTheLimitAreStoredWhole) {
     EXPECT_THAT(over.err, HasSubstr("at most 1024"));
 }
 
+TEST_F(ZoneLimitsDb, NamesOfServerGroupsServersAndTagsAtTheLimitAreKept) {
+    // Checked before the database: its varchar columns would refuse longer ones
+    // without saying which value.
+    const std::string sg(60, 'g');
+    ASSERT_EQ(zt({"create_sg", sg}).status, 0);
+    EXPECT_THAT(zt({"create_sg", sg + "g"}).err, HasSubstr("at most 60"));
+    const std::string server(255, 's');
+    const auto created = zt({"create_server", "-g", sg, server, "192.0.2.77"});
+    ASSERT_EQ(created.status, 0) << created.err;
+    EXPECT_THAT(zt({"create_server", "-g", sg, server + "s", "192.0.2.78"}).err,
+                HasSubstr("at most 255"));
+    const std::string tag(60, 't');
+    ASSERT_EQ(zt({"create_sectag", tag}).status, 0);
+    EXPECT_THAT(zt({"create_sectag", tag + "t"}).err, HasSubstr("at most 60"));
+    EXPECT_EQ(sql_value("SELECT count(*) FROM server_groups WHERE name = '" + sg + "'"), "1");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM sm_servers WHERE name = '" + server + "'"), "1");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM zone_sectags WHERE sectag = '" + tag + "'"), "1");
+}
+
 TEST_F(ZoneLimitsDb, DiffOfBigZonesIsWhole) {
     // Two zones of 150,000 records whose every record differs: a diff of about 20 MB.
     // diff_zones printed only its first 16 MB, without a word.
