@@ -365,6 +365,19 @@ std::string diagnose(DmsDeployment& dms, const std::vector<ZoneHistory>& zones,
         for (const auto& line : grep_tail(dms.dmsd_log_path(), zone, 12)) {
             out << "    " << line << '\n';
         }
+        // named's own lines on the zone (loads, NOTIFYs, transfers it asked for), not
+        // the transfers the checks made ("client @...").
+        const auto named_lines = [&](const std::string& who, const std::filesystem::path& log) {
+            out << "  " << who << " named log (last lines on the zone):\n";
+            const auto bare = zone.substr(0, zone.size() - 1);
+            for (const auto& line : grep_tail(log, "zone " + bare + "/IN:", 6)) {
+                out << "    " << line << '\n';
+            }
+        };
+        named_lines("master", dms.master().dir() / "named.log");
+        for (std::size_t i = 0; i < dms.slave_count(); ++i) {
+            named_lines(dms.slave(i).name(), dms.slave(i).dir() / "named.log");
+        }
         out << '\n';
     }
     if (conn) {
