@@ -94,6 +94,55 @@ TEST_F(Dmsd, EditIsPublishedWithANewSerialInOneUpdate) {
     EXPECT_THAT(msg, HasSubstr("published ZI " + zi));
 }
 
+TEST_F(Dmsd, AChangeLargerThanOneDnsMessageIsPublishedWhole) {
+    // 600 TXT records of 200 octets: about 140 KB of change, more than one UPDATE message
+    // (65,535 octets) can carry. It used to abort inside the DNS library.
+    create("big.test.");
+    const auto before = serial_of(soa("big.test."));
+    const std::string text(200, 'x');
+    std::string lines;
+    for (int i = 0; i < 600; ++i) {
+        lines += fmt::format("r{} 300 IN TXT \"{}{}\"\n", i, i, text);
+    }
+    const auto zi = add_lines("big.test.", lines);
+    ASSERT_TRUE(wait_for(
+        [&] { return sql_value("SELECT zi_id FROM sm_zone WHERE name = 'big.test.'") == zi; }, 60s))
+        << zone_state("big.test.");
+    const auto count_r = [&] {
+        int n = 0;
+        for (const auto& r : transfer("big.test.")) {
+            n += r.type == "TXT" && r.owner.starts_with("r") && r.rdata.size() > 200 ? 1 : 0;
+        }
+        return n;
+    };
+    EXPECT_EQ(count_r(), 600);
+    EXPECT_TRUE(answers("big.test.", "r599.big.test.", "TXT", "\"599" + text + "\""));
+    const auto after = serial_of(soa("big.test."));
+    EXPECT_GT(after, before);
+    EXPECT_EQ(sql_value("SELECT soa_serial FROM zone_instances WHERE id = " + zi),
+              std::to_string(after));
+    EXPECT_THAT(read_file(m_dmsd_log), HasSubstr("a change of 600 records sent in 3 updates"));
+    // And back: the 600 deletions are split too.
+    const auto shown = zt({"show_zone", "big.test.", "^"});
+    ASSERT_EQ(shown.status, 0) << shown.err;
+    std::string kept;
+    std::istringstream in(shown.out);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.starts_with("r")) {
+            kept += line + "\n";
+        }
+    }
+    const auto file = m_dir.write("small.zone", kept);
+    ASSERT_EQ(zt({"load_zone_zi", file, "big.test."}).status, 0);
+    const auto small = sql_value(
+        "SELECT zi_candidate_id FROM sm_zone WHERE name = 'big.test.' AND state <> 'DELETED'");
+    ASSERT_TRUE(wait_for(
+        [&] { return sql_value("SELECT zi_id FROM sm_zone WHERE name = 'big.test.'") == small; },
+        60s));
+    EXPECT_EQ(count_r(), 0);
+    EXPECT_EQ(count("state = 'FAILURE'"), "0");
+}
+
 TEST_F(Dmsd, DisableDeleteAndBackAgain) {
     create("d.test.");
     ASSERT_EQ(zt({"disable_zone", "d.test."}).status, 0);

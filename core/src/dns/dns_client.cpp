@@ -349,6 +349,10 @@ SoaReply query_soa(const Server& server, std::string_view zone, Millis timeout, 
     return r;
 }
 
+std::size_t record_wire_size(const Record& record) {
+    return ldns_rr_uncompressed_size(make_rr(record, record.owner, LDNS_RR_CLASS_IN, false).get());
+}
+
 UpdateReply send_update(const Server& server, const Update& update, const TsigKey& key,
                         Millis timeout) {
     const auto name = zone_name(update.zone);

@@ -92,8 +92,17 @@ public:
     }
 
     UpdateResult update(const dns::Update& u) override {
-        const auto r = dns::send_update(m_server, u, m_key, m_timeout);
         UpdateResult out;
+        dns::UpdateReply r;
+        try {
+            r = dns::send_update(m_server, u, m_key, m_timeout);
+        } catch (const Error& e) {
+            // A record that cannot be encoded, a message too large: sending it again
+            // cannot help.
+            out.kind = UpdateResult::Kind::fatal;
+            out.detail = e.what();
+            return out;
+        }
         out.detail = r.error;
         if (r.status != dns::Status::answered) {
             out.kind = UpdateResult::Kind::retry;
