@@ -23,19 +23,15 @@ std::vector<std::string> split_tokens(std::string_view line);
 /// `s` with letters outside quoted strings lower-cased.
 std::string fold_case(std::string_view s);
 
-/// One generated zone as three texts:
+/// One generated zone as two texts:
 ///   input      what an operator writes, DMS tags and $GENERATE included;
 ///   reference  the zone named must serve: `input` with the ;!DISABLE records
 ///              commented out (to BIND and ldns a ;! line is a comment, the record
 ///              under it live);
-///   expanded   `reference` with each $GENERATE replaced by the records it makes (the
-///              generator's own expansion, following BIND) and TTL always before
-///              class: ldns-read-zone 1.8 reads neither $GENERATE nor "IN 300".
 struct GeneratedZone {
     std::string name; ///< absolute, lower case
     std::string input;
     std::string reference;
-    std::string expanded;
     std::size_t disabled = 0; ///< records written with ;!DISABLE
 };
 
@@ -105,7 +101,7 @@ private:
     void out(unsigned streams, std::string_view text);
     std::string render(const Field& f, bool fold);
     std::string render_owner(const std::string& owner);
-    std::string ttl_class(const Planned& rr, bool ldns_order);
+    std::string ttl_class(const Planned& rr);
     void write_soa();
     void write_batch(const std::vector<Planned>& batch);
     void write_record(const Planned& rr, bool omit_owner);
