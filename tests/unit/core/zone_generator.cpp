@@ -13,7 +13,7 @@
 namespace dms::test {
 namespace {
 
-enum Stream : unsigned { to_input = 1, to_reference = 2, to_all = 3 };
+enum Stream : unsigned { to_input = 1, to_reference = 2, to_expanded = 4, to_all = 7 };
 
 /// TTL values with the spellings all three parsers accept for them.
 struct TtlChoice {
@@ -304,6 +304,9 @@ void ZoneGenerator::out(unsigned streams, std::string_view text) {
     if ((streams & to_reference) != 0) {
         m_out.reference += text;
     }
+    if ((streams & to_expanded) != 0) {
+        m_out.expanded += text;
+    }
 }
 
 std::string ZoneGenerator::render(const Field& f, bool fold) {
@@ -327,7 +330,8 @@ std::string ZoneGenerator::render_owner(const std::string& owner) {
     return mixed_case(t);
 }
 
-std::string ZoneGenerator::ttl_class(const Planned& rr) {
+std::string ZoneGenerator::ttl_class(const Planned& rr, bool ldns_order) {
+    // Decided once per record; the two orders differ only in where "IN" goes.
     const auto ttl = m_rrset_ttl.at(rr.owner + " " + (rr.type == "TYPE1" ? "A" : rr.type));
     std::string t;
     if (ttl != m_default_ttl || chance(0.4)) {
@@ -346,6 +350,9 @@ std::string ZoneGenerator::ttl_class(const Planned& rr) {
     }
     if (klass == 0) {
         return t + " ";
+    }
+    if (ldns_order) {
+        return t + " IN ";
     }
     return klass == 1 ? "IN " + t + " " : t + " IN ";
 }
@@ -379,7 +386,11 @@ void ZoneGenerator::write_record(const Planned& rr, bool omit_owner) {
         }
     }
     const auto tail = chance(0.1) ? std::string(" ; trailing comment\n") : std::string("\n");
-    const auto in_prefix = ttl_class(rr);
+    // Class/TTL order: the input may put the class first; ldns cannot read that.
+    const auto state = m_rng;
+    const auto in_prefix = ttl_class(rr, false);
+    m_rng = state;
+    const auto ldns_prefix = ttl_class(rr, true);
     const auto type = chance(0.2) ? fold_case(rr.type) : rr.type;
     auto line = [&](const std::string& prefix) {
         return fmt::format("{}\t{}{} {}{}", owner, prefix, type, body, tail);
@@ -402,9 +413,10 @@ void ZoneGenerator::write_record(const Planned& rr, bool omit_owner) {
     }
     out(to_input, line(in_prefix));
     if (rr.disable) {
-        out(to_reference, "; " + line(in_prefix));
+        out(to_reference | to_expanded, "; " + line(ldns_prefix));
     } else {
         out(to_reference, line(in_prefix));
+        out(to_expanded, line(ldns_prefix));
     }
 }
 
@@ -426,7 +438,10 @@ void ZoneGenerator::write_soa() {
     };
     const Planned soa{m_zone, "SOA", {}, true, false};
     m_rrset_ttl[m_zone + " SOA"] = chance(0.7) ? m_default_ttl : 86400;
-    const auto in_prefix = ttl_class(soa);
+    const auto state = m_rng;
+    const auto in_prefix = ttl_class(soa, false);
+    m_rng = state;
+    const auto ldns_prefix = ttl_class(soa, true);
     const auto mname = render({sub("ns1"), true}, true);
     const auto rname = render({sub("hostmaster"), true}, true);
     const auto serial =
@@ -443,6 +458,7 @@ void ZoneGenerator::write_soa() {
     }
     const auto owner = render_owner(m_zone);
     out(to_input | to_reference, fmt::format("{}\t{}SOA {}\n", owner, in_prefix, body));
+    out(to_expanded, fmt::format("{}\t{}SOA {}\n", owner, ldns_prefix, body));
 }
 
 void ZoneGenerator::maybe_switch_origin() {
@@ -481,20 +497,21 @@ void ZoneGenerator::write_generate() {
         ttl = one_of(one_of(ttl_choices()).spellings);
     }
     const int klass = num(0, 2);
-    const auto prefix = [&] {
+    auto prefix = [&](bool ldns_order) {
         if (ttl.empty()) {
             return std::string(klass == 0 ? "" : "IN ");
         }
         if (klass == 0) {
             return ttl + " ";
         }
-        return klass == 1 ? "IN " + ttl + " " : ttl + " IN ";
+        return (klass == 1 && !ldns_order) ? "IN " + ttl + " " : ttl + " IN ";
     };
     out(to_input | to_reference,
-        fmt::format("$GENERATE {} {} {}{} {}\n", range, f.lhs, prefix(), f.type, f.rhs));
-    for (int v = start; v <= stop; v += step) {
-        ++m_planned;
-    }
+        fmt::format("$GENERATE {} {} {}{} {}\n", range, f.lhs, prefix(false), f.type, f.rhs));
+    // The records it makes come from BIND itself (see expand_generates).
+    out(to_expanded, fmt::format("{} {} {} $GENERATE {} {} {}{} {}\n", generate_marker, m_origin,
+                                 m_default_ttl, range, f.lhs, prefix(false), f.type, f.rhs));
+    m_planned += static_cast<std::size_t>((stop - start) / step + 1);
 }
 
 GeneratedZone ZoneGenerator::make() {
@@ -546,7 +563,7 @@ GeneratedZone ZoneGenerator::make() {
     if (chance(0.7)) {
         out(to_all, fmt::format("$ORIGIN {}\n", mixed_case(m_zone)));
     } else {
-        out(to_reference, fmt::format("$ORIGIN {}\n", m_zone));
+        out(to_reference | to_expanded, fmt::format("$ORIGIN {}\n", m_zone));
     }
     out(to_all, "; generated zone: a plain comment\n");
     if (chance(0.5)) {

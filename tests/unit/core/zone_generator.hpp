@@ -23,15 +23,25 @@ std::vector<std::string> split_tokens(std::string_view line);
 /// `s` with letters outside quoted strings lower-cased.
 std::string fold_case(std::string_view s);
 
-/// One generated zone as two texts:
+/// One generated zone as three texts:
 ///   input      what an operator writes, DMS tags and $GENERATE included;
 ///   reference  the zone named must serve: `input` with the ;!DISABLE records
 ///              commented out (to BIND and ldns a ;! line is a comment, the record
 ///              under it live);
+///   expanded   `reference` with TTL always before class and each $GENERATE line
+///              replaced by a marker line (`generate_marker` origin default-TTL
+///              $GENERATE ...) that the test replaces by the records BIND makes of it
+///              (named-checkzone -D): ldns-read-zone 1.8 reads neither $GENERATE nor
+///              "IN 300", and the expected records must not come from a second copy of
+///              the expansion logic.
+/// Starts a $GENERATE line of GeneratedZone::expanded (a comment to any zone reader).
+inline constexpr const char* generate_marker = ";$GENERATE-BY-BIND";
+
 struct GeneratedZone {
     std::string name; ///< absolute, lower case
     std::string input;
     std::string reference;
+    std::string expanded;
     std::size_t disabled = 0; ///< records written with ;!DISABLE
 };
 
@@ -101,7 +111,7 @@ private:
     void out(unsigned streams, std::string_view text);
     std::string render(const Field& f, bool fold);
     std::string render_owner(const std::string& owner);
-    std::string ttl_class(const Planned& rr);
+    std::string ttl_class(const Planned& rr, bool ldns_order);
     void write_soa();
     void write_batch(const std::vector<Planned>& batch);
     void write_record(const Planned& rr, bool omit_owner);
