@@ -233,6 +233,38 @@ TEST_F(SlaveFixtureTest, StopsAndRestartsEachPartOnTheSamePorts) {
     EXPECT_TRUE(m_slave.wait_serial(zone, 2024010101u));
 }
 
+// What dmsd does for a slave that fell behind (the NOTIFY it missed, sent again): a
+// NOTIFY from the master's address makes the slave fetch the new serial; one from
+// another address is refused; one from an address this machine lacks is not sent.
+TEST_F(SlaveFixtureTest, ANotifyFromTheMastersAddressMakesTheSlaveTransfer) {
+    write_sg({"example.test"});
+    ASSERT_TRUE(push(m_slave.password_file()).ok());
+    ASSERT_TRUE(rndc_s({"reconfig"}).ok());
+    ASSERT_TRUE(m_slave.wait_serial(zone, 2024010101u));
+    // The master's slave zone notifies no one (NamedFixture: notify no), so without
+    // our NOTIFY the slave would wait for its refresh timer (60 s in zone_text()).
+    m_master.write("example.test.zone", zone_text(2024010102));
+    ASSERT_TRUE(m_master.rndc({"reload", "example.test"}).ok());
+    ASSERT_EQ(dns::query_soa(m_master.server(), zone, 2s).serial, 2024010102u);
+
+    const auto other = dns::send_notify(m_slave.server(), zone, 2s, "127.0.0.9");
+    EXPECT_EQ(other.status, dns::Status::answered) << other.error;
+    EXPECT_EQ(dns::rcode_name(other.rcode), "REFUSED") << "not from its master";
+    const auto absent = dns::send_notify(m_slave.server(), zone, 2s, "192.0.2.1");
+    EXPECT_EQ(absent.status, dns::Status::unreachable);
+    EXPECT_NE(absent.error.find("bind to 192.0.2.1"), std::string::npos) << absent.error;
+    EXPECT_EQ(m_slave.serial(zone), 2024010101u);
+
+    const auto r = dns::send_notify(m_slave.server(), zone, 2s, m_master.address());
+    ASSERT_EQ(r.status, dns::Status::answered) << r.error;
+    EXPECT_EQ(dns::rcode_name(r.rcode), "NOERROR") << r.error;
+    EXPECT_TRUE(m_slave.wait_serial(zone, 2024010102u, 10s)) << m_slave.named_log_tail(20);
+
+    const auto unknown = dns::send_notify(m_slave.server(), "other.test.", 2s, m_master.address());
+    EXPECT_EQ(unknown.status, dns::Status::answered);
+    EXPECT_NE(unknown.rcode, 0) << "not a zone of the slave";
+}
+
 // Two slaves sharing the master's remote key, one on its own loopback address (root
 // only: the address is added to lo and removed again), both transferring the zone.
 TEST(SlaveServer, TwoSlavesOneKeyOtherAddress) {
