@@ -234,6 +234,65 @@ TEST_F(Dmsd, NamedDownMeansRetriesWithBackOffThenPublication) {
         wait_for([&] { return count("processed IS NULL AND event_type LIKE 'Zone%'") == "0"; }));
 }
 
+/// dmsd on a PostgreSQL cluster of the test's own (scripts/pg-cluster), which the test
+/// stops and starts again; the run's shared cluster is never touched.
+class DmsdDatabaseOutage : public Dmsd {
+protected:
+    void SetUp() override {
+        m_state = (m_pg_dir.path() / "pg-state").string();
+        const auto r = pg_cluster({"start", m_state, std::string(DMS_BIN_DIR) + "/zone_tool"});
+        ASSERT_TRUE(r.ok()) << r.out << r.err;
+        m_cluster = PgCluster::read(m_state);
+        Dmsd::SetUp();
+    }
+    void TearDown() override {
+        Dmsd::TearDown();
+        pg_cluster({"stop", m_state});
+    }
+    const PgCluster& cluster() const override { return m_cluster; }
+
+    ProcessResult pg_cluster(const std::vector<std::string>& args) {
+        std::vector<std::string> argv{std::string(DMS_SOURCE_DIR) + "/scripts/pg-cluster"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        RunOptions o;
+        o.timeout = 120s;
+        return run_process(argv, o);
+    }
+    /// Lines of the dmsd log that contain `text`.
+    std::size_t log_lines(const std::string& text) {
+        std::ifstream in(m_dmsd_log);
+        std::size_t n = 0;
+        for (std::string line; std::getline(in, line);) {
+            n += line.find(text) != std::string::npos ? 1 : 0;
+        }
+        return n;
+    }
+
+    TempDir m_pg_dir;
+    std::string m_state;
+    PgCluster m_cluster;
+};
+
+// Issue 11 items 6 and 8: while PostgreSQL is down dmsd logged an ERROR every second
+// (and one per worker and retry) and never said it reconnected.
+TEST_F(DmsdDatabaseOutage, OneLineWhenTheDatabaseGoesOneWhenItIsBackThenChangesArePublished) {
+    create("pg.test.");
+    ASSERT_TRUE(pg_cluster({"pause", m_state}).ok());
+    ASSERT_TRUE(wait_for([&] { return log_lines("database unavailable") == 1; }, 30s))
+        << read_file(m_dmsd_log);
+    // Every part of dmsd meets the missing database again and again (the listener every
+    // second): debug lines only.
+    ASSERT_TRUE(wait_for([&] { return log_lines("still unavailable") >= 8; }, 60s));
+    ASSERT_TRUE(pg_cluster({"resume", m_state}).ok());
+    ASSERT_TRUE(wait_for([&] { return log_lines("database back") == 1; }, 60s));
+    add_lines("pg.test.", "after 300 IN A 192.0.2.99\n");
+    EXPECT_TRUE(
+        wait_for([&] { return answers("pg.test.", "after.pg.test.", "A", "192.0.2.99"); }, 60s));
+    EXPECT_EQ(log_lines("database unavailable"), 1U);
+    EXPECT_EQ(log_lines("database back"), 1U);
+    EXPECT_EQ(log_lines(" ERROR "), 1U) << "the one line, nothing else at ERROR";
+}
+
 TEST_F(Dmsd, ChangeBehindDmsBackIsFoundAndUndone) {
     create("x.test.");
     const auto before = transfer("x.test.");
