@@ -113,7 +113,7 @@ PublishOutcome out(PublishResult r, std::string detail) {
 
 PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::ZoneRow& row,
                             const sm::ZoneEventParams& params) {
-    const auto zi_id = params.publish_zi_id ? params.publish_zi_id : row.zi_candidate_id;
+    const auto zi_id = row.zi_candidate_id;
     if (!zi_id) {
         return out(PublishResult::fatal, "the zone has no ZI to publish");
     }
@@ -124,6 +124,13 @@ PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::
     auto served = named.transfer(row.name);
     if (served.kind == named::Transfer::Kind::not_served) {
         return out(PublishResult::reset, served.detail);
+    }
+    if (served.kind == named::Transfer::Kind::not_loaded) {
+        // Still loading (just configured), or it never will: named's checker tells.
+        if (auto why = named.zone_load_problem(row.name)) {
+            return out(PublishResult::fatal, "named cannot load the zone file: " + *why);
+        }
+        return out(PublishResult::retry, served.detail);
     }
     if (served.kind != named::Transfer::Kind::ok || served.records.empty() ||
         served.records.front().type != "SOA") {
