@@ -14,6 +14,7 @@
 #include "dms/core/error.hpp"
 #include "dms/core/file_util.hpp"
 #include "dms/core/process.hpp"
+#include "dms/core/serial.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "dms_system.hpp"
@@ -441,6 +442,39 @@ TEST_F(Dmsd, RestoreNamedDbRebuildsEverything) {
     ASSERT_TRUE(m_named.restart());
     EXPECT_TRUE(served("s1.test."));
     EXPECT_TRUE(served("s2.test."));
+}
+
+// Found on the sandbox (issue 11 item 6): a save made while the master named was down,
+// then restore_named_db, served the new content under the serial of the older content
+// the slaves had, so they never transferred it.
+TEST_F(Dmsd, RestoreNamedDbGivesASaveNeverPublishedANewSerial) {
+    create("rs.test.");
+    const auto before = serial_of(soa("rs.test."));
+    m_named.stop();
+    const auto zi = add_lines("rs.test.", "late 300 IN A 192.0.2.44\n");
+    EXPECT_EQ(sql_value("SELECT soa_serial FROM zone_instances WHERE id = " + zi),
+              std::to_string(before))
+        << "the save carries the serial of the text it was made from";
+    stop_dmsd();
+    const auto r = zt({"restore_named_db"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_TRUE(m_named.restart());
+    ASSERT_TRUE(answers("rs.test.", "late.rs.test.", "A", "192.0.2.44"));
+    const auto after = serial_of(soa("rs.test."));
+    EXPECT_TRUE(serial::gt(after, before)) << after << " is not ahead of " << before;
+    EXPECT_EQ(sql_value("SELECT soa_serial FROM sm_zone WHERE name = 'rs.test.'"),
+              std::to_string(after));
+    EXPECT_EQ(sql_value("SELECT soa_serial FROM zone_instances WHERE id = " + zi),
+              std::to_string(after));
+    // A zone whose published ZI is restored keeps its serial.
+    ASSERT_TRUE(start_dmsd());
+    create("same.test.");
+    const auto same = serial_of(soa("same.test."));
+    stop_dmsd();
+    m_named.stop();
+    ASSERT_EQ(zt({"restore_named_db"}).status, 0);
+    ASSERT_TRUE(m_named.restart());
+    EXPECT_EQ(serial_of(soa("same.test.")), same);
 }
 
 TEST_F(Dmsd, EditLocksTimeOutUnlessTickledAndLockedSavesPublish) {
