@@ -129,9 +129,11 @@ public:
             return;
         }
         m_since = std::chrono::steady_clock::now();
+        // Most messages name the database already.
+        const std::string what = e.what();
         log::error("dmsd", "database unavailable",
-                   "{}: {}; waiting for it (each part of dmsd tries again with back-off)",
-                   m_database, e.what());
+                   "{}; waiting for it (each part of dmsd tries again with back-off)",
+                   what.find(m_database) != std::string::npos ? what : m_database + ": " + what);
     }
 
     /// `who` used the database successfully.
