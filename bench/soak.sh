@@ -15,6 +15,13 @@
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/common.sh"
 
+if [[ ${1:-} == --help || ${1:-} == -h ]]; then
+    # The comment at the top of this file, then the meaning of each option.
+    sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+    sed -n '/^\/\/ --faults/,/^\/\/ Exit/s/^\/\/ //p' "$(dirname "$0")/soak.cpp"
+    exit 0
+fi
+
 bin=$DMS_BUILD/bin
 [[ -x $bin/soak_bench && -x $bin/zone_tool && -x $bin/dmsd ]] || die "build first (scripts/build)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); named $(named -v | cut -d' ' -f2); $(/usr/lib/postgresql/*/bin/postgres --version | head -n 1)"

@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (7);
+INSERT INTO schema_version (version) VALUES (8);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -73,7 +73,11 @@ CREATE TABLE sm_servers (
     retry_count integer NOT NULL DEFAULT 0 CHECK (retry_count >= 0),
     probe_rtt_ms double precision CHECK (probe_rtt_ms >= 0),
     lagging_zones bigint CHECK (lagging_zones >= 0),
-    last_check timestamptz
+    last_check timestamptz,
+    -- zones the checks found behind and repaired (NOTIFY, retransfer, configuration
+    -- sent again), and when the server's configuration last reached it
+    repairs bigint NOT NULL DEFAULT 0 CHECK (repairs >= 0),
+    configured_at timestamptz
 );
 -- Two enabled servers may not share an address and port.
 CREATE UNIQUE INDEX sm_servers_enabled_address_key ON sm_servers (address, dns_port)

@@ -117,9 +117,12 @@ constexpr std::array options{
                "first delay before a failed slave is configured again; doubles with "
                "each failure in a row, with jitter"},
     OptionSpec{"server_retry_max", dmsd, seconds, "600", "longest such delay"},
-    OptionSpec{"server_serial_sample", dmsd, count, "100",
-               "zones per check whose serial on the slave is compared with the master's "
-               "(0: all of them)"},
+    OptionSpec{"server_lag_grace", dmsd, seconds, "30",
+               "seconds a zone's new serial may take to reach a slave before the slave "
+               "counts as behind and is repaired"},
+    OptionSpec{"server_repair_wait", dmsd, seconds, "5",
+               "seconds a repair waits after sending NOTIFY again before it has the zones "
+               "still behind retransferred"},
     OptionSpec{"master_rndc_settle_delay", dmsd, seconds, "1",
                "seconds between the master's reconfiguration and its slaves' (the master "
                "loads new zones first)"},

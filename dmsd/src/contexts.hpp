@@ -9,6 +9,7 @@
 #include <string>
 
 #include "dms/core/config.hpp"
+#include "dms/core/dns_client.hpp"
 #include "dms/db/session.hpp"
 #include "dms/engine/server_context.hpp"
 #include "dms/engine/zone_context.hpp"
@@ -89,16 +90,25 @@ public:
     sm::StepResult probe(const sm::ServerRow& row) override;
     sm::StepResult status(const sm::ServerRow& row,
                           std::optional<std::int64_t>& zone_count) override;
-    /// published zones of the server's SG (server_serial_sample of them, 0: all) whose
-    /// serial on the server differs from the master's, or which it does not serve.
-    sm::StepResult check_serials(const sm::ServerRow& row, std::int64_t& lagging) override;
+    /// Every published zone of the server's SG, its serial on the server against the
+    /// one published (and, when that differs, the one the master named serves).
+    sm::StepResult check_serials(const sm::ServerRow& row, sm::SerialCheck& found) override;
+    /// NOTIFY from the SG's master address, then up to server_repair_wait for them.
+    std::vector<sm::ZoneLag> notify_zones(const sm::ServerRow& row,
+                                          const std::vector<sm::ZoneLag>& zones) override;
+    void retransfer_zones(const sm::ServerRow& row, const std::vector<sm::ZoneLag>& zones) override;
     std::chrono::milliseconds check_interval() override;
+    std::chrono::milliseconds lag_grace() override;
     std::chrono::milliseconds retry_delay(int failures) override;
 
 private:
     named::SlaveDriver& m_slaves;
     named::SlaveTarget m_target;
     bool m_replica = false;
+    std::string m_notify_source;
+    dns::Server m_master;
+    std::int64_t m_checked = 0;    ///< zones the serial check compared, for the repair's log
+    std::int64_t m_refreshing = 0; ///< zones the server is refreshing (status)
 };
 
 /// JSON parameters of MasterSM events, both ways.

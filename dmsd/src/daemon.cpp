@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // See daemon.hpp. Better than the original (REFERENCE.md 1.3, 12 item 8): no 3-second
 // polling, no SIGUSR1 from other users' processes; a lost database connection is
-// retried with back-off by every thread on its own.
+// retried with back-off by every thread on its own, and logged once when the database
+// goes away and once when it is back (not by every thread at every try).
 #include "dms/dmsd/daemon.hpp"
 
 #include <condition_variable>
@@ -111,8 +112,55 @@ private:
     int m_fd = -1;
 };
 
+/// Whether the database can be reached, as all of dmsd's threads see it: the first
+/// thread that meets an unreachable database logs one line, the first that reaches it
+/// again logs one line and wakes the others (they back off while it is away); what
+/// each thread meets in between is only debug. Thread safe.
+class DatabaseWatch {
+public:
+    DatabaseWatch(std::string database, Wakeup& wake)
+        : m_database(std::move(database)), m_wake(wake) {}
+
+    /// `who` met DatabaseUnavailable `e`.
+    void lost(std::string_view who, const std::exception& e) {
+        const std::lock_guard lock(m_mutex);
+        if (m_since) {
+            log::debug(who, "database", "still unavailable: {}", e.what());
+            return;
+        }
+        m_since = std::chrono::steady_clock::now();
+        // Most messages name the database already.
+        const std::string what = e.what();
+        log::error("dmsd", "database unavailable",
+                   "{}; waiting for it (each part of dmsd tries again with back-off)",
+                   what.find(m_database) != std::string::npos ? what : m_database + ": " + what);
+    }
+
+    /// `who` used the database successfully.
+    void reached(std::string_view who) {
+        {
+            const std::lock_guard lock(m_mutex);
+            if (!m_since) {
+                return;
+            }
+            const std::chrono::duration<double> away = std::chrono::steady_clock::now() - *m_since;
+            m_since.reset();
+            log::info("dmsd", "database back", "{} after {:.1f} s (reached by {})", m_database,
+                      away.count(), who);
+        }
+        m_wake.notify();
+    }
+
+private:
+    std::string m_database;
+    Wakeup& m_wake;
+    std::mutex m_mutex;
+    std::optional<std::chrono::steady_clock::time_point> m_since; ///< away since
+};
+
 /// Open a session, retrying with back-off until it works or we stop.
-std::optional<db::Session> open_session(const Config& config, Wakeup& wake, std::string_view who) {
+std::optional<db::Session> open_session(const Config& config, Wakeup& wake, DatabaseWatch& watch,
+                                        std::string_view who) {
     auto delay = 500ms;
     while (!wake.stopping()) {
         try {
@@ -122,12 +170,15 @@ std::optional<db::Session> open_session(const Config& config, Wakeup& wake, std:
                 s.set_parameter("idle_in_transaction_session_timeout",
                                 std::to_string(lease.count()));
             }
+            watch.reached(who);
             return s;
+        } catch (const DatabaseUnavailable& e) {
+            watch.lost(who, e);
         } catch (const Error& e) {
             log::error(who, "connect", "{}; retrying in {} ms", e.what(), delay.count());
-            wake.wait(wake.generation(), delay);
-            delay = std::min(delay * 2, std::chrono::milliseconds(30s));
         }
+        wake.wait(wake.generation(), delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(30s));
     }
     return std::nullopt;
 }
@@ -136,7 +187,10 @@ class Daemon {
 public:
     Daemon(const Config& config, named::NamedDriver& named, named::SlaveDriver& slaves)
         : m_config(config), m_named(named), m_slaves(slaves),
-          m_id(fmt::format("{}:{}", host_name(), ::getpid())) {}
+          m_id(fmt::format("{}:{}", host_name(), ::getpid())),
+          m_database(fmt::format("{}@{}:{}/{}", config.db.user, config.db.host, config.db.port,
+                                 config.db.name),
+                     m_wake) {}
 
     int run() {
         const auto workers = std::max<long>(1, m_config.number("event_queue_threads"));
@@ -196,8 +250,12 @@ private:
             try {
                 listener.emplace(db::Listener::open(d.m_config.db, "dms_events"));
                 socket.emplace(io, ::dup(listener->socket()));
+                d.m_database.reached("listen");
                 d.m_wake.notify();
                 wait();
+            } catch (const DatabaseUnavailable& e) {
+                d.m_database.lost("listen", e);
+                again();
             } catch (const Error& e) {
                 log::error("dmsd", "listen", "{}; retrying in 1 s", e.what());
                 again();
@@ -214,6 +272,9 @@ private:
                                            d.m_wake.notify();
                                        }
                                        wait();
+                                   } catch (const DatabaseUnavailable& e) {
+                                       d.m_database.lost("listen", e);
+                                       again();
                                    } catch (const Error& e) {
                                        log::error("dmsd", "listen", "{}; reconnecting", e.what());
                                        again();
@@ -233,7 +294,7 @@ private:
     };
 
     void worker(const std::string& name) {
-        auto session = open_session(m_config, m_wake, name);
+        auto session = open_session(m_config, m_wake, m_database, name);
         if (!session) {
             return;
         }
@@ -244,6 +305,7 @@ private:
             try {
                 const auto step = processor.process_one();
                 failure_delay = 500ms;
+                m_database.reached(name);
                 if (step == EventProcessor::Step::processed) {
                     continue;
                 }
@@ -251,6 +313,10 @@ private:
                 // no notification, so look again soon rather than spin.
                 m_wake.wait(seen,
                             std::max(processor.next_due(60s), std::chrono::milliseconds(50ms)));
+            } catch (const DatabaseUnavailable& e) {
+                m_database.lost(name, e);
+                m_wake.wait(seen, failure_delay);
+                failure_delay = std::min(failure_delay * 2, std::chrono::milliseconds(30s));
             } catch (const std::exception& e) {
                 log::error(name, "process", "{}; retrying in {} ms", e.what(),
                            failure_delay.count());
@@ -261,7 +327,7 @@ private:
     }
 
     void reconciler() {
-        auto session = open_session(m_config, m_reconcile_wake, "reconciler");
+        auto session = open_session(m_config, m_reconcile_wake, m_database, "reconciler");
         if (!session) {
             return;
         }
@@ -270,9 +336,12 @@ private:
             const auto seen = m_reconcile_wake.generation();
             try {
                 const auto r = reconcile(*session, m_config, m_named);
+                m_database.reached("reconciler");
                 if (r.repaired + r.drifted > 0) {
                     m_wake.notify();
                 }
+            } catch (const DatabaseUnavailable& e) {
+                m_database.lost("reconciler", e);
             } catch (const std::exception& e) {
                 log::error("reconciler", "reconcile", "{}", e.what());
             }
@@ -285,6 +354,7 @@ private:
     named::SlaveDriver& m_slaves;
     std::string m_id;
     Wakeup m_wake, m_reconcile_wake;
+    DatabaseWatch m_database;
 };
 
 } // namespace

@@ -31,6 +31,8 @@ sm::ServerRow to_server_row(const db::ServerRecord& s) {
     r.zone_count = s.zone_count;
     r.probe_rtt_ms = s.probe_rtt_ms;
     r.lagging_zones = s.lagging_zones;
+    r.repairs = s.repairs;
+    r.configured_at = s.configured_at;
     return r;
 }
 
@@ -42,6 +44,8 @@ void from_server_row(const sm::ServerRow& r, db::ServerRecord& s) {
     s.zone_count = r.zone_count;
     s.probe_rtt_ms = r.probe_rtt_ms;
     s.lagging_zones = r.lagging_zones;
+    s.repairs = r.repairs;
+    s.configured_at = r.configured_at;
 }
 
 sm::TimePoint ServerDbContext::now() {
@@ -78,11 +82,21 @@ sm::StepResult ServerDbContext::probe(const sm::ServerRow&) {
 sm::StepResult ServerDbContext::status(const sm::ServerRow&, std::optional<std::int64_t>&) {
     only_dmsd("rndc status");
 }
-sm::StepResult ServerDbContext::check_serials(const sm::ServerRow&, std::int64_t&) {
+sm::StepResult ServerDbContext::check_serials(const sm::ServerRow&, sm::SerialCheck&) {
     only_dmsd("the serial check");
+}
+std::vector<sm::ZoneLag> ServerDbContext::notify_zones(const sm::ServerRow&,
+                                                       const std::vector<sm::ZoneLag>&) {
+    only_dmsd("NOTIFY");
+}
+void ServerDbContext::retransfer_zones(const sm::ServerRow&, const std::vector<sm::ZoneLag>&) {
+    only_dmsd("rndc retransfer");
 }
 std::chrono::milliseconds ServerDbContext::check_interval() {
     only_dmsd("the check interval");
+}
+std::chrono::milliseconds ServerDbContext::lag_grace() {
+    only_dmsd("the lag grace");
 }
 std::chrono::milliseconds ServerDbContext::retry_delay(int) {
     only_dmsd("the retry delay");

@@ -5,7 +5,9 @@
 #   pg_start DIR AUTH   AUTH = trust (tests) | scram (sandbox: password over TCP)
 #   pg_stop DIR
 #   pg_running DIR      exit 0 if the cluster in DIR runs
-# DIR/port holds the port; DIR/run is the unix socket directory; DIR/log the log.
+# DIR/port holds the port; DIR/run is the unix socket directory; DIR/log the log. A
+# cluster started again gets the port it had (clients keep their configuration) unless
+# something else took it meanwhile.
 # The superuser is "dms_admin", reachable without password on the unix socket.
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -45,8 +47,13 @@ pg_start() {
             || { cat "$dir/initdb.log" >&2; return 1; }
     fi
     if pg_running "$dir"; then return 0; fi
+    local again=""
+    if [[ -s $dir/port ]] && ! ss -Htln "sport = :$(cat "$dir/port")" 2>/dev/null | grep -q .; then
+        again=$(cat "$dir/port")
+    fi
     for try in 1 2 3 4 5; do
-        port=$(free_port) || return 1
+        port=${again:-$(free_port)} || return 1
+        again=""
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
                 -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=200 $extra ${DMS_PG_OPTIONS:-}" \
                 start >/dev/null 2>&1; then

@@ -3,7 +3,8 @@
 // (REFERENCE.md 12): a failed step is RETRY unless the server answered with something
 // malformed or broken (BROKEN); the retry delay backs off with the consecutive
 // failures instead of a fixed 10-20 minutes; retry_msg is the step's own error text;
-// the periodic check also counts zones whose serial lags the master's.
+// the periodic check also compares the serial of every zone with the master's and
+// repairs the zones that fell behind (the original only counted the server's zones).
 
 #include "server_sm_actions.hpp"
 
@@ -73,6 +74,7 @@ void disable_server(ServerSmRun& run) {
     run.row.retry_count = 0;
     run.row.probe_rtt_ms.reset();
     run.row.lagging_zones.reset();
+    run.row.configured_at.reset();
     done(run, ResultCode::ok, "disabled; its pending events will do nothing");
 }
 
@@ -109,6 +111,7 @@ void configure_server(ServerSmRun& run) {
             return failed(run, r, "rndc reconfig");
         }
     }
+    run.row.configured_at = run.ctx.now();
     succeeded(run, std::min(run.ctx.check_interval(), check_after_configure));
     done(run, ResultCode::ok,
          local
@@ -129,15 +132,47 @@ void check_server(ServerSmRun& run) {
     if (zones) {
         run.row.zone_count = zones;
     }
-    std::int64_t lagging = 0;
-    if (auto r = run.ctx.check_serials(run.row, lagging); r.kind != StepResult::Kind::ok) {
+    SerialCheck found;
+    if (auto r = run.ctx.check_serials(run.row, found); r.kind != StepResult::Kind::ok) {
         return failed(run, r, "serial check");
     }
+    const auto previous = run.row.lagging_zones.value_or(0);
+    std::string repaired;
+    auto still = found.behind;
+    // This machine is the master: nothing to transfer from, and its lag is the
+    // reconciler's (drift) or the zones' own (publishing) to repair.
+    if (!run.ctx.is_this_machine(run.row)) {
+        if (!found.missing.empty()) {
+            // Configure again; in OK, ConfigChange is the way back to CONFIG.
+            run.ctx.queue_server_event(EventType::server_config_change, 0ms);
+            repaired += fmt::format(", configuration sent again for {}", found.missing.size());
+        }
+        if (!found.behind.empty()) {
+            still = run.ctx.notify_zones(run.row, found.behind);
+            repaired += fmt::format(", NOTIFY sent for {}", found.behind.size());
+            if (!still.empty()) {
+                run.ctx.retransfer_zones(run.row, still);
+                repaired += fmt::format(", {} retransferred", still.size());
+            }
+        }
+        run.row.repairs += static_cast<std::int64_t>(found.behind.size() + found.missing.size());
+    }
+    const auto lagging = static_cast<std::int64_t>(still.size() + found.missing.size());
     run.row.lagging_zones = lagging;
-    succeeded(run, run.ctx.check_interval());
+    // Judge the zones in transit once their grace is over, and see soon whether a
+    // repair worked (but not again and again for zones it cannot repair).
+    auto next = run.ctx.check_interval();
+    if (found.in_transit > 0 || (lagging > 0 && previous == 0)) {
+        next = std::min(next, std::max(run.ctx.lag_grace(), check_after_configure));
+    }
+    succeeded(run, next);
+    const auto behind = static_cast<std::int64_t>(found.behind.size() + found.missing.size());
     done(run, ResultCode::ok,
-         fmt::format("answering in {:.1f} ms, {} zones, {} behind the master", probe.rtt_ms,
-                     run.row.zone_count ? std::to_string(*run.row.zone_count) : "?", lagging));
+         fmt::format("answering in {:.1f} ms, {} zones, {} of {} behind the master{}{}{}",
+                     probe.rtt_ms, run.row.zone_count ? std::to_string(*run.row.zone_count) : "?",
+                     behind, found.checked, repaired,
+                     behind > 0 ? fmt::format(", {} still behind", lagging) : "",
+                     found.in_transit > 0 ? fmt::format(", {} in transit", found.in_transit) : ""));
 }
 
 void server_no_transition(ServerSmRun& run) {

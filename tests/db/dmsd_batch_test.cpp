@@ -54,13 +54,15 @@ public:
     }
     named::SlaveStep reload_config(const named::SlaveTarget&) override { return {}; }
     named::SlaveStep probe(const named::SlaveTarget&) override { return {}; }
-    named::SlaveStep status(const named::SlaveTarget&, std::optional<std::int64_t>&) override {
+    named::SlaveStep status(const named::SlaveTarget&, named::SlaveStatus&) override { return {}; }
+    named::ZoneAnswer zone_serial(const named::SlaveTarget&, std::string_view) override {
         return {};
     }
-    std::optional<std::uint32_t> zone_serial(const named::SlaveTarget&, std::string_view,
-                                             std::string&) override {
-        return std::nullopt;
+    named::SlaveStep notify(const named::SlaveTarget&, std::string_view,
+                            const std::string&) override {
+        return {};
     }
+    named::SlaveStep retransfer(const named::SlaveTarget&, std::string_view) override { return {}; }
 };
 
 constexpr const char* worker_name = "batch-test/w1";

@@ -205,7 +205,7 @@ TEST_F(ServerCommands, CreateListAndShowServers) {
 
     // What the probe recorded shows with -v.
     sql("UPDATE sm_servers SET state = 'OK', last_reply = '2026-01-02 03:04:05+00', "
-        "probe_rtt_ms = 1.25, zone_count = 12, lagging_zones = 1 WHERE name = 's1'");
+        "probe_rtt_ms = 1.25, zone_count = 12, lagging_zones = 1, repairs = 9 WHERE name = 's1'");
     sql("UPDATE sm_servers SET state = 'RETRY', retry_msg = 'connection refused' WHERE name = "
         "'s2'");
     const auto ls = zt({"ls_server"});
@@ -218,7 +218,7 @@ TEST_F(ServerCommands, CreateListAndShowServers) {
                                                    "dns/rndc/rsync  ssh        last_reply"));
     EXPECT_THAT(verbose.out, HasSubstr("\ns1    bind9  someorg-one  OK     127.0.0.3  "
                                        "5301/9531/8731  -          2026-01-02 03:04:05  1.25ms"
-                                       "     12     1\n"));
+                                       "     12     1        9\n"));
     EXPECT_THAT(verbose.out, HasSubstr("RETRY  127.0.0.3  5302/953/8732   192.0.2.7"));
     EXPECT_THAT(verbose.out, HasSubstr("connection refused"));
     EXPECT_THAT(verbose.out, Not(HasSubstr("dr1")));
@@ -231,6 +231,7 @@ TEST_F(ServerCommands, CreateListAndShowServers) {
     EXPECT_THAT(zt({"ls_slave", "-a"}).out, HasSubstr("dr1"));
     const auto json = zt({"ls_server", "--json", "s1"});
     EXPECT_THAT(json.out, HasSubstr("\"probe_rtt_ms\": 1.25"));
+    EXPECT_THAT(json.out, HasSubstr("\"repairs\": 9"));
     EXPECT_THAT(json.out, HasSubstr("\"last_reply\": \"2026-01-02 03:04:05\""));
 
     const auto show = zt({"show_server", "s2"});

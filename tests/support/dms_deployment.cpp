@@ -91,26 +91,26 @@ DmsDeployment::~DmsDeployment() {
 
 std::string DmsDeployment::conf_text() const {
     const auto d = dir().string();
-    return fmt::format("[DEFAULT]\ndb_host = {}\ndb_port = {}\ndb_user = {}\ndb_name = dms\n"
-                       "log_target = stderr\n"
-                       "master_dns_address = 127.0.0.1\nmaster_dns_port = {}\n"
-                       "dyndns_key_file = {}\n"
-                       "rndc_conf_file = {}/rndc-all.conf\nrndc_timeout = 15\n"
-                       "master_template_dir = {}/templates/master\n"
-                       "master_config_dir = {}/master-config\nmaster_dyndns_dir = {}/dynamic\n"
-                       "dmsd_pid_file = {}/dmsd.pid\nmaster_hold_timeout = 0.5\n"
-                       "dns_query_timeout = 2\n"
-                       "server_template_dir = {}/templates/server\ndms_sg_dir = {}/dms-sg\n"
-                       "rsync_password_file = {}\nrsync_timeout = 10\nrndc_remote_key_file = {}\n"
-                       "server_admin_config_dir = {}/admin\n"
-                       "[dmsd]\nlog_level = {}\nevent_retry_base = 0.2\nevent_retry_max = 2\n"
-                       "reconcile_interval = 1\ndrift_check_sample = 100\n"
-                       "server_check_interval = 2\nserver_retry_base = 0.3\nserver_retry_max = 2\n"
-                       "master_rndc_settle_delay = 0\nserver_serial_sample = 0\n{}",
-                       m_pg.host(), m_pg.port(), m_pg.user(), m_master.port(),
-                       m_master.update_key_path(), d, DMS_SOURCE_DIR, d, d, d, DMS_SOURCE_DIR, d,
-                       m_password_file, m_remote_key, d, m_options.log_level,
-                       m_options.extra_dmsd_config);
+    return fmt::format(
+        "[DEFAULT]\ndb_host = {}\ndb_port = {}\ndb_user = {}\ndb_name = dms\n"
+        "log_target = stderr\n"
+        "master_dns_address = 127.0.0.1\nmaster_dns_port = {}\n"
+        "dyndns_key_file = {}\n"
+        "rndc_conf_file = {}/rndc-all.conf\nrndc_timeout = 15\n"
+        "master_template_dir = {}/templates/master\n"
+        "master_config_dir = {}/master-config\nmaster_dyndns_dir = {}/dynamic\n"
+        "dmsd_pid_file = {}/dmsd.pid\nmaster_hold_timeout = 0.5\n"
+        "dns_query_timeout = 2\n"
+        "server_template_dir = {}/templates/server\ndms_sg_dir = {}/dms-sg\n"
+        "rsync_password_file = {}\nrsync_timeout = 10\nrndc_remote_key_file = {}\n"
+        "server_admin_config_dir = {}/admin\n"
+        "[dmsd]\nlog_level = {}\nevent_retry_base = 0.2\nevent_retry_max = 2\n"
+        "reconcile_interval = 1\ndrift_check_sample = 100\n"
+        "server_check_interval = 2\nserver_retry_base = 0.3\nserver_retry_max = 2\n"
+        "master_rndc_settle_delay = 0\nserver_lag_grace = 5\nserver_repair_wait = 2\n{}",
+        m_pg.host(), m_pg.port(), m_pg.user(), m_master.port(), m_master.update_key_path(), d,
+        DMS_SOURCE_DIR, d, d, d, DMS_SOURCE_DIR, d, m_password_file, m_remote_key, d,
+        m_options.log_level, m_options.extra_dmsd_config);
 }
 
 ::testing::AssertionResult DmsDeployment::start() {

@@ -21,32 +21,41 @@ std::string admin_conninfo(const PgCluster& c, const std::string& db) {
 
 const PgCluster& PgCluster::get() {
     static const PgCluster cluster = [] {
-        PgCluster c;
         const char* path = std::getenv("DMS_TEST_PG_STATE");
-        std::ifstream in(path ? path : "");
-        if (!path || !in) {
-            c.unavailable = std::string("no test cluster state file (") + (path ? path : "unset") +
-                            "); run the tests through ctest";
+        if (!path) {
+            PgCluster c;
+            c.unavailable = "no test cluster state file (unset); run the tests through ctest";
             return c;
         }
-        std::map<std::string, std::string> kv;
-        std::string line;
-        while (std::getline(in, line)) {
-            if (auto eq = line.find('='); eq != std::string::npos) {
-                kv[line.substr(0, eq)] = line.substr(eq + 1);
-            }
-        }
-        c.unavailable = kv["unavailable"];
-        c.host = kv["host"];
-        c.port = kv["port"].empty() ? 0 : std::stoi(kv["port"]);
-        c.user = kv["user"];
-        c.template_db = kv["template"];
-        if (c.unavailable.empty() && c.port == 0) {
-            c.unavailable = "test cluster state file has no port";
-        }
-        return c;
+        return read(path);
     }();
     return cluster;
+}
+
+PgCluster PgCluster::read(const std::string& state_file) {
+    PgCluster c;
+    std::ifstream in(state_file);
+    if (!in) {
+        c.unavailable =
+            "no test cluster state file (" + state_file + "); run the tests through ctest";
+        return c;
+    }
+    std::map<std::string, std::string> kv;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (auto eq = line.find('='); eq != std::string::npos) {
+            kv[line.substr(0, eq)] = line.substr(eq + 1);
+        }
+    }
+    c.unavailable = kv["unavailable"];
+    c.host = kv["host"];
+    c.port = kv["port"].empty() ? 0 : std::stoi(kv["port"]);
+    c.user = kv["user"];
+    c.template_db = kv["template"];
+    if (c.unavailable.empty() && c.port == 0) {
+        c.unavailable = "test cluster state file has no port";
+    }
+    return c;
 }
 
 DbSettings PgCluster::settings(const std::string& dbname) const {
@@ -60,7 +69,7 @@ DbSettings PgCluster::settings(const std::string& dbname) const {
 }
 
 void DbTest::SetUp() {
-    const auto& c = PgCluster::get();
+    const auto& c = cluster();
     if (!c.unavailable.empty()) {
         if (std::getenv("CI") != nullptr) {
             FAIL() << "PostgreSQL test cluster unavailable in CI: " << c.unavailable;
@@ -86,7 +95,7 @@ void DbTest::TearDown() {
         return;
     }
     try {
-        pqxx::connection admin(admin_conninfo(PgCluster::get(), "postgres"));
+        pqxx::connection admin(admin_conninfo(cluster(), "postgres"));
         pqxx::nontransaction ntx(admin);
         ntx.exec("DROP DATABASE IF EXISTS " + ntx.quote_name(m_dbname) + " WITH (FORCE)");
     } catch (const std::exception& e) {
@@ -95,7 +104,7 @@ void DbTest::TearDown() {
 }
 
 Rows DbTest::sql(const std::string& statement) {
-    pqxx::connection conn(admin_conninfo(PgCluster::get(), m_dbname));
+    pqxx::connection conn(admin_conninfo(cluster(), m_dbname));
     pqxx::work w(conn);
     const auto r = w.exec(statement);
     w.commit();

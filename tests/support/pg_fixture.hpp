@@ -24,7 +24,10 @@ struct PgCluster {
     std::string template_db;
     std::string unavailable; ///< non-empty: why there is no cluster
 
+    /// The harness's cluster (read once).
     static const PgCluster& get();
+    /// The cluster a pg-cluster STATE file describes (e.g. a test's own).
+    static PgCluster read(const std::string& state_file);
     DbSettings settings(const std::string& dbname) const;
 };
 
@@ -37,6 +40,9 @@ protected:
 
     /// Use an empty database (template0) instead of the schema template.
     virtual bool empty_database() const { return false; }
+    /// The cluster the test's database lives on: the run's shared one, unless a test
+    /// that stops PostgreSQL brings its own.
+    virtual const PgCluster& cluster() const { return PgCluster::get(); }
 
     /// Run SQL directly (test assertions); NULL comes back as "(null)".
     Rows sql(const std::string& statement);

@@ -14,6 +14,7 @@
 #include "dms/core/error.hpp"
 #include "dms/core/file_util.hpp"
 #include "dms/core/process.hpp"
+#include "dms/core/serial.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "dms_system.hpp"
@@ -284,6 +285,65 @@ TEST_F(Dmsd, NamedDownMeansRetriesWithBackOffThenPublication) {
         wait_for([&] { return count("processed IS NULL AND event_type LIKE 'Zone%'") == "0"; }));
 }
 
+/// dmsd on a PostgreSQL cluster of the test's own (scripts/pg-cluster), which the test
+/// stops and starts again; the run's shared cluster is never touched.
+class DmsdDatabaseOutage : public Dmsd {
+protected:
+    void SetUp() override {
+        m_state = (m_pg_dir.path() / "pg-state").string();
+        const auto r = pg_cluster({"start", m_state, std::string(DMS_BIN_DIR) + "/zone_tool"});
+        ASSERT_TRUE(r.ok()) << r.out << r.err;
+        m_cluster = PgCluster::read(m_state);
+        Dmsd::SetUp();
+    }
+    void TearDown() override {
+        Dmsd::TearDown();
+        pg_cluster({"stop", m_state});
+    }
+    const PgCluster& cluster() const override { return m_cluster; }
+
+    ProcessResult pg_cluster(const std::vector<std::string>& args) {
+        std::vector<std::string> argv{std::string(DMS_SOURCE_DIR) + "/scripts/pg-cluster"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        RunOptions o;
+        o.timeout = 120s;
+        return run_process(argv, o);
+    }
+    /// Lines of the dmsd log that contain `text`.
+    std::size_t log_lines(const std::string& text) {
+        std::ifstream in(m_dmsd_log);
+        std::size_t n = 0;
+        for (std::string line; std::getline(in, line);) {
+            n += line.find(text) != std::string::npos ? 1 : 0;
+        }
+        return n;
+    }
+
+    TempDir m_pg_dir;
+    std::string m_state;
+    PgCluster m_cluster;
+};
+
+// Issue 11 items 6 and 8: while PostgreSQL is down dmsd logged an ERROR every second
+// (and one per worker and retry) and never said it reconnected.
+TEST_F(DmsdDatabaseOutage, OneLineWhenTheDatabaseGoesOneWhenItIsBackThenChangesArePublished) {
+    create("pg.test.");
+    ASSERT_TRUE(pg_cluster({"pause", m_state}).ok());
+    ASSERT_TRUE(wait_for([&] { return log_lines("database unavailable") == 1; }, 30s))
+        << read_file(m_dmsd_log);
+    // Every part of dmsd meets the missing database again and again (the listener every
+    // second): debug lines only.
+    ASSERT_TRUE(wait_for([&] { return log_lines("still unavailable") >= 8; }, 60s));
+    ASSERT_TRUE(pg_cluster({"resume", m_state}).ok());
+    ASSERT_TRUE(wait_for([&] { return log_lines("database back") == 1; }, 60s));
+    add_lines("pg.test.", "after 300 IN A 192.0.2.99\n");
+    EXPECT_TRUE(
+        wait_for([&] { return answers("pg.test.", "after.pg.test.", "A", "192.0.2.99"); }, 60s));
+    EXPECT_EQ(log_lines("database unavailable"), 1U);
+    EXPECT_EQ(log_lines("database back"), 1U);
+    EXPECT_EQ(log_lines(" ERROR "), 1U) << "the one line, nothing else at ERROR";
+}
+
 TEST_F(Dmsd, SavesDuringAMasterOutageEndWithTheLastOneServed) {
     // Found on the sandbox: five saves while named was down, each with its own retrying
     // event; when named came back the events finished in the order of their back-offs
@@ -431,6 +491,39 @@ TEST_F(Dmsd, RestoreNamedDbRebuildsEverything) {
     ASSERT_TRUE(m_named.restart());
     EXPECT_TRUE(served("s1.test."));
     EXPECT_TRUE(served("s2.test."));
+}
+
+// Found on the sandbox (issue 11 item 6): a save made while the master named was down,
+// then restore_named_db, served the new content under the serial of the older content
+// the slaves had, so they never transferred it.
+TEST_F(Dmsd, RestoreNamedDbGivesASaveNeverPublishedANewSerial) {
+    create("rs.test.");
+    const auto before = serial_of(soa("rs.test."));
+    m_named.stop();
+    const auto zi = add_lines("rs.test.", "late 300 IN A 192.0.2.44\n");
+    EXPECT_EQ(sql_value("SELECT soa_serial FROM zone_instances WHERE id = " + zi),
+              std::to_string(before))
+        << "the save carries the serial of the text it was made from";
+    stop_dmsd();
+    const auto r = zt({"restore_named_db"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_TRUE(m_named.restart());
+    ASSERT_TRUE(answers("rs.test.", "late.rs.test.", "A", "192.0.2.44"));
+    const auto after = serial_of(soa("rs.test."));
+    EXPECT_TRUE(serial::gt(after, before)) << after << " is not ahead of " << before;
+    EXPECT_EQ(sql_value("SELECT soa_serial FROM sm_zone WHERE name = 'rs.test.'"),
+              std::to_string(after));
+    EXPECT_EQ(sql_value("SELECT soa_serial FROM zone_instances WHERE id = " + zi),
+              std::to_string(after));
+    // A zone whose published ZI is restored keeps its serial.
+    ASSERT_TRUE(start_dmsd());
+    create("same.test.");
+    const auto same = serial_of(soa("same.test."));
+    stop_dmsd();
+    m_named.stop();
+    ASSERT_EQ(zt({"restore_named_db"}).status, 0);
+    ASSERT_TRUE(m_named.restart());
+    EXPECT_EQ(serial_of(soa("same.test.")), same);
 }
 
 TEST_F(Dmsd, EditLocksTimeOutUnlessTickledAndLockedSavesPublish) {

@@ -15,6 +15,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "dms/core/config.hpp"
+#include "dms/named/slave_driver.hpp"
+
 #include "named_fixture.hpp"
 #include "slave_fixture.hpp"
 #include "temp_dir.hpp"
@@ -231,6 +234,77 @@ TEST_F(SlaveFixtureTest, StopsAndRestartsEachPartOnTheSamePorts) {
     EXPECT_FALSE(m_slave.named_running());
     ASSERT_TRUE(m_slave.start());
     EXPECT_TRUE(m_slave.wait_serial(zone, 2024010101u));
+}
+
+// What dmsd does for a slave that fell behind (the NOTIFY it missed, sent again): a
+// NOTIFY from the master's address makes the slave fetch the new serial; one from
+// another address is refused; one from an address this machine lacks is not sent.
+TEST_F(SlaveFixtureTest, ANotifyFromTheMastersAddressMakesTheSlaveTransfer) {
+    write_sg({"example.test"});
+    ASSERT_TRUE(push(m_slave.password_file()).ok());
+    ASSERT_TRUE(rndc_s({"reconfig"}).ok());
+    ASSERT_TRUE(m_slave.wait_serial(zone, 2024010101u));
+    // The master's slave zone notifies no one (NamedFixture: notify no), so without
+    // our NOTIFY the slave would wait for its refresh timer (60 s in zone_text()).
+    m_master.write("example.test.zone", zone_text(2024010102));
+    ASSERT_TRUE(m_master.rndc({"reload", "example.test"}).ok());
+    ASSERT_EQ(dns::query_soa(m_master.server(), zone, 2s).serial, 2024010102u);
+
+    const auto other = dns::send_notify(m_slave.server(), zone, 2s, "127.0.0.9");
+    EXPECT_EQ(other.status, dns::Status::answered) << other.error;
+    EXPECT_EQ(dns::rcode_name(other.rcode), "REFUSED") << "not from its master";
+    const auto absent = dns::send_notify(m_slave.server(), zone, 2s, "192.0.2.1");
+    EXPECT_EQ(absent.status, dns::Status::unreachable);
+    EXPECT_NE(absent.error.find("bind to 192.0.2.1"), std::string::npos) << absent.error;
+    EXPECT_EQ(m_slave.serial(zone), 2024010101u);
+
+    const auto r = dns::send_notify(m_slave.server(), zone, 2s, m_master.address());
+    ASSERT_EQ(r.status, dns::Status::answered) << r.error;
+    EXPECT_EQ(dns::rcode_name(r.rcode), "NOERROR") << r.error;
+    EXPECT_TRUE(m_slave.wait_serial(zone, 2024010102u, 10s)) << m_slave.named_log_tail(20);
+
+    const auto unknown = dns::send_notify(m_slave.server(), "other.test.", 2s, m_master.address());
+    EXPECT_EQ(unknown.status, dns::Status::answered);
+    EXPECT_NE(unknown.rcode, 0) << "not a zone of the slave";
+}
+
+// dmsd's slave driver on a real slave: the serial it serves, what rndc status says, and
+// rndc retransfer (the repair for a zone a NOTIFY did not bring).
+TEST_F(SlaveFixtureTest, TheSlaveDriverReadsSerialsAndStatusAndRetransfers) {
+    write_sg({"example.test"});
+    ASSERT_TRUE(push(m_slave.password_file()).ok());
+    rndc_s({"status"}); // writes m_sg_admin/rndc.conf
+    std::istringstream conf(fmt::format("[DEFAULT]\nrndc_conf_file = {}\ndns_query_timeout = 2\n",
+                                        (m_sg_admin.path() / "rndc.conf").string()));
+    const auto config = parse_config(Program::dmsd, conf, "test.conf");
+    const auto driver = named::make_bind9_slave_driver(config);
+    const named::SlaveTarget target{m_slave.name(),      m_slave.address(),    m_slave.dns_port(),
+                                    m_slave.rndc_port(), m_slave.rsync_port(), "sg1"};
+    using K = named::ZoneAnswer::Kind;
+    EXPECT_EQ(driver->zone_serial(target, zone).kind, K::not_found) << "not configured yet";
+    ASSERT_EQ(driver->reload_config(target).kind, named::SlaveStep::Kind::ok);
+    ASSERT_TRUE(m_slave.wait_serial(zone, 2024010101u));
+    auto a = driver->zone_serial(target, zone);
+    EXPECT_EQ(a.kind, K::serial);
+    EXPECT_EQ(a.serial, 2024010101u);
+    named::SlaveStatus st;
+    ASSERT_EQ(driver->status(target, st).kind, named::SlaveStep::Kind::ok);
+    EXPECT_GE(st.zones.value_or(0), 1);
+    EXPECT_EQ(st.refreshing, 0) << "nothing to refresh";
+
+    m_master.write("example.test.zone", zone_text(2024010102));
+    ASSERT_TRUE(m_master.rndc({"reload", "example.test"}).ok());
+    ASSERT_EQ(driver->retransfer(target, zone).kind, named::SlaveStep::Kind::ok);
+    EXPECT_TRUE(m_slave.wait_serial(zone, 2024010102u, 10s)) << m_slave.named_log_tail(20);
+    a = driver->zone_serial(target, zone);
+    EXPECT_EQ(a.serial, 2024010102u);
+
+    const auto bad = driver->retransfer(target, "other.test.");
+    EXPECT_EQ(bad.kind, named::SlaveStep::Kind::retry);
+    EXPECT_NE(bad.detail.find("rndc -s slave1 retransfer other.test"), std::string::npos)
+        << bad.detail;
+    m_slave.stop_named();
+    EXPECT_EQ(driver->zone_serial(target, zone).kind, K::no_answer);
 }
 
 // Two slaves sharing the master's remote key, one on its own loopback address (root

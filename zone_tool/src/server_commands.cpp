@@ -64,7 +64,9 @@ boost::json::object to_json(const db::ServerRecord& s) {
             {"probe_rtt_ms", or_null(s.probe_rtt_ms)},
             {"zone_count", or_null(s.zone_count)},
             {"lagging_zones", or_null(s.lagging_zones)},
+            {"repairs", s.repairs},
             {"last_check", or_null(s.last_check)},
+            {"configured_at", or_null(s.configured_at)},
             {"retry_msg", or_null(s.retry_msg)},
             {"retry_count", s.retry_count},
             {"ctime", format_time(s.ctime)},
@@ -127,6 +129,7 @@ std::vector<std::string> server_row(const db::ServerRecord& s, bool verbose) {
                                s.probe_rtt_ms ? fmt::format("{:.2f}ms", *s.probe_rtt_ms) : "-",
                                or_dash(s.zone_count),
                                or_dash(s.lagging_zones),
+                               std::to_string(s.repairs),
                                s.retry_msg};
     if (r.back().empty()) {
         r.pop_back();
@@ -319,7 +322,7 @@ ExitStatus print_servers(Context& ctx, const std::vector<db::ServerRecord>& list
     std::vector<std::vector<std::string>> rows;
     if (ctx.flag('v')) {
         rows.push_back({"name", "type", "sg", "state", "address", "dns/rndc/rsync", "ssh",
-                        "last_reply", "probe_rtt", "zones", "lagging", "retry_msg"});
+                        "last_reply", "probe_rtt", "zones", "lagging", "repairs", "retry_msg"});
     }
     for (const auto& s : list) {
         rows.push_back(server_row(s, ctx.flag('v')));
@@ -538,7 +541,7 @@ void add_server_commands(std::vector<Command>& t) {
                  "f", "", refresh_all});
     t.push_back({"ls_server", "[-tv] [-g sg] [name...]",
                  "list servers (-t: enabled only; -v: type, ports, last reply, probe round "
-                 "trip, zones, lagging zones, retry message)", 0, -1, "tv", "g", ls_server});
+                 "trip, zones, lagging zones, repairs, retry message)", 0, -1, "tv", "g", ls_server});
     t.push_back({"ls_slave", "[-atv] [-g sg] [name...]",
                  "as ls_server without the replica SG's servers (-a: with them)", 0, -1, "atv",
                  "g", ls_slave});

@@ -86,6 +86,7 @@ ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
                                                         : boost::json::value(nullptr)},
                             {"lagging_zones", s.lagging_zones ? boost::json::value(*s.lagging_zones)
                                                               : boost::json::value(nullptr)},
+                            {"repairs", s.repairs},
                             {"retry_msg", s.retry_msg}});
         }
         print_json(ctx.out(), boost::json::object{{"master_state", st.master.state},
@@ -114,13 +115,15 @@ ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
     }
     fmt::print(out, "servers:\n");
     std::vector<std::vector<std::string>> rows{{"  name", "sg", "state", "address", "reach",
-                                                "last_reply", "zones", "lagging", "retry_msg"}};
+                                                "last_reply", "zones", "lagging", "repairs",
+                                                "retry_msg"}};
     for (const auto& s : servers) {
-        rows.push_back(
-            {"  " + s.name, s.sg_name, s.state, fmt::format("{} port {}", s.address, s.dns_port),
-             reach(s), format_time(s.last_reply),
-             s.zone_count ? std::to_string(*s.zone_count) : "-",
-             s.lagging_zones ? std::to_string(*s.lagging_zones) : "-", dash(s.retry_msg)});
+        rows.push_back({"  " + s.name, s.sg_name, s.state,
+                        fmt::format("{} port {}", s.address, s.dns_port), reach(s),
+                        format_time(s.last_reply),
+                        s.zone_count ? std::to_string(*s.zone_count) : "-",
+                        s.lagging_zones ? std::to_string(*s.lagging_zones) : "-",
+                        std::to_string(s.repairs), dash(s.retry_msg)});
     }
     if (servers.empty()) {
         fmt::print(out, "  (none)\n");
@@ -185,7 +188,8 @@ void add_server_sm_commands(std::vector<Command>& t) {
                  rsync_server_admin_config});
     t.push_back({"show_dms_status", "[-v]",
                  "master, replica SG, every server (state, reach by SOA probe, last reply, "
-                 "zones, lagging zones, retry message), event counts; -v lists pending events",
+                 "zones, lagging zones, zones repaired, retry message), event counts; -v lists "
+                 "pending events",
                  0, 0, "v", "", show_dms_status});
     // clang-format on
 }

@@ -49,6 +49,10 @@ Listener Listener::open(const DbSettings& settings, const std::string& channel) 
         impl->receiver = std::make_unique<Receiver>(*impl->conn, channel);
         // The LISTEN is sent on first use; make it now so nothing is missed after open().
         impl->conn->get_notifs();
+    } catch (const pqxx::broken_connection& e) {
+        std::string msg = e.what();
+        std::replace(msg.begin(), msg.end(), '\n', ' ');
+        throw DatabaseUnavailable(fmt::format("{}: {}", impl->description, msg));
     } catch (const pqxx::failure& e) {
         std::string msg = e.what();
         std::replace(msg.begin(), msg.end(), '\n', ' ');
@@ -64,10 +68,12 @@ int Listener::socket() const {
 int Listener::consume() {
     try {
         if (!m_impl->conn->is_open()) {
-            throw DatabaseError(m_impl->description + ": connection lost");
+            throw DatabaseUnavailable(m_impl->description + ": connection lost");
         }
         m_impl->conn->get_notifs();
         return m_impl->receiver->take();
+    } catch (const pqxx::broken_connection& e) {
+        throw DatabaseUnavailable(fmt::format("{}: {}", m_impl->description, e.what()));
     } catch (const pqxx::failure& e) {
         throw DatabaseError(fmt::format("{}: {}", m_impl->description, e.what()));
     }

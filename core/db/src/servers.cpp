@@ -17,7 +17,8 @@ using namespace detail;
     " (extract(epoch from s.mtime) * 1000000)::bigint,"                                            \
     " (extract(epoch from s.last_reply) * 1000000)::bigint, s.zone_count, s.retry_msg,"            \
     " s.retry_count, s.probe_rtt_ms, s.lagging_zones,"                                             \
-    " (extract(epoch from s.last_check) * 1000000)::bigint, sg.name,"                              \
+    " (extract(epoch from s.last_check) * 1000000)::bigint, s.repairs,"                            \
+    " (extract(epoch from s.configured_at) * 1000000)::bigint, sg.name,"                           \
     " sg.id IS NOT DISTINCT FROM (SELECT m.replica_sg_id FROM sm_master m WHERE m.id = 1) "
 #define DMS_SERVER_FROM " FROM sm_servers s JOIN server_groups sg ON sg.id = s.sg_id "
 #define DMS_SG_COLUMNS                                                                             \
@@ -100,6 +101,8 @@ ServerRecord read_server(const pqxx::row& r) {
     s.probe_rtt_ms = opt<double>(r[i++]);
     s.lagging_zones = opt<std::int64_t>(r[i++]);
     s.last_check = opt_time(r[i++]);
+    s.repairs = r[i++].as<std::int64_t>();
+    s.configured_at = opt_time(r[i++]);
     s.sg_name = r[i++].c_str();
     s.replica = r[i++].as<bool>();
     return s;

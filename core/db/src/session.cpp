@@ -51,16 +51,26 @@ std::unique_ptr<pqxx::connection> connect(const Session::Impl& impl) {
         // libpq's message is multi-line ("FATAL:  ..."); keep it on one line.
         std::string msg = e.what();
         std::replace(msg.begin(), msg.end(), '\n', ' ');
-        throw DatabaseError(fmt::format("cannot connect to {}: {}", impl.description, msg));
+        throw DatabaseUnavailable(fmt::format("cannot connect to {}: {}", impl.description, msg));
     }
 }
 
 } // namespace
 
 void rethrow_db_error(std::string_view what, const std::exception& e) {
+    if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+        throw DatabaseUnavailable(fmt::format("{}: connection lost: {}", what, e.what()));
+    }
     if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
         if (sql->sqlstate() == "25006") {
             throw Error(ErrorCode::db_read_only, fmt::format("{}: DB in Read Only mode", what));
+        }
+        // Class 08 (connection exception); 57P01-57P03: the server shuts down, crashed
+        // or does not take connections yet.
+        const auto& state = sql->sqlstate();
+        if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
+            throw DatabaseUnavailable(
+                fmt::format("{}: {} [SQLSTATE {}]", what, sql->what(), sql->sqlstate()));
         }
         throw DatabaseError(
             fmt::format("{}: {} [SQLSTATE {}]", what, sql->what(), sql->sqlstate()));
@@ -179,8 +189,10 @@ void Session::run(std::string_view what, const std::function<void(Transaction&)>
             if (attempt >= max_attempts) {
                 rethrow_db_error(what, e);
             }
-            log::warning(describe(), what, "connection lost, reconnecting ({}/{})", attempt,
-                         max_attempts);
+            // Whoever retries later says whether the database is gone (dmsd: one line
+            // when it goes, one when it is back).
+            log::debug(describe(), what, "connection lost, reconnecting ({}/{})", attempt,
+                       max_attempts);
             m_impl->conn.reset();
         } catch (const pqxx::failure& e) {
             rethrow_db_error(what, e);

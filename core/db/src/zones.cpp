@@ -42,8 +42,8 @@ constexpr Statement statements[] = {
      "SELECT " DMS_ZONE_COLUMNS DMS_ZONE_FROM "WHERE z.id = $1 FOR NO KEY UPDATE OF z SKIP LOCKED"},
     {"zone_exists", "SELECT 1 FROM sm_zone WHERE id = $1"},
     {"zone_restore_list",
-     "SELECT z.id, z.name, z.sg_id, z.use_apex_ns, coalesce(z.zi_candidate_id, z.zi_id)"
-     " FROM sm_zone z WHERE z.state NOT IN ('DISABLED', 'DELETED')"
+     "SELECT z.id, z.name, z.sg_id, z.use_apex_ns, coalesce(z.zi_candidate_id, z.zi_id),"
+     " z.zi_id, z.soa_serial FROM sm_zone z WHERE z.state NOT IN ('DISABLED', 'DELETED')"
      " AND coalesce(z.zi_candidate_id, z.zi_id) IS NOT NULL ORDER BY z.name"},
     {"zone_mark_restored",
      "UPDATE sm_zone z SET state = 'PUBLISHED', zi_id = v.zi, zi_candidate_id = v.zi,"
@@ -346,7 +346,8 @@ std::vector<RestoreZone> restore_list(Transaction& tx) {
     std::vector<RestoreZone> out;
     for (const auto& r : work(tx).exec_prepared("zone_restore_list")) {
         out.push_back({r[0].as<std::int64_t>(), r[1].c_str(), opt<std::int64_t>(r[2]),
-                       r[3].as<bool>(), r[4].as<std::int64_t>()});
+                       r[3].as<bool>(), r[4].as<std::int64_t>(), opt<std::int64_t>(r[5]),
+                       opt<std::int64_t>(r[6])});
     }
     return out;
 }

@@ -51,32 +51,33 @@ public:
         }
     }
 
-    std::optional<NetError> open(const Server& server, bool tcp, Clock::time_point deadline) {
-        sockaddr_storage addr{};
-        socklen_t len = 0;
-        auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
-        auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
+    /// Connects to `server`; from `source` (an address of this machine, any port) when
+    /// it is not empty.
+    std::optional<NetError> open(const Server& server, bool tcp, Clock::time_point deadline,
+                                 const std::string& source = {}) {
         if (server.port < 1 || server.port > 65535) {
             throw Error(ErrorCode::usage, fmt::format("bad DNS server port {}", server.port));
         }
-        if (inet_pton(AF_INET, server.address.c_str(), &v4->sin_addr) == 1) {
-            v4->sin_family = AF_INET;
-            v4->sin_port = htons(static_cast<std::uint16_t>(server.port));
-            len = sizeof *v4;
-        } else if (inet_pton(AF_INET6, server.address.c_str(), &v6->sin6_addr) == 1) {
-            v6->sin6_family = AF_INET6;
-            v6->sin6_port = htons(static_cast<std::uint16_t>(server.port));
-            len = sizeof *v6;
-        } else {
-            throw Error(
-                ErrorCode::usage,
-                fmt::format("bad DNS server address '{}': not an IP address", server.address));
-        }
+        sockaddr_storage addr{};
+        const socklen_t len = socket_address(server.address, server.port, "DNS server", addr);
         m_tcp = tcp;
         m_fd = ::socket(addr.ss_family,
                         (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (m_fd < 0) {
             return errno_error(errno, "socket");
+        }
+        if (!source.empty()) {
+            sockaddr_storage from{};
+            const socklen_t from_len = socket_address(source, 0, "source", from);
+            if (from.ss_family != addr.ss_family) {
+                throw Error(ErrorCode::usage,
+                            fmt::format("source address {} and server address {} are not of "
+                                        "the same family",
+                                        source, server.address));
+            }
+            if (::bind(m_fd, reinterpret_cast<sockaddr*>(&from), from_len) != 0) {
+                return errno_error(errno, "bind to " + source);
+            }
         }
         if (::connect(m_fd, reinterpret_cast<sockaddr*>(&addr), len) == 0) {
             return std::nullopt;
@@ -142,6 +143,25 @@ public:
     }
 
 private:
+    /// `address` (IPv4 or IPv6 literal) and `port` as a socket address; its length.
+    static socklen_t socket_address(const std::string& address, int port, std::string_view what,
+                                    sockaddr_storage& addr) {
+        auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
+        auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
+        if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+            v4->sin_family = AF_INET;
+            v4->sin_port = htons(static_cast<std::uint16_t>(port));
+            return sizeof *v4;
+        }
+        if (inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+            v6->sin6_family = AF_INET6;
+            v6->sin6_port = htons(static_cast<std::uint16_t>(port));
+            return sizeof *v6;
+        }
+        throw Error(ErrorCode::usage,
+                    fmt::format("bad {} address '{}': not an IP address", what, address));
+    }
+
     std::optional<NetError> wait(short events, Clock::time_point deadline, std::string_view what) {
         for (;;) {
             const auto left = std::chrono::ceil<Millis>(deadline - Clock::now()).count();
@@ -210,13 +230,14 @@ inline std::string subject(const Server& s, std::string_view zone, std::string_v
 }
 
 /// Sends one message and reads the one reply (its wire form into `reply`), all
-/// within `timeout`.
+/// within `timeout`; from `source` if not empty (see Connection::open).
 inline std::optional<NetError> exchange(const Server& server,
                                         const std::vector<std::uint8_t>& query, bool tcp,
-                                        Millis timeout, std::vector<std::uint8_t>& reply) {
+                                        Millis timeout, std::vector<std::uint8_t>& reply,
+                                        const std::string& source = {}) {
     const auto deadline = Clock::now() + timeout;
     Connection c;
-    if (auto e = c.open(server, tcp, deadline)) {
+    if (auto e = c.open(server, tcp, deadline, source)) {
         return e;
     }
     if (auto e = c.send(query, deadline)) {

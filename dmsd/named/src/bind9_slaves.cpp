@@ -117,7 +117,7 @@ public:
     }
 
     SlaveStep reload_config(const SlaveTarget& s) override {
-        const auto r = rndc(s, "reconfig");
+        const auto r = rndc(s, {"reconfig"});
         return r.ok() ? SlaveStep{} : retry(rndc_failure(s, "reconfig", r));
     }
 
@@ -145,31 +145,59 @@ public:
         return {SlaveStep::Kind::ok, {}, ms};
     }
 
-    SlaveStep status(const SlaveTarget& s, std::optional<std::int64_t>& zones) override {
-        const auto r = rndc(s, "status");
+    SlaveStep status(const SlaveTarget& s, SlaveStatus& status) override {
+        const auto r = rndc(s, {"status"});
         if (!r.ok()) {
             return retry(rndc_failure(s, "status", r));
         }
-        static const std::regex count(R"(number of zones:\s*([0-9]+))");
-        std::smatch m;
-        if (std::regex_search(r.out, m, count)) {
-            zones = std::stoll(m[1].str());
-        }
+        const auto number = [&](const char* label) -> std::optional<std::int64_t> {
+            const std::regex re(std::string(label) + R"(:\s*([0-9]+))");
+            std::smatch m;
+            if (std::regex_search(r.out, m, re)) {
+                return std::stoll(m[1].str());
+            }
+            return std::nullopt;
+        };
+        status.zones = number("number of zones");
+        status.refreshing = number("xfers running").value_or(0) +
+                            number("xfers deferred").value_or(0) +
+                            number("soa queries in progress").value_or(0);
         return {};
     }
 
-    std::optional<std::uint32_t> zone_serial(const SlaveTarget& s, std::string_view zone,
-                                             std::string& detail) override {
+    ZoneAnswer zone_serial(const SlaveTarget& s, std::string_view zone) override {
+        using K = ZoneAnswer::Kind;
         const auto r = dns::query_soa({s.address, s.dns_port}, zone, m_dns_timeout, false);
         if (r.status != dns::Status::answered) {
-            detail = fmt::format("{}: {}", dns::to_string(r.status), r.error);
-            return std::nullopt;
+            return {K::no_answer, 0, fmt::format("{}: {}", dns::to_string(r.status), r.error)};
+        }
+        const auto rc = dns::rcode_name(r.rcode);
+        if (rc == "REFUSED" || rc == "NOTAUTH" || rc == "NXDOMAIN") {
+            return {K::not_found, 0, rc};
         }
         if (r.rcode != 0 || !r.authoritative || !r.serial) {
-            detail = r.rcode != 0 ? dns::rcode_name(r.rcode) : "not authoritative";
-            return std::nullopt;
+            return {K::not_loaded, 0, r.rcode != 0 ? rc : "not authoritative"};
         }
-        return r.serial;
+        return {K::serial, *r.serial, {}};
+    }
+
+    SlaveStep notify(const SlaveTarget& s, std::string_view zone,
+                     const std::string& source) override {
+        try {
+            const auto r = dns::send_notify({s.address, s.dns_port}, zone, m_dns_timeout, source);
+            if (r.status == dns::Status::answered && r.rcode == 0) {
+                return {};
+            }
+            return retry(r.error);
+        } catch (const Error& e) { // e.g. an IPv4 master address and an IPv6 server
+            return retry(fmt::format("NOTIFY of {} to {}: {}", zone, s.name, e.what()));
+        }
+    }
+
+    SlaveStep retransfer(const SlaveTarget& s, std::string_view zone) override {
+        const auto command = "retransfer " + bare(zone);
+        const auto r = rndc(s, {"retransfer", bare(zone)});
+        return r.ok() ? SlaveStep{} : retry(rndc_failure(s, command, r));
     }
 
 private:
@@ -182,12 +210,13 @@ private:
         return t;
     }
 
-    ProcessResult rndc(const SlaveTarget& s, std::string_view command) {
+    ProcessResult rndc(const SlaveTarget& s, std::vector<std::string> command) {
         std::vector<std::string> argv{m_rndc};
         if (!m_rndc_conf.empty()) {
             argv.insert(argv.end(), {"-c", m_rndc_conf});
         }
-        argv.insert(argv.end(), {"-s", s.name, std::string(command)});
+        argv.insert(argv.end(), {"-s", s.name});
+        argv.insert(argv.end(), command.begin(), command.end());
         RunOptions o;
         o.timeout = m_rndc_timeout;
         return run_process(argv, o);

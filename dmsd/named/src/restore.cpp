@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dms/core/logging.hpp"
+#include "dms/core/serial.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/zis.hpp"
 #include "dms/db/zones.hpp"
@@ -53,6 +54,17 @@ RestoreReport restore_named_db(db::Session& session, NamedDriver& named) {
                         a = apex.emplace(z.sg_id, engine::load_apex_config(tx, z.sg_id)).first;
                     }
                     engine::apply_apex(a->second, zone);
+                }
+                // A candidate never published (saved while named was down) gets the
+                // serial publishing would give it: with the serial of what was published,
+                // the slaves would keep their older copy as current.
+                if (z.published_serial && z.published_zi_id != z.zi_id) {
+                    serial::SerialRequest req;
+                    req.current = zone.soa.serial;
+                    req.published = static_cast<serial::Serial>(*z.published_serial);
+                    req.today =
+                        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+                    zone.soa.serial = serial::next_serial(req);
                 }
                 named.write_zone_file(z.name, zone_file_text(zone), &files);
                 restored.push_back({z.id, z.zi_id, zone.soa.serial});

@@ -29,7 +29,9 @@ public:
                serials = StepResult::ok();
     StepResult probe_r = StepResult{StepResult::Kind::ok, "", 1.5};
     std::optional<std::int64_t> zones = 12;
-    std::int64_t lagging = 2;
+    SerialCheck found = {12, {{"a.test.", 5, "serial 4 < 5"}, {"b.test.", 7, "SERVFAIL"}}, {}, 0};
+    std::vector<ZoneLag> after_notify = {{"b.test.", 7, "SERVFAIL"}}; ///< still behind then
+    std::vector<ZoneLag> notified, retransferred;
     std::vector<std::string> calls;
     std::vector<Queued> queued;
 
@@ -53,15 +55,25 @@ public:
         zone_count = zones;
         return status_r;
     }
-    StepResult check_serials(const ServerRow&, std::int64_t& behind) override {
+    StepResult check_serials(const ServerRow&, SerialCheck& out) override {
         calls.push_back("serials");
-        behind = lagging;
+        out = found;
         return serials;
+    }
+    std::vector<ZoneLag> notify_zones(const ServerRow&, const std::vector<ZoneLag>& z) override {
+        calls.push_back("notify");
+        notified = z;
+        return after_notify;
+    }
+    void retransfer_zones(const ServerRow&, const std::vector<ZoneLag>& z) override {
+        calls.push_back("retransfer");
+        retransferred = z;
     }
     void queue_server_event(EventType type, std::chrono::milliseconds delay) override {
         queued.push_back({type, delay});
     }
     std::chrono::milliseconds check_interval() override { return 300s; }
+    std::chrono::milliseconds lag_grace() override { return 30s; }
     std::chrono::milliseconds retry_delay(int failures) override { return failures * 10s; }
 };
 
@@ -230,16 +242,18 @@ TEST(ServerSm, OnlyABrokenAnswerIsBroken) {
 
 TEST(ServerSm, CheckRecordsZonesAndLagAndReschedules) {
     FakeServer ctx;
+    ctx.found = {12, {}, {}, 0};
     auto row = in(ServerState::ok);
     const auto out = run(row, server_check_server, ctx);
     EXPECT_EQ(out.code, ResultCode::ok);
     EXPECT_EQ(row.state, ServerState::ok);
     EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials"}));
     EXPECT_EQ(row.zone_count, 12);
-    EXPECT_EQ(row.lagging_zones, 2);
+    EXPECT_EQ(row.lagging_zones, 0);
+    EXPECT_EQ(row.repairs, 0);
     EXPECT_EQ(ctx.queued.at(0).type, server_check_server);
     EXPECT_EQ(ctx.queued.at(0).delay, 300s) << "then every check interval";
-    EXPECT_NE(out.message.find("2 behind"), std::string::npos);
+    EXPECT_NE(out.message.find("0 of 12 behind"), std::string::npos) << out.message;
 
     FakeServer down;
     down.probe_r = StepResult::retry("connection refused");
@@ -247,6 +261,93 @@ TEST(ServerSm, CheckRecordsZonesAndLagAndReschedules) {
     EXPECT_EQ(row.state, ServerState::retry);
     EXPECT_EQ(row.zone_count, 12) << "kept from the last check";
     EXPECT_EQ(down.queued.at(0).type, server_configure);
+}
+
+// Issue 11 item 4: zones behind are repaired, not only counted.
+TEST(ServerSm, ZonesBehindGetNotifyThenRetransferAndAreCounted) {
+    FakeServer ctx;
+    auto row = in(ServerState::ok);
+    row.repairs = 3;
+    const auto out = run(row, server_check_server, ctx);
+    EXPECT_EQ(row.state, ServerState::ok);
+    EXPECT_EQ(ctx.calls,
+              (std::vector<std::string>{"probe", "status", "serials", "notify", "retransfer"}));
+    ASSERT_EQ(ctx.notified.size(), 2U);
+    EXPECT_EQ(ctx.notified[0].zone, "a.test.");
+    ASSERT_EQ(ctx.retransferred.size(), 1U) << "only what the NOTIFY did not bring";
+    EXPECT_EQ(ctx.retransferred[0].zone, "b.test.");
+    EXPECT_EQ(row.repairs, 5) << "each zone repaired counts";
+    EXPECT_EQ(row.lagging_zones, 1) << "behind until a check sees it in step";
+    EXPECT_EQ(ctx.queued.at(0).type, server_check_server);
+    EXPECT_EQ(ctx.queued.at(0).delay, 30s) << "the repair is looked at again soon";
+    EXPECT_NE(out.message.find("2 of 12 behind the master, NOTIFY sent for 2, 1 retransferred"),
+              std::string::npos)
+        << out.message;
+
+    // Next check: still behind after a repair: repaired again, but at the usual pace.
+    FakeServer again;
+    again.found = {12, {{"b.test.", 7, "SERVFAIL"}}, {}, 0};
+    run(row, server_check_server, again);
+    EXPECT_EQ(again.retransferred.size(), 1U);
+    EXPECT_EQ(row.repairs, 6);
+    EXPECT_EQ(again.queued.at(0).delay, 300s);
+
+    // All in step after the NOTIFY: no retransfer, nothing lagging.
+    FakeServer healed;
+    healed.after_notify.clear();
+    auto fresh = in(ServerState::ok);
+    run(fresh, server_check_server, healed);
+    EXPECT_EQ(healed.calls.back(), "notify");
+    EXPECT_EQ(fresh.lagging_zones, 0);
+    EXPECT_EQ(fresh.repairs, 2);
+    EXPECT_EQ(healed.queued.at(0).delay, 300s);
+}
+
+TEST(ServerSm, ZonesMissingOnTheServerGetTheConfigurationAgain) {
+    FakeServer ctx;
+    ctx.found = {12, {}, {{"c.test.", 3, "REFUSED"}}, 0};
+    auto row = in(ServerState::ok);
+    run(row, server_check_server, ctx);
+    EXPECT_EQ(row.state, ServerState::ok);
+    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials"}));
+    ASSERT_EQ(ctx.queued.size(), 2U);
+    EXPECT_EQ(ctx.queued[0].type, server_config_change);
+    EXPECT_EQ(ctx.queued[0].delay, 0ms);
+    EXPECT_EQ(row.repairs, 1);
+    EXPECT_EQ(row.lagging_zones, 1);
+}
+
+TEST(ServerSm, ZonesInTransitAreNeitherLaggingNorRepairedButLookedAtSoon) {
+    FakeServer ctx;
+    ctx.found = {12, {}, {}, 4};
+    auto row = in(ServerState::ok);
+    const auto out = run(row, server_check_server, ctx);
+    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials"}));
+    EXPECT_EQ(row.lagging_zones, 0);
+    EXPECT_EQ(row.repairs, 0);
+    EXPECT_EQ(ctx.queued.at(0).delay, 30s) << "judged once the grace is over";
+    EXPECT_NE(out.message.find("4 in transit"), std::string::npos) << out.message;
+}
+
+TEST(ServerSm, TheMastersOwnNamedIsNeverRepaired) {
+    FakeServer ctx;
+    ctx.local = true;
+    ctx.found = {12, {{"a.test.", 5, "serial 4 < 5"}}, {{"c.test.", 3, "REFUSED"}}, 0};
+    auto row = in(ServerState::ok);
+    run(row, server_check_server, ctx);
+    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials"}));
+    EXPECT_EQ(row.lagging_zones, 2);
+    EXPECT_EQ(row.repairs, 0);
+    EXPECT_EQ(ctx.queued.size(), 1U);
+}
+
+TEST(ServerSm, ConfigureRecordsWhenTheConfigurationArrived) {
+    FakeServer ctx;
+    auto row = in(ServerState::config);
+    run(row, server_configure, ctx);
+    EXPECT_EQ(row.configured_at, ctx.clock);
+    run(row, server_disable, ctx);
+    EXPECT_FALSE(row.configured_at);
 }
 
 TEST(ServerSm, ResetAndConfigChangeGoBackToConfig) {

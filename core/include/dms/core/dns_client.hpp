@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // A small DNS client over real sockets (ldns inside, in core/src/dns only): SOA
-// queries, AXFR and RFC 2136 UPDATE signed with TSIG. dmsd uses it to talk to the
+// queries, AXFR, NOTIFY and RFC 2136 UPDATE signed with TSIG. dmsd uses it to talk to the
 // master named and to probe slaves; tests use it to see what named serves.
 //
 // Contract:
@@ -150,5 +150,20 @@ inline constexpr std::size_t max_message_size = 65535;
 /// length and RDATA): an upper bound of its share of an UPDATE.
 /// @throws dms::Error(ErrorCode::usage) if the record cannot be encoded
 std::size_t record_wire_size(const Record& record);
+
+struct NotifyReply {
+    Status status = Status::timeout;
+    int rcode = -1;    ///< set when answered: NOERROR when the server took it
+    std::string error; ///< why, when not answered (or not NOERROR)
+};
+
+/// Send a DNS NOTIFY (RFC 1996) for `zone` to `server` over UDP and wait for its
+/// answer. A slave accepts a NOTIFY only from an address of its master: `source`, when
+/// not empty, is the local address it is sent from (any port); one this machine does
+/// not have is unreachable ("bind to ADDRESS: ..."). A slave that does not take it
+/// answers REFUSED (not from its master) or NOTAUTH (not its zone).
+/// @throws dms::Error(ErrorCode::usage) for a bad zone name, server or source address
+NotifyReply send_notify(const Server& server, std::string_view zone, Millis timeout,
+                        const std::string& source = {});
 
 } // namespace dms::dns

@@ -142,4 +142,12 @@ public:
     explicit DatabaseError(const std::string& message) : Error(ErrorCode::database, message) {}
 };
 
+/// The database server cannot be reached, or the connection to it broke (it is down,
+/// restarting, shutting down, refusing connections): a state to wait out by trying
+/// again later, not a fault of the statement that met it.
+class DatabaseUnavailable : public DatabaseError {
+public:
+    explicit DatabaseUnavailable(const std::string& message) : DatabaseError(message) {}
+};
+
 } // namespace dms

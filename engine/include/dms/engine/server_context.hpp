@@ -9,8 +9,9 @@
 // addresses are on an interface, so one machine can carry the master and slaves on
 // loopback addresses (REFERENCE.md 3.4 looked at interfaces, loopback excluded).
 //
-// Contract: as sm::ServerSmContext. The steps against the server, check_interval and
-// retry_delay throw dms::Error(ErrorCode::internal) here: only dmsd's subclass has them.
+// Contract: as sm::ServerSmContext. The steps against the server (repairs too),
+// check_interval, lag_grace and retry_delay throw dms::Error(ErrorCode::internal) here:
+// only dmsd's subclass has them.
 
 #include "dms/core/config.hpp"
 #include "dms/db/servers.hpp"
@@ -39,8 +40,12 @@ public:
     sm::StepResult probe(const sm::ServerRow& row) override;
     sm::StepResult status(const sm::ServerRow& row,
                           std::optional<std::int64_t>& zone_count) override;
-    sm::StepResult check_serials(const sm::ServerRow& row, std::int64_t& lagging) override;
+    sm::StepResult check_serials(const sm::ServerRow& row, sm::SerialCheck& found) override;
+    std::vector<sm::ZoneLag> notify_zones(const sm::ServerRow& row,
+                                          const std::vector<sm::ZoneLag>& zones) override;
+    void retransfer_zones(const sm::ServerRow& row, const std::vector<sm::ZoneLag>& zones) override;
     std::chrono::milliseconds check_interval() override;
+    std::chrono::milliseconds lag_grace() override;
     std::chrono::milliseconds retry_delay(int failures) override;
 
 protected:

@@ -18,8 +18,12 @@
 //      |                                                                              |
 //      |      ConfigChange (OK) / Reset (enabled): back to CONFIG, Configure now      |
 //      +------------------------------------------------------------------------------+
-//   CheckServer (OK): SOA probe, rndc status (zone count), serial check of the zones;
-//   success schedules the next check after check_interval.
+//   CheckServer (OK): SOA probe, rndc status (zone count), serial check of every zone
+//   the server must serve; zones behind the master for longer than the lag grace are
+//   repaired (NOTIFY again; rndc retransfer for those still behind after the repair
+//   wait; the configuration sent again for zones the server does not have), counted in
+//   `repairs`; success schedules the next check after check_interval (sooner while
+//   zones are in transit or a repair is to be verified).
 //
 // What persists where:
 //   sm_servers.state                      ServerState stable name
@@ -28,7 +32,10 @@
 //   sm_servers.retry_count                consecutive failures (the back-off's exponent)
 //   sm_servers.zone_count                 zones named reports (rndc status)
 //   sm_servers.probe_rtt_ms               round trip of the last SOA probe
-//   sm_servers.lagging_zones              zones behind the master at the last check
+//   sm_servers.lagging_zones              zones behind the master at the end of the last
+//                                         check (after its repairs)
+//   sm_servers.repairs                    zones the checks found behind and repaired
+//   sm_servers.configured_at              the last successful Configure
 //   sm_event_queue                        the follow-ups (Configure, CheckServer)
 // Events of a disabled server have no transition: they end as no-ops.
 
@@ -37,6 +44,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dms/sm/catalogue.hpp"
 #include "dms/sm/zone_sm.hpp"
@@ -54,8 +62,31 @@ struct ServerRow {
     std::optional<std::int64_t> zone_count;
     std::optional<double> probe_rtt_ms;
     std::optional<std::int64_t> lagging_zones;
+    std::int64_t repairs = 0;
+    std::optional<TimePoint> configured_at;
 
     bool operator==(const ServerRow&) const = default;
+};
+
+/// A zone a server does not serve as the master does.
+struct ZoneLag {
+    std::string zone;         ///< absolute name
+    std::uint32_t serial = 0; ///< the master's serial
+    std::string seen;         ///< what the server answered: "serial 5", "SERVFAIL"
+};
+
+/// What the serial check of one server found.
+struct SerialCheck {
+    std::int64_t checked = 0; ///< zones compared: every published zone the server must serve
+    /// Served with an older serial, or configured but not loaded, for longer than the
+    /// lag grace: transfers that did not happen.
+    std::vector<ZoneLag> behind;
+    /// Not configured on the server although its configuration was sent longer than
+    /// the grace ago and none is pending: the configuration did not take.
+    std::vector<ZoneLag> missing;
+    /// Not in step yet, but within the grace (a NOTIFY and transfer under way, a
+    /// configuration still to be sent): neither lagging nor repaired.
+    std::int64_t in_transit = 0;
 };
 
 struct ServerEvent {
@@ -100,13 +131,22 @@ public:
     virtual StepResult probe(const ServerRow& row) = 0;
     /// rndc status: sets `zone_count` from "number of zones:".
     virtual StepResult status(const ServerRow& row, std::optional<std::int64_t>& zone_count) = 0;
-    /// Compare the server's SOA serials of its zones (sampled or all, by config) with
-    /// the master's; sets `lagging` to the number behind. Failure to ask is retry.
-    virtual StepResult check_serials(const ServerRow& row, std::int64_t& lagging) = 0;
+    /// Compare the server's SOA serial of every zone it must serve with the master's
+    /// (see SerialCheck). A server that stops answering is retry.
+    virtual StepResult check_serials(const ServerRow& row, SerialCheck& found) = 0;
+    /// Repair, step 1: send each zone's NOTIFY to the server again (from the master's
+    /// address), then wait (at most the repair wait) for them to come into step.
+    /// Returns the zones still behind. Logs what it did. Never throws for the server.
+    virtual std::vector<ZoneLag> notify_zones(const ServerRow& row,
+                                              const std::vector<ZoneLag>& zones) = 0;
+    /// Repair, step 2: rndc -s <server> retransfer for each zone. Logs what it did.
+    virtual void retransfer_zones(const ServerRow& row, const std::vector<ZoneLag>& zones) = 0;
     /// Queue a ServerSM event for this server due in `delay` (coalesced).
     virtual void queue_server_event(EventType type, std::chrono::milliseconds delay) = 0;
     /// Time between periodic checks of an OK server.
     virtual std::chrono::milliseconds check_interval() = 0;
+    /// How long a zone may be out of step before it counts as behind (server_lag_grace).
+    virtual std::chrono::milliseconds lag_grace() = 0;
     /// Delay before Configure is tried again after `failures` consecutive failures.
     virtual std::chrono::milliseconds retry_delay(int failures) = 0;
 };

@@ -2,7 +2,7 @@
 #pragma once
 // ServerSM's side of sm_servers and what dmsd needs to configure and check slaves:
 // the state columns the machine writes, the zones a server group serves (REFERENCE.md
-// 8.3), the sample of zones whose serials a check compares. The catalog side (create,
+// 8.3), the zones whose serials a check compares. The catalog side (create,
 // rename, move) is servers.hpp.
 //
 // Contract: nothing here commits; SQL failures are DatabaseError.
@@ -19,7 +19,8 @@
 namespace dms::db::servers {
 
 /// Write back the ServerSM columns of `s`: state, last_reply, retry_msg ("" = NULL),
-/// retry_count, zone_count, probe_rtt_ms, lagging_zones, last_check.
+/// retry_count, zone_count, probe_rtt_ms, lagging_zones, last_check, repairs,
+/// configured_at.
 void save_state(Transaction& tx, const ServerRecord& s);
 
 /// The name of another enabled server with `s`'s address and DNS port, if any.
@@ -40,11 +41,17 @@ void set_sg_zone_count(Transaction& tx, std::int64_t sg_id, std::int64_t count);
 struct ZoneSerial {
     std::string name;
     std::uint32_t serial = 0;
+    std::chrono::system_clock::time_point published{}; ///< when that serial was published
 };
-/// PUBLISHED zones a server of the SG serves (every published zone for the replica
-/// SG) with the serial the master published; `sample` of them chosen at random, or all
-/// when `sample` is 0.
-std::vector<ZoneSerial> published_serials(Transaction& tx, std::int64_t sg_id, bool replica,
-                                          long sample);
+/// Every published zone (PUBLISHED, or UPDATE: the last published serial) a server of
+/// the SG serves (every such zone for the replica SG), by name, with the serial the
+/// master published and when. A zone created by a batch load and not updated since has
+/// no sm_zone.soa_serial: its ZI's serial is the one in the file named loaded.
+std::vector<ZoneSerial> published_serials(Transaction& tx, std::int64_t sg_id, bool replica);
+
+/// The configuration of server `server_id` may be about to change: the master is in
+/// HOLD or has a reconfiguration pending, or a Configure or ConfigChange of the server
+/// is pending.
+bool configuration_pending(Transaction& tx, std::int64_t server_id);
 
 } // namespace dms::db::servers

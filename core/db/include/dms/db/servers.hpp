@@ -45,6 +45,8 @@ struct ServerRecord {
     std::optional<double> probe_rtt_ms;
     std::optional<std::int64_t> lagging_zones;
     std::optional<std::chrono::system_clock::time_point> last_check;
+    std::int64_t repairs = 0;
+    std::optional<std::chrono::system_clock::time_point> configured_at;
     // Read-only, joined for display:
     std::string sg_name;
     bool replica = false; ///< its SG is the replica SG

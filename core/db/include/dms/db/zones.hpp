@@ -77,7 +77,9 @@ struct RestoreZone {
     std::string name;
     std::optional<std::int64_t> sg_id;
     bool use_apex_ns = true;
-    std::int64_t zi_id = 0;
+    std::int64_t zi_id = 0;                       ///< the ZI to restore: the candidate
+    std::optional<std::int64_t> published_zi_id;  ///< the ZI dms last published, if any
+    std::optional<std::int64_t> published_serial; ///< its serial (what the slaves have)
 };
 struct Restored {
     std::int64_t id = 0;

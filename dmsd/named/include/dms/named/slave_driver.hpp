@@ -6,10 +6,10 @@
 // Contract for implementations:
 //  - write_sg_config writes a server group's generated config (temp name + rename) and
 //    throws dms::Error when it cannot; it is idempotent.
-//  - Steps against a server (send_config, reload_config, probe, status, zone_serial)
-//    never throw for the server's failures: they answer with a SlaveStep saying retry
-//    (unreachable, timed out, refused, a tool failed) or broken (a malformed answer or
-//    a broken rcode), with the tool's or resolver's own error text in `detail`.
+//  - Steps against a server (send_config, reload_config, probe, status, zone_serial,
+//    notify, retransfer) never throw for the server's failures: they answer with a SlaveStep saying
+//    retry (unreachable, timed out, refused, a tool failed) or broken (a malformed answer or a
+//    broken rcode), with the tool's or resolver's own error text in `detail`.
 //  - Secrets (the rsync password, rndc keys) never appear in `detail` or in argv: rsync
 //    reads the password from its --password-file, rndc its keys from rndc.conf.
 //  - External programs run as argv vectors with timeouts (core/process.hpp).
@@ -42,6 +42,26 @@ struct SlaveStep {
     double rtt_ms = 0; ///< probe: the round trip
 };
 
+/// What `rndc status` says about a server.
+struct SlaveStatus {
+    std::optional<std::int64_t> zones; ///< "number of zones:"
+    /// Zones it is refreshing now: "xfers running:" + "xfers deferred:" + "soa queries
+    /// in progress:" (a zone waiting for its SOA query counts too).
+    std::int64_t refreshing = 0;
+};
+
+/// What a server answers for one of its zones (zone_serial).
+struct ZoneAnswer {
+    enum class Kind {
+        serial,     ///< an authoritative answer with the zone's SOA: `serial`
+        not_loaded, ///< configured but not (yet) loaded: SERVFAIL, or not authoritative
+        not_found,  ///< not a zone of the server: REFUSED, NOTAUTH, NXDOMAIN
+        no_answer   ///< no answer: timed out, unreachable, malformed
+    } kind = Kind::no_answer;
+    std::uint32_t serial = 0;
+    std::string detail; ///< "SERVFAIL", "REFUSED", the resolver's error text
+};
+
 /// The zones a server group's servers must serve, with the master they transfer from.
 struct SgConfig {
     std::string sg_name;
@@ -71,12 +91,17 @@ public:
     /// or NOTAUTH answer is alive; SERVFAIL, FORMERR, NOTIMP, BADVERS, YXDOMAIN,
     /// YXRRSET, NXRRSET and malformed answers are broken; no answer is retry.
     virtual SlaveStep probe(const SlaveTarget& server) = 0;
-    /// rndc -s <name> status; `zones` from its "number of zones:" line.
-    virtual SlaveStep status(const SlaveTarget& server, std::optional<std::int64_t>& zones) = 0;
-    /// The serial the server serves for `zone` (UDP); std::nullopt with `detail` when
-    /// it does not serve it or does not answer.
-    virtual std::optional<std::uint32_t>
-    zone_serial(const SlaveTarget& server, std::string_view zone, std::string& detail) = 0;
+    /// rndc -s <name> status: the zone count and what it is refreshing.
+    virtual SlaveStep status(const SlaveTarget& server, SlaveStatus& status) = 0;
+    /// The serial the server serves for `zone` (UDP), or why it serves none.
+    virtual ZoneAnswer zone_serial(const SlaveTarget& server, std::string_view zone) = 0;
+    /// A DNS NOTIFY for `zone` to the server, sent from `source` (the master's address
+    /// the server transfers from; it accepts NOTIFY only from there). Retry when it is
+    /// not answered or not accepted (the rcode in `detail`).
+    virtual SlaveStep notify(const SlaveTarget& server, std::string_view zone,
+                             const std::string& source) = 0;
+    /// rndc -s <name> retransfer <zone>: a full transfer from the master now.
+    virtual SlaveStep retransfer(const SlaveTarget& server, std::string_view zone) = 0;
 };
 
 std::unique_ptr<SlaveDriver> make_bind9_slave_driver(const Config& config);
