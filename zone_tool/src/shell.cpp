@@ -196,6 +196,13 @@ ExitStatus run_script(Context& ctx, std::istream& in) {
 ExitStatus run_interactive(Context& ctx, std::ostringstream& buffer, std::ostream& real_out) {
     rl_attempted_completion_function = completion;
     g_ctx = &ctx;
+    // A command's questions (edit_zone, confirmations) appear after what it printed.
+    ctx.set_terminal(real_out, [&] {
+        real_out << buffer.str();
+        real_out.flush();
+        buffer.str({});
+        buffer.clear();
+    });
     const auto hist = history_file();
     if (!hist.empty()) {
         read_history(hist.c_str());
