@@ -108,7 +108,7 @@ Caller local_caller() {
     if (user == nullptr || *user == '\0') {
         user = getuid() == 0 ? "root" : "unknown";
     }
-    return Caller{fmt::format("{}@{}", user, host), "Admin"};
+    return Caller{fmt::format("{}@{}", user, host), "Admin", this_process()};
 }
 
 std::string parse_zone_option(std::string_view word, ZoneFlags& flags) {
@@ -563,6 +563,9 @@ std::int64_t ZoneEngine::save_zone_content(std::string_view name, ZoneData conte
         auto zone = require_zone(tx, name, true);
         if (expected_base && zone.zi_candidate_id != expected_base) {
             throw_zone_changed(tx, zone, *expected_base);
+        }
+        if (zone.edit_lock_token != edit_lock_token) {
+            release_lock_of_gone_holder(tx, zone); // not this save's own lock
         }
         content.name = zone.name;
         ValidateOptions vo;

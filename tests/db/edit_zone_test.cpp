@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // edit_zone against a throwaway database: no lost update when someone saves while an
 // edit is open (issue 11 item 3).
+#include <csignal>
 #include <sys/stat.h>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "dms/core/config.hpp"
+#include "dms/core/process.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "zone_tool_db_test.hpp"
@@ -170,6 +172,53 @@ TEST_F(EditZone, StartsFromTheNewestSavedContent) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_THAT(shown(), HasSubstr("aardvark"));
     EXPECT_THAT(shown(), HasSubstr("zulu"));
+}
+
+TEST_F(EditZone, TheEditLockOfAKilledZoneToolIsReleasedOnTheNextLookUp) {
+    // Issue 11 item 8: zone_tool killed during edit_zone (its editor kills it) left its
+    // edit lock for edit_lock_timeout (30 minutes).
+    ASSERT_EQ(zt({"load_zone", m_dir.write("v1", zone_v1), "locked.org", "edit_lock"}).status, 0);
+    const auto killer = m_dir.write("killer.sh", "#!/bin/sh\nkill -9 $PPID\nexit 1\n");
+    chmod(killer.c_str(), 0755);
+    setenv("VISUAL", killer.c_str(), 1);
+    const auto dead = run_process(
+        {std::string(DMS_BIN_DIR) + "/zone_tool", "-c", m_conf, "edit_zone", "locked.org"});
+    ASSERT_EQ(dead.signal, SIGKILL) << dead.err;
+    const auto lock = "SELECT lock_state || ' ' || coalesce(locked_by, '-') FROM sm_zone "
+                      "WHERE name = 'locked.org.'";
+    const auto held = sql_value(lock);
+    EXPECT_THAT(held, HasSubstr("EDIT_LOCK"));
+    EXPECT_THAT(held, HasSubstr("/Admin (pid "));
+
+    // The next edit finds the holder gone: the lock is released (and audited), and the
+    // edit goes through.
+    const auto script = m_dir.write("add.sh", "#!/bin/sh\nprintf 'zulu IN A 192.0.2.80\\n' "
+                                              ">> \"$1\"\n");
+    chmod(script.c_str(), 0755);
+    setenv("VISUAL", script.c_str(), 1);
+    const auto r = zt({"edit_zone", "locked.org"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_THAT(zt({"show_zone", "locked.org"}).out, HasSubstr("zulu"));
+    EXPECT_EQ(sql_value(lock), "EDIT_UNLOCK -");
+    const auto audit = sql_value("SELECT details->>'held_by' || ' | ' || (details->>'reason') "
+                                 "FROM audit_log WHERE operation = 'clear_edit_lock'");
+    EXPECT_THAT(audit, HasSubstr(held.substr(held.find(' ') + 1)));
+    EXPECT_THAT(audit, HasSubstr("the holder process has exited"));
+}
+
+TEST_F(EditZone, TheEditLockOfALiveHolderStays) {
+    ASSERT_EQ(zt({"load_zone", m_dir.write("v1", zone_v1), "locked.org", "edit_lock"}).status, 0);
+    const auto cfg = load_config(Program::zone_tool, m_conf);
+    engine::ZoneEngine mine(session(), cfg, engine::local_caller());
+    const auto token = mine.edit_lock("locked.org");
+    ASSERT_TRUE(token);
+    // This process holds it and lives: another edit is refused.
+    setenv("VISUAL", "true", 1);
+    const auto r = zt({"edit_zone", "locked.org"});
+    EXPECT_NE(r.status, 0);
+    EXPECT_EQ(sql_value("SELECT edit_lock_token FROM sm_zone WHERE name = 'locked.org.'"),
+              std::to_string(*token));
+    mine.release_edit_lock("locked.org", token);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 #include "dms/zone_tool/cli.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <ostream>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include "dms/core/logging.hpp"
 #include "dms/core/version.hpp"
 #include "dms/db/schema.hpp"
+
+#include "terminal.hpp"
 
 namespace po = boost::program_options;
 
@@ -121,6 +124,11 @@ db::Session& Context::session() {
     return *m_session;
 }
 
+void Context::close_session() {
+    m_zones.reset();
+    m_session.reset();
+}
+
 engine::ZoneEngine& Context::zones() {
     if (!m_zones) {
         m_zones.emplace(session(), m_config, engine::local_caller());
@@ -140,9 +148,14 @@ std::optional<std::string> Context::ask(std::string_view question) {
     auto& out = m_terminal != nullptr ? *m_terminal : m_out;
     out << question;
     out.flush();
+    // Ctrl-C while waiting is "no answer", not the end of zone_tool.
+    const ScopedSigint sigint(ScopedSigint::Mode::interrupt);
     std::string answer;
     if (!std::getline(m_in, answer)) {
-        m_in.clear(); // a later question may still be answered (Ctrl-C, not Ctrl-D)
+        // A later question may still be answered (after Ctrl-C; after Ctrl-D it sees
+        // the end again).
+        m_in.clear();
+        clearerr(stdin);
         out << '\n';
         return std::nullopt;
     }

@@ -188,11 +188,13 @@ public:
     db::ZoneRecord set_zone_reference(std::string_view name, std::string_view reference);
 
     /// Take the edit lock (zones with edit_lock); returns the token, or std::nullopt
-    /// when the zone does not use edit locking.
+    /// when the zone does not use edit locking. The lock records the caller's process.
     std::optional<std::int64_t> edit_lock(std::string_view name);
     void tickle_edit_lock(std::string_view name, std::int64_t token);
     /// Release the lock (clear_edit_lock / cancel_edit_zone).
     void release_edit_lock(std::string_view name, std::optional<std::int64_t> token);
+    // edit_lock, release_edit_lock and saves first release a lock whose holder process,
+    // on this host, has exited (EditExit, audited as clear_edit_lock with the reason).
 
 private:
     struct NewZone {
@@ -210,6 +212,9 @@ private:
     void prepare_content(db::Transaction& tx, const db::ZoneRecord& z, ZoneData& data,
                          std::uint32_t file_serial, bool cached);
     ValidateOptions validate_options(bool use_apex_ns) const;
+    /// EditExit for a lock whose holder process on this host has exited; true if it was
+    /// released (and audited).
+    bool release_lock_of_gone_holder(db::Transaction& tx, db::ZoneRecord& z);
     /// What create_zone looks up in zone_cfg and the catalog, kept for batch loads.
     struct Defaults {
         std::map<std::string, std::int64_t, std::less<>> sg_ids;  ///< by name

@@ -47,6 +47,8 @@ public:
     db::Session& session();
     /// Zone operations as the local user (Admin), on first use.
     engine::ZoneEngine& zones();
+    /// Close the database session (it is opened again on next use).
+    void close_session();
 
     /// Per-command switches of the current command: flags ('f' -> "") and
     /// switches with a value ('r' -> "customer-1").
