@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <sstream>
 #include <sys/stat.h>
@@ -188,9 +189,12 @@ Resolution resolve_conflict(Context& ctx, Edit& ed, const engine::ZoneChangedErr
             "diff3", "-m",        "-L",  "your edit",
             "-L",    "your copy", "-L",  fmt::format("ZI {} (now)", now.zi.id),
             ed.file, ed.orig,     theirs};
-        const auto r = run_process(argv);
+        // The whole merged text: run_process keeps 16 MB of output unless told otherwise.
+        RunOptions options;
+        options.max_output = std::numeric_limits<std::size_t>::max();
+        const auto r = run_process(argv, options);
         std::remove(theirs.c_str());
-        if (r.exit_code > 1 || r.timed_out) {
+        if (r.exit_code > 1 || r.timed_out || r.truncated) {
             throw Error(ErrorCode::io, describe_failure(argv, r));
         }
         std::ofstream(ed.file) << r.out;
