@@ -101,16 +101,6 @@ ZoneView make_view(db::Transaction& tx, db::ZoneRecord zone, std::int64_t zi_id)
 
 } // namespace
 
-Caller local_caller() {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    const char* user = getenv("USER");
-    if (user == nullptr || *user == '\0') {
-        user = getuid() == 0 ? "root" : "unknown";
-    }
-    return Caller{fmt::format("{}@{}", user, host), "Admin", this_process()};
-}
-
 std::string parse_zone_option(std::string_view word, ZoneFlags& flags) {
     std::optional<bool> value = true;
     std::string_view name = word;

@@ -3,10 +3,12 @@
 // edit is open (issue 11 item 3).
 #include <csignal>
 #include <sys/stat.h>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include "dms/core/config.hpp"
 #include "dms/core/process.hpp"
@@ -201,7 +203,7 @@ TEST_F(EditZone, TheEditLockOfAKilledZoneToolIsReleasedOnTheNextLookUp) {
     EXPECT_THAT(zt({"show_zone", "locked.org"}).out, HasSubstr("zulu"));
     EXPECT_EQ(sql_value(lock), "EDIT_UNLOCK -");
     const auto audit = sql_value("SELECT details->>'held_by' || ' | ' || (details->>'reason') "
-                                 "FROM audit_log WHERE operation = 'clear_edit_lock'");
+                                 "FROM dms_audit.audit_log WHERE operation = 'clear_edit_lock'");
     EXPECT_THAT(audit, HasSubstr(held.substr(held.find(' ') + 1)));
     EXPECT_THAT(audit, HasSubstr("the holder process has exited"));
 }
@@ -219,6 +221,53 @@ TEST_F(EditZone, TheEditLockOfALiveHolderStays) {
     EXPECT_EQ(sql_value("SELECT edit_lock_token FROM sm_zone WHERE name = 'locked.org.'"),
               std::to_string(*token));
     mine.release_edit_lock("locked.org", token);
+}
+
+TEST_F(EditZone, ASaveWaitingForTheZoneRowSeesTheSaveBeforeIt) {
+    // Two saves from one copy at the same moment: the check and the save are one
+    // transaction holding the zone's row, so the second sees the first's candidate.
+    const auto cfg = load_config(Program::zone_tool, m_conf);
+    engine::ZoneEngine zones(session(), cfg, engine::local_caller());
+    const auto copy = zones.edit_view("example.org");
+    const auto base = copy.zone.zi_candidate_id;
+    ASSERT_TRUE(base);
+    // Another ZI of the zone, for the "other save" to make the candidate.
+    const auto other = zones.copy_zi("example.org", "example.org", "");
+    pqxx::connection them("host=" + m_settings.host + " port=" + std::to_string(m_settings.port) +
+                          " user=" + m_settings.user + " dbname=" + m_settings.name);
+    pqxx::work tx(them);
+    tx.exec("SELECT id FROM sm_zone WHERE name = 'example.org.' FOR UPDATE");
+    const auto my_pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+    std::optional<std::string> outcome;
+    std::thread save([&] {
+        try {
+            auto own = db::Session::open(m_settings);
+            engine::ZoneEngine z2(own, cfg, engine::local_caller());
+            z2.save_zone_content("example.org", copy.data, std::nullopt, base);
+            outcome = "saved";
+        } catch (const engine::ZoneChangedError&) {
+            outcome = "refused";
+        } catch (const std::exception& e) {
+            outcome = e.what();
+        }
+    });
+    // Wait until the save waits for the row (generous deadline; no timing asserted).
+    bool waiting = false;
+    for (int i = 0; i < 600 && !waiting; ++i) {
+        waiting = sql_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                            "'Lock' AND datname = current_database() AND pid <> " +
+                            std::to_string(my_pid)) != "0";
+        if (!waiting) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    EXPECT_TRUE(waiting) << "the save never waited for the zone's row";
+    tx.exec("UPDATE sm_zone SET zi_candidate_id = " + std::to_string(other) +
+            " WHERE name = 'example.org.'");
+    tx.commit();
+    save.join();
+    EXPECT_EQ(outcome.value_or("(none)"), "refused");
+    EXPECT_EQ(candidate(), std::to_string(other));
 }
 
 } // namespace

@@ -12,7 +12,26 @@
 namespace dms::zone_tool {
 namespace {
 
+/// Whether the audit trail is safe from the application role, and what to do if not.
+void report_audit(Context& ctx, const db::SchemaChange& change) {
+    if (change.audit_handed_over) {
+        fmt::print(ctx.out(),
+                   "audit trail: dms_audit.audit_log now belongs to role {}; role {} may only "
+                   "read it and insert rows\n",
+                   db::audit_owner_role, change.app_role);
+        log::notice("dms_audit.audit_log", "schema", "audit trail given to role {}",
+                    db::audit_owner_role);
+    } else if (!change.audit_protected) {
+        fmt::print(ctx.err(),
+                   "zone_tool: warning: the audit trail dms_audit.audit_log belongs to the "
+                   "application role '{}', which can rewrite it: run zone_tool upgrade_db once "
+                   "as a PostgreSQL superuser (db_user) to give it to role {}\n",
+                   change.app_role, db::audit_owner_role);
+    }
+}
+
 void report(Context& ctx, const std::string& where, const db::SchemaChange& change) {
+    report_audit(ctx, change);
     if (change.created_database) {
         fmt::print(ctx.out(), "created database {}\n", ctx.config().db.name);
     }
