@@ -437,7 +437,7 @@ TEST_F(Dmsd, EditLocksTimeOutUnlessTickledAndLockedSavesPublish) {
     ASSERT_EQ(zt({"create_zone", "lock.test.", "edit_lock"}).status, 0);
     ASSERT_TRUE(wait_for([&] { return zone_state("lock.test.") == "PUBLISHED"; }));
     const auto config = load_config(Program::zone_tool, m_conf);
-    engine::ZoneEngine zones(session(), config, {"tester@test", "Admin"});
+    engine::ZoneEngine zones(session(), config, {"tester@test", "Admin", std::nullopt});
     const auto lock_state = [&] {
         return sql_value("SELECT lock_state FROM sm_zone WHERE name = 'lock.test.'");
     };
