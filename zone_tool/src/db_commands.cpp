@@ -15,10 +15,17 @@ namespace {
 /// Whether the audit trail is safe from the application role, and what to do if not.
 void report_audit(Context& ctx, const db::SchemaChange& change) {
     if (change.audit_handed_over) {
-        fmt::print(ctx.out(),
-                   "audit trail: dms_audit.audit_log now belongs to role {}; role {} may only "
-                   "read it and insert rows\n",
-                   db::audit_owner_role, change.app_role);
+        if (change.app_superuser) {
+            fmt::print(ctx.out(),
+                       "audit trail: dms_audit.audit_log now belongs to role {}; the "
+                       "application role {} is a superuser, which can still change it\n",
+                       db::audit_owner_role, change.app_role);
+        } else {
+            fmt::print(ctx.out(),
+                       "audit trail: dms_audit.audit_log now belongs to role {}; role {} may "
+                       "only read it and insert rows\n",
+                       db::audit_owner_role, change.app_role);
+        }
         log::notice("dms_audit.audit_log", "schema", "audit trail given to role {}",
                     db::audit_owner_role);
     } else if (!change.audit_protected) {
@@ -31,12 +38,12 @@ void report_audit(Context& ctx, const db::SchemaChange& change) {
 }
 
 void report(Context& ctx, const std::string& where, const db::SchemaChange& change) {
-    report_audit(ctx, change);
     if (change.created_database) {
         fmt::print(ctx.out(), "created database {}\n", ctx.config().db.name);
     }
     if (change.applied.empty()) {
         fmt::print(ctx.out(), "{}: schema at version {}, nothing to do\n", where, change.to);
+        report_audit(ctx, change);
         return;
     }
     if (change.from == 0) {
@@ -47,6 +54,7 @@ void report(Context& ctx, const std::string& where, const db::SchemaChange& chan
     }
     log::notice(where, "schema", "schema {} -> {}: {}", change.from, change.to,
                 fmt::join(change.applied, ", "));
+    report_audit(ctx, change);
 }
 
 ExitStatus create_db(Context& ctx, Args /*args*/) {

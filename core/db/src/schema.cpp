@@ -75,15 +75,17 @@ SchemaStatus inspect(pqxx::work& w, const SchemaBundle& bundle) {
 
 /// Who may do what to the audit trail (docs/database.md "The audit trail").
 struct AuditRoles {
-    bool superuser = false; ///< the connected role is a superuser
-    std::string app;        ///< the database's owner: the application role
+    bool superuser = false;     ///< the connected role is a superuser
+    std::string app;            ///< the database's owner: the application role
+    bool app_superuser = false; ///< ... is a superuser (test clusters): no privilege binds it
 };
 
 AuditRoles audit_roles(pqxx::work& w) {
     const auto r = w.exec1("SELECT current_setting('is_superuser') = 'on',"
-                           " pg_get_userbyid(d.datdba) FROM pg_database d"
+                           " pg_get_userbyid(d.datdba), r.rolsuper FROM pg_database d"
+                           " JOIN pg_roles r ON r.oid = d.datdba"
                            " WHERE d.datname = current_database()");
-    return {r[0].as<bool>(), r[1].as<std::string>()};
+    return {r[0].as<bool>(), r[1].as<std::string>(), r[2].as<bool>()};
 }
 
 /// Whether schema dms_audit and its table audit_log both belong to the role dms_audit.
@@ -144,6 +146,7 @@ SchemaChange apply(Session& session, const SchemaBundle& bundle, bool allow_inst
         change.from = st.version;
         change.to = bundle.latest_version();
         change.app_role = roles.app;
+        change.app_superuser = roles.app_superuser;
         auto audit = [&] {
             if (as_app) {
                 w.exec("RESET ROLE");

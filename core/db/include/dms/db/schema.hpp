@@ -66,6 +66,7 @@ struct SchemaChange {
     bool created_database = false;
     std::vector<std::string> applied; ///< "schema.sql" or upgrade file names, in order
     std::string app_role;             ///< the application role: the database's owner
+    bool app_superuser = false;       ///< ... is a superuser, which no privilege binds
     /// The audit trail belongs to audit_owner_role: the application role may only read
     /// it and insert rows. False when only the application role ran create_db/upgrade_db.
     bool audit_protected = false;
