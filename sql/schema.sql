@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (8);
+INSERT INTO schema_version (version) VALUES (9);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -615,7 +615,12 @@ CREATE TRIGGER sm_event_queue_notify_upd AFTER UPDATE ON sm_event_queue
 -- ---------------------------------------------------------------------------
 -- Audit trail: one row per change made through zone_tool, the API or dmsd.
 -- No foreign keys: history outlives the zones and servers it names.
-CREATE TABLE audit_log (
+-- In a schema of its own: once `zone_tool create_db` or `upgrade_db` has run as a
+-- PostgreSQL superuser, schema and table belong to the role dms_audit and the
+-- application role (the database's owner) may only read the table and insert into it
+-- (docs/database.md "The audit trail"); the owner of schema public could drop it there.
+CREATE SCHEMA dms_audit;
+CREATE TABLE dms_audit.audit_log (
     id bigserial PRIMARY KEY,
     at timestamptz NOT NULL DEFAULT now(),
     change_by varchar(1024) NOT NULL,
@@ -625,8 +630,8 @@ CREATE TABLE audit_log (
     server_id bigint,
     details jsonb
 );
-CREATE INDEX audit_log_at_idx ON audit_log (at);
-CREATE INDEX audit_log_zone_id_idx ON audit_log (zone_id) WHERE zone_id IS NOT NULL;
+CREATE INDEX audit_log_at_idx ON dms_audit.audit_log (at);
+CREATE INDEX audit_log_zone_id_idx ON dms_audit.audit_log (zone_id) WHERE zone_id IS NOT NULL;
 
 -- ---------------------------------------------------------------------------
 -- Seed data (REFERENCE.md 4): the MasterSM row, one SG, global and per-SG

@@ -35,7 +35,8 @@ constexpr std::array<ErrorInfo, static_cast<std::size_t>(last_error_code) + 1> t
     {zi_id_iso_date_syntax,        "ZiIdIsoDateSyntaxError",         -107, ExitStatus::usage,    "bad zi-id ISO date (YYYY-MM-DD)"},
     // ZoneSM. The original gave -35 to both TickleEditLockFailure and UpdateZoneFailure
     // (REFERENCE.md 12, item 17): UpdateZoneFailure keeps -35, TickleEditLockFailure moves
-    // to -135. Codes -131..-136 are new (the original reported these as ZoneSmFailure).
+    // to -135. Codes -131..-136 are new (the original reported these as ZoneSmFailure);
+    // -137 too (the original had no check that an edit's base is still the newest ZI).
     {zone_sm_failure,              "ZoneSmFailure",                  -80,  ExitStatus::protocol,  "zone state machine failure"},
     {edit_lock_failure,            "EditLockFailure",                -34,  ExitStatus::temp_fail, "zone is edit locked"},
     {cancel_edit_lock_failure,     "CancelEditLockFailure",          -33,  ExitStatus::temp_fail, "edit lock not released: wrong token"},
@@ -52,6 +53,7 @@ constexpr std::array<ErrorInfo, static_cast<std::size_t>(last_error_code) + 1> t
     {zone_already_disabled,        "ZoneAlreadyDisabled",            -133, ExitStatus::protocol,  "zone is already disabled"},
     {zone_reset_disabled,          "ZoneResetDisabled",              -134, ExitStatus::protocol,  "a disabled zone cannot be reset"},
     {zone_not_edit_locked,         "ZoneNotEditLocked",              -136, ExitStatus::protocol,  "zone is not edit locked"},
+    {zone_changed,                 "ZoneChangedError",               -137, ExitStatus::temp_fail, "the zone changed since the edit began"},
     {invalid_domain_name,          "InvalidDomainName",              -89,  ExitStatus::data_err,  "invalid domain name"},
     {zone_not_found,               "ZoneNotFound",                   -28,  ExitStatus::no_host,   "zone not found"},
     {zone_not_found_by_id,         "ZoneNotFoundByZoneId",           -29,  ExitStatus::no_host,   "zone id not found"},

@@ -5,6 +5,7 @@
 #include <set>
 #include <unistd.h>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "dms/core/dns_name.hpp"
@@ -63,6 +64,27 @@ std::string rename_in_zone(const std::string& rdata, const std::string& from,
     return out;
 }
 
+std::string zi_label(db::Transaction& tx, std::optional<std::int64_t> zi) {
+    if (!zi) {
+        return "none";
+    }
+    const auto h = db::zis::find(tx, *zi);
+    if (!h) {
+        return fmt::format("ZI {}", *zi);
+    }
+    return fmt::format("ZI {} (saved by {} at {:%Y-%m-%d %H:%M:%S} UTC)", *zi, h->change_by,
+                       fmt::gmtime(std::chrono::system_clock::to_time_t(h->ctime)));
+}
+
+/// ZoneChangedError for a save whose copy was taken from candidate `base`.
+[[noreturn]] void throw_zone_changed(db::Transaction& tx, const db::ZoneRecord& zone,
+                                     std::int64_t base) {
+    throw ZoneChangedError(fmt::format("zone '{}' changed since this copy was taken from ZI {}: "
+                                       "its newest ZI is now {}; nothing saved",
+                                       zone.name, base, zi_label(tx, zone.zi_candidate_id)),
+                           base, zone.zi_candidate_id);
+}
+
 ZoneView make_view(db::Transaction& tx, db::ZoneRecord zone, std::int64_t zi_id) {
     ZoneView v;
     auto data = db::zis::load(tx, zi_id, &v.zi);
@@ -78,16 +100,6 @@ ZoneView make_view(db::Transaction& tx, db::ZoneRecord zone, std::int64_t zi_id)
 }
 
 } // namespace
-
-Caller local_caller() {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    const char* user = getenv("USER");
-    if (user == nullptr || *user == '\0') {
-        user = getuid() == 0 ? "root" : "unknown";
-    }
-    return Caller{fmt::format("{}@{}", user, host), "Admin"};
-}
 
 std::string parse_zone_option(std::string_view word, ZoneFlags& flags) {
     std::optional<bool> value = true;
@@ -150,6 +162,15 @@ ZoneView ZoneEngine::show_zone_by_id(std::int64_t zone_id, std::string_view zi_s
     return m_session.transaction("show_zone", [&](db::Transaction& tx) {
         auto zone = require_zone_by_id(tx, zone_id);
         const auto zi = resolve_zi(tx, zone, zi_spec);
+        return make_view(tx, std::move(zone), zi);
+    });
+}
+
+ZoneView ZoneEngine::edit_view(std::string_view name, std::string_view zi_spec) {
+    return m_session.transaction("edit_view", [&](db::Transaction& tx) {
+        auto zone = require_zone(tx, name);
+        const auto zi = zi_spec.empty() && zone.zi_candidate_id ? *zone.zi_candidate_id
+                                                                : resolve_zi(tx, zone, zi_spec);
         return make_view(tx, std::move(zone), zi);
     });
 }
@@ -524,9 +545,18 @@ db::ZoneRecord ZoneEngine::copy_zone(std::string_view src, std::string_view name
 }
 
 std::int64_t ZoneEngine::save_zone_content(std::string_view name, ZoneData content,
-                                           std::optional<std::int64_t> edit_lock_token) {
+                                           std::optional<std::int64_t> edit_lock_token,
+                                           std::optional<std::int64_t> expected_base) {
     return m_session.transaction("save_zone", [&](db::Transaction& tx) {
+        // The row stays locked until commit: a concurrent save waits here and then sees
+        // this one's candidate.
         auto zone = require_zone(tx, name, true);
+        if (expected_base && zone.zi_candidate_id != expected_base) {
+            throw_zone_changed(tx, zone, *expected_base);
+        }
+        if (zone.edit_lock_token != edit_lock_token) {
+            release_lock_of_gone_holder(tx, zone); // not this save's own lock
+        }
         content.name = zone.name;
         ValidateOptions vo;
         vo.require_apex_ns = !zone.use_apex_ns;

@@ -60,22 +60,29 @@ std::vector<std::string> ZoneEngine::reset_all_zones() {
 }
 
 std::int64_t ZoneEngine::refresh_zone_ttl(std::string_view name, std::string_view zone_ttl) {
-    auto view = show_zone(name, "");
-    std::string ttl(zone_ttl);
-    if (ttl.empty()) {
-        ttl = m_session.transaction("zone_ttl", [&](db::Transaction& tx) {
-            return db::catalog::zone_cfg(tx, "zone_ttl", view.zone.sg_id).value_or("1h");
-        });
+    // A copy of the candidate with another zone TTL, saved only if the candidate is still
+    // that ZI; a save in between makes it start again from the new candidate.
+    for (int attempt = 1;; ++attempt) {
+        auto view = edit_view(name);
+        std::string ttl(zone_ttl);
+        if (ttl.empty()) {
+            ttl = m_session.transaction("zone_ttl", [&](db::Transaction& tx) {
+                return db::catalog::zone_cfg(tx, "zone_ttl", view.zone.sg_id).value_or("1h");
+            });
+        }
+        if (!parse_ttl(ttl)) {
+            throw Error(ErrorCode::usage, fmt::format("'{}' is not a TTL", ttl));
+        }
+        view.data.zone_ttl = ttl;
+        try {
+            return save_zone_content(view.zone.name, std::move(view.data), std::nullopt,
+                                     view.zone.zi_candidate_id);
+        } catch (const ZoneChangedError&) {
+            if (attempt == 3) {
+                throw;
+            }
+        }
     }
-    if (!parse_ttl(ttl)) {
-        throw Error(ErrorCode::usage, fmt::format("'{}' is not a TTL", ttl));
-    }
-    // The candidate, which may be newer than the published ZI show_zone gave.
-    if (view.zone.zi_candidate_id && *view.zone.zi_candidate_id != view.zi.id) {
-        view = show_zone(name, std::to_string(*view.zone.zi_candidate_id));
-    }
-    view.data.zone_ttl = ttl;
-    return save_zone_content(view.zone.name, std::move(view.data));
 }
 
 db::ZoneRecord ZoneEngine::poke_zone_set_serial(std::string_view name, std::uint64_t value,

@@ -56,7 +56,8 @@ TEST_F(EventCommands, ListShowAndFailEvents) {
                 HasSubstr("failed by"));
     // Only pending events can be failed; the refusal changes nothing.
     EXPECT_EQ(zt({"fail_event", "-f", config}).status, 65);
-    EXPECT_EQ(sql_value("SELECT count(*) FROM audit_log WHERE operation = 'fail_event'"), "1");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM dms_audit.audit_log WHERE operation = 'fail_event'"),
+              "1");
     const auto list = zt({"ls_failed_events"});
     EXPECT_THAT(list.out, HasSubstr("ZoneSMConfig"));
     EXPECT_THAT(list.out, HasSubstr("failed by"));

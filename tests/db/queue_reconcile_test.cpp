@@ -263,7 +263,7 @@ TEST_F(Queue, CountsForStatus) {
                    R"({"message": "zone already configured"})");
     add_done_event("ZoneSMConfig", z, "SUCCESS", "0 seconds", 200,
                    R"({"message": "no transition taken"})");
-    sql("INSERT INTO audit_log (change_by, operation, subject) VALUES"
+    sql("INSERT INTO dms_audit.audit_log (change_by, operation, subject) VALUES"
         " ('dmsd', 'reconcile', 'counts.test.'), ('dmsd', 'reconcile', 'MasterSM'),"
         " ('me/Admin', 'create_zone', 'counts.test.')");
 

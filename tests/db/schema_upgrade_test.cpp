@@ -56,15 +56,22 @@ protected:
         };
         return rows("SELECT table_name, ordinal_position, column_name, data_type, is_nullable,"
                     " coalesce(column_default, '') FROM information_schema.columns"
-                    " WHERE table_schema = 'public' ORDER BY 1, 2") +
-               rows("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1") +
+                    " WHERE table_schema IN ('public', 'dms_audit') ORDER BY 1, 2") +
+               rows("SELECT indexdef FROM pg_indexes WHERE schemaname IN ('public', 'dms_audit')"
+                    " ORDER BY 1") +
                rows("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
                     " FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, "
                     "2") +
                rows("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
                     " ORDER BY 1") +
                rows("SELECT proname, prosrc, proconfig::text FROM pg_proc WHERE pronamespace = "
-                    "'public'::regnamespace ORDER BY 1");
+                    "'public'::regnamespace ORDER BY 1") +
+               // Who owns what and who may do what: the audit trail's owner and grants.
+               rows("SELECT n.nspname, c.relname, pg_get_userbyid(c.relowner),"
+                    " coalesce(c.relacl::text, ''), pg_get_userbyid(n.nspowner),"
+                    " coalesce(n.nspacl::text, '') FROM pg_class c JOIN pg_namespace n"
+                    " ON n.oid = c.relnamespace WHERE n.nspname = 'dms_audit'"
+                    " AND c.relkind IN ('r', 'S') ORDER BY 1, 2");
     }
 };
 
@@ -187,7 +194,7 @@ TEST_F(SchemaUpgrade, RealUpgradesFromVersionOneEqualTheFreshSchema) {
                         " ON z.id = c.zi_id"),
               "2");
     const auto upgraded = catalog_signature();
-    sql("DROP SCHEMA public CASCADE");
+    sql("DROP SCHEMA public, dms_audit CASCADE");
     sql("CREATE SCHEMA public");
     db::create_schema(session());
     EXPECT_EQ(catalog_signature(), upgraded);
@@ -197,7 +204,8 @@ TEST_F(SchemaUpgrade, RealSchemaInstallsOnEmptyDatabase) {
     const auto c = db::create_schema(session());
     EXPECT_EQ(c.to, SchemaBundle::embedded().latest_version());
     EXPECT_EQ(db::inspect_schema(session()).state, SchemaState::current);
-    EXPECT_EQ(sql_value("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "16");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "15");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM pg_tables WHERE schemaname = 'dms_audit'"), "1");
 }
 
 } // namespace

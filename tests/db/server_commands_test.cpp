@@ -93,7 +93,7 @@ TEST_F(ServerCommands, CreateListShowServerGroups) {
     EXPECT_THAT(show.out, HasSubstr("\"replica_sg\": false"));
     EXPECT_THAT(show.out, HasSubstr("\"servers\": 0"));
     EXPECT_EQ(zt({"show_sg", "nope"}).status, 68);
-    EXPECT_EQ(count("audit_log WHERE operation = 'create_sg'"), "2");
+    EXPECT_EQ(count("dms_audit.audit_log WHERE operation = 'create_sg'"), "2");
 }
 
 TEST_F(ServerCommands, ChangeServerGroups) {
@@ -169,7 +169,7 @@ TEST_F(ServerCommands, DeleteServerGroupOnlyWhenUnused) {
     const auto def = zt({"delete_sg", "someorg-one"});
     EXPECT_EQ(def.status, 65);
     EXPECT_THAT(def.err, HasSubstr("default_sg"));
-    EXPECT_EQ(count("audit_log WHERE operation = 'delete_sg'"), "1");
+    EXPECT_EQ(count("dms_audit.audit_log WHERE operation = 'delete_sg'"), "1");
 }
 
 TEST_F(ServerCommands, CreateListAndShowServers) {
@@ -246,7 +246,9 @@ TEST_F(ServerCommands, CreateListAndShowServers) {
     EXPECT_THAT(zt({"show_server_byaddr", "2001:db8:0::53"}).out, HasSubstr("dr1"));
     EXPECT_EQ(zt({"show_server_byaddr", "192.0.2.99"}).status, 68);
     EXPECT_EQ(zt({"show_server_byaddr", "bogus"}).status, 64);
-    EXPECT_EQ(count("audit_log WHERE operation = 'create_server' AND server_id IS NOT NULL"), "3");
+    EXPECT_EQ(
+        count("dms_audit.audit_log WHERE operation = 'create_server' AND server_id IS NOT NULL"),
+        "3");
 }
 
 TEST_F(ServerCommands, ChangesNeedADisabledServer) {
@@ -297,10 +299,11 @@ TEST_F(ServerCommands, ChangesNeedADisabledServer) {
     EXPECT_EQ(count("sm_event_queue WHERE event_type = 'ServerSMCheckServer' AND state = "
                     "'CANCELLED'"),
               "1");
-    EXPECT_EQ(count("audit_log WHERE operation IN ('set_server_type', 'set_server_address', "
-                    "'set_server_ports', 'rename_server', 'move_server_sg', 'delete_server', "
-                    "'set_server_ssh_address')"),
-              "8");
+    EXPECT_EQ(
+        count("dms_audit.audit_log WHERE operation IN ('set_server_type', 'set_server_address', "
+              "'set_server_ports', 'rename_server', 'move_server_sg', 'delete_server', "
+              "'set_server_ssh_address')"),
+        "8");
 }
 
 TEST_F(ServerCommands, ZoneServerGroups) {
@@ -351,7 +354,7 @@ TEST_F(ServerCommands, ZoneServerGroups) {
     ASSERT_EQ(zt({"dupe_zone_alt_sg", "example.org", "sg-three"}).status, 0);
     EXPECT_EQ(partials("sg-three"), "1");
     EXPECT_EQ(partials("someorg-one"), "1");
-    EXPECT_EQ(count("audit_log WHERE operation IN ('set_zone_sg', 'dupe_zone_alt_sg', "
+    EXPECT_EQ(count("dms_audit.audit_log WHERE operation IN ('set_zone_sg', 'dupe_zone_alt_sg', "
                     "'swap_zone_sg', 'delete_zone_alt_sg') AND zone_id IS NOT NULL"),
               "7");
 }
@@ -390,8 +393,8 @@ TEST_F(ServerCommands, ReconfigureAndRefresh) {
     EXPECT_EQ(all.out, "3 zone(s) refreshed\n");
     EXPECT_EQ(count("sm_event_queue WHERE event_type = 'ZoneSMDoRefresh' AND state = 'SUCCESS'"),
               "5");
-    EXPECT_EQ(count("audit_log WHERE operation IN ('refresh_sg', 'refresh_all')"), "5");
-    EXPECT_EQ(count("audit_log WHERE operation IN ('reconfig_sg', 'reconfig_all', "
+    EXPECT_EQ(count("dms_audit.audit_log WHERE operation IN ('refresh_sg', 'refresh_all')"), "5");
+    EXPECT_EQ(count("dms_audit.audit_log WHERE operation IN ('reconfig_sg', 'reconfig_all', "
                     "'reconfig_replica_sg')"),
               "4");
 }

@@ -33,7 +33,7 @@ protected:
             " (SELECT count(*) FROM resource_records),"
             " (SELECT count(*) FROM rr_comments),"
             " (SELECT count(*) FROM sm_event_queue),"
-            " (SELECT count(*) FROM audit_log),"
+            " (SELECT count(*) FROM dms_audit.audit_log),"
             " (SELECT string_agg(state || lock_state, ' ' ORDER BY id) FROM sm_zone))");
     }
     std::string state_of(const std::string& zone) {
@@ -305,7 +305,7 @@ TEST_F(ZoneCommands, LoadZonesInChunksReportsEachBadFile) {
     EXPECT_EQ(good("(SELECT count(*) FROM sm_event_queue e WHERE e.zone_id = z.id"
                    " AND e.event_type = 'ZoneSMBatchConfig' AND e.processed IS NULL) = 1"),
               "250");
-    EXPECT_EQ(good("(SELECT count(*) FROM audit_log a WHERE a.zone_id = z.id"
+    EXPECT_EQ(good("(SELECT count(*) FROM dms_audit.audit_log a WHERE a.zone_id = z.id"
                    " AND a.operation = 'load_zones') = 1"),
               "250");
     EXPECT_EQ(sql_value("SELECT count(*) FROM sm_zone WHERE name IN ('bad.bulk.', 'rule.bulk.',"

@@ -57,7 +57,10 @@ TEST_F(ZoneToolDb, CreateDbCreatesDatabaseAndSchemaIdempotently) {
     const auto first = run({"create_db"});
     ASSERT_EQ(first.status, 0) << first.err;
     EXPECT_EQ(first.out, "created database " + m_db + "\n" + where + ": installed schema version " +
-                             version + "\n");
+                             version +
+                             "\naudit trail: dms_audit.audit_log now belongs to role dms_audit; "
+                             "the application role dms_admin is a superuser, which can still "
+                             "change it\n");
 
     const auto second = run({"create_db"});
     EXPECT_EQ(second.status, 0) << second.err;

@@ -25,4 +25,15 @@ inline ToolResult run_zone_tool(const std::string& config, std::vector<std::stri
     return {st, out.str(), err.str()};
 }
 
+/// The same as an operator at a terminal: questions are answered from `input`.
+inline ToolResult run_zone_tool_answering(const std::string& config, std::vector<std::string> args,
+                                          const std::string& input) {
+    std::istringstream in(input);
+    std::ostringstream out;
+    std::ostringstream err;
+    args.insert(args.begin(), {"-c", config});
+    const int st = zone_tool::main_entry(args, in, out, err, true);
+    return {st, out.str(), err.str()};
+}
+
 } // namespace dms::test

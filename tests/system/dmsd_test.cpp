@@ -411,10 +411,10 @@ TEST_F(Dmsd, AZoneNamedCannotLoadFailsForGoodWithTheReason) {
         " (SELECT id FROM sm_zone WHERE name = 'other.test.')");
     ASSERT_TRUE(start_dmsd());
     ASSERT_TRUE(wait_for([&] { return zone_state("other.test.") == "PUBLISHED"; }, 30s));
-    ASSERT_NE(sql_value("SELECT count(*) FROM audit_log WHERE operation = 'reconcile'"
+    ASSERT_NE(sql_value("SELECT count(*) FROM dms_audit.audit_log WHERE operation = 'reconcile'"
                         " AND subject = 'other.test.'"),
               "0");
-    EXPECT_EQ(sql_value("SELECT count(*) FROM audit_log WHERE operation = 'reconcile'"
+    EXPECT_EQ(sql_value("SELECT count(*) FROM dms_audit.audit_log WHERE operation = 'reconcile'"
                         " AND subject = 'someorg.net.'"),
               "0");
     EXPECT_EQ(count("processed IS NULL AND zone_id = (SELECT id FROM sm_zone WHERE name ="
@@ -455,7 +455,7 @@ TEST_F(Dmsd, ChangeBehindDmsBackIsFoundAndUndone) {
     ASSERT_TRUE(
         wait_for([&] { return !answers("x.test.", "rogue.x.test.", "A", "192.0.2.66"); }, 20s));
     EXPECT_GT(serial_of(soa("x.test.")), serial + 5);
-    EXPECT_NE(sql_value("SELECT count(*) FROM audit_log WHERE operation = "
+    EXPECT_NE(sql_value("SELECT count(*) FROM dms_audit.audit_log WHERE operation = "
                         "'zone_changed_outside_dms' AND subject = 'x.test.'"),
               "0");
 }
@@ -469,7 +469,7 @@ TEST_F(Dmsd, ReconcilerRecreatesALostFollowUp) {
     ASSERT_TRUE(wait_for(
         [&] { return served("lost.test.") && zone_state("lost.test.") == "PUBLISHED"; }, 20s))
         << zone_state("lost.test.");
-    EXPECT_NE(sql_value("SELECT count(*) FROM audit_log WHERE operation = 'reconcile'"
+    EXPECT_NE(sql_value("SELECT count(*) FROM dms_audit.audit_log WHERE operation = 'reconcile'"
                         " AND subject = 'lost.test.'"),
               "0");
 }
@@ -530,7 +530,7 @@ TEST_F(Dmsd, EditLocksTimeOutUnlessTickledAndLockedSavesPublish) {
     ASSERT_EQ(zt({"create_zone", "lock.test.", "edit_lock"}).status, 0);
     ASSERT_TRUE(wait_for([&] { return zone_state("lock.test.") == "PUBLISHED"; }));
     const auto config = load_config(Program::zone_tool, m_conf);
-    engine::ZoneEngine zones(session(), config, {"tester@test", "Admin"});
+    engine::ZoneEngine zones(session(), config, {"tester@test", "Admin", std::nullopt});
     const auto lock_state = [&] {
         return sql_value("SELECT lock_state FROM sm_zone WHERE name = 'lock.test.'");
     };

@@ -2,6 +2,7 @@
 #include "dms/zone_tool/cli.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <ostream>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include "dms/core/logging.hpp"
 #include "dms/core/version.hpp"
 #include "dms/db/schema.hpp"
+
+#include "terminal.hpp"
 
 namespace po = boost::program_options;
 
@@ -121,6 +124,11 @@ db::Session& Context::session() {
     return *m_session;
 }
 
+void Context::close_session() {
+    m_zones.reset();
+    m_session.reset();
+}
+
 engine::ZoneEngine& Context::zones() {
     if (!m_zones) {
         m_zones.emplace(session(), m_config, engine::local_caller());
@@ -133,18 +141,36 @@ std::string Context::option(char c) const {
     return it == m_switches.end() ? std::string() : it->second;
 }
 
+std::optional<std::string> Context::ask(std::string_view question) {
+    if (m_flush_output) {
+        m_flush_output();
+    }
+    auto& out = m_terminal != nullptr ? *m_terminal : m_out;
+    out << question;
+    out.flush();
+    // Ctrl-C while waiting is "no answer", not the end of zone_tool.
+    const ScopedSigint sigint(ScopedSigint::Mode::interrupt);
+    std::string answer;
+    if (!std::getline(m_in, answer)) {
+        // A later question may still be answered (after Ctrl-C; after Ctrl-D it sees
+        // the end again).
+        m_in.clear();
+        clearerr(stdin);
+        out << '\n';
+        return std::nullopt;
+    }
+    return answer;
+}
+
 bool Context::confirm(std::string_view question) {
     if (force) {
         return true;
     }
-    if (isatty(STDIN_FILENO) == 0) {
+    if (!m_interactive) {
         fmt::print(m_err, "zone_tool: {}: not confirmed (no terminal; use -f)\n", question);
         return false;
     }
-    fmt::print(m_out, "{}\n--y/[N]> ", question);
-    m_out.flush();
-    std::string answer;
-    std::getline(std::cin, answer);
+    const auto answer = ask(fmt::format("{}\n--y/[N]> ", question)).value_or("");
     return answer == "y" || answer == "Y" || answer == "yes";
 }
 
@@ -249,10 +275,11 @@ int main_entry(const std::vector<std::string>& args, std::istream& in, std::ostr
         log::configure(cfg.log);
         if (words.empty() && interactive) {
             std::ostringstream buffer;
-            Context ctx(std::move(cfg), buffer, err);
+            Context ctx(std::move(cfg), in, buffer, err, true);
             return to_int(run_interactive(ctx, buffer, out));
         }
-        Context ctx(std::move(cfg), out, err);
+        // Commands read from a pipe cannot be asked anything.
+        Context ctx(std::move(cfg), in, out, err, interactive && !words.empty());
         if (words.empty()) {
             return to_int(run_script(ctx, in));
         }

@@ -12,12 +12,38 @@
 namespace dms::zone_tool {
 namespace {
 
+/// Whether the audit trail is safe from the application role, and what to do if not.
+void report_audit(Context& ctx, const db::SchemaChange& change) {
+    if (change.audit_handed_over) {
+        if (change.app_superuser) {
+            fmt::print(ctx.out(),
+                       "audit trail: dms_audit.audit_log now belongs to role {}; the "
+                       "application role {} is a superuser, which can still change it\n",
+                       db::audit_owner_role, change.app_role);
+        } else {
+            fmt::print(ctx.out(),
+                       "audit trail: dms_audit.audit_log now belongs to role {}; role {} may "
+                       "only read it and insert rows\n",
+                       db::audit_owner_role, change.app_role);
+        }
+        log::notice("dms_audit.audit_log", "schema", "audit trail given to role {}",
+                    db::audit_owner_role);
+    } else if (!change.audit_protected) {
+        fmt::print(ctx.err(),
+                   "zone_tool: warning: the audit trail dms_audit.audit_log belongs to the "
+                   "application role '{}', which can rewrite it: run zone_tool upgrade_db once "
+                   "as a PostgreSQL superuser (db_user) to give it to role {}\n",
+                   change.app_role, db::audit_owner_role);
+    }
+}
+
 void report(Context& ctx, const std::string& where, const db::SchemaChange& change) {
     if (change.created_database) {
         fmt::print(ctx.out(), "created database {}\n", ctx.config().db.name);
     }
     if (change.applied.empty()) {
         fmt::print(ctx.out(), "{}: schema at version {}, nothing to do\n", where, change.to);
+        report_audit(ctx, change);
         return;
     }
     if (change.from == 0) {
@@ -28,6 +54,7 @@ void report(Context& ctx, const std::string& where, const db::SchemaChange& chan
     }
     log::notice(where, "schema", "schema {} -> {}: {}", change.from, change.to,
                 fmt::join(change.applied, ", "));
+    report_audit(ctx, change);
 }
 
 ExitStatus create_db(Context& ctx, Args /*args*/) {

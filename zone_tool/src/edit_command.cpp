@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // edit_zone: the $EDITOR loop of REFERENCE.md 5.3 (Update/Abort/Change/Diff, re-edit at
-// the first error line, edit lock tickled while the editor runs).
+// the first error line, edit lock tickled while the editor runs). Unlike the original it
+// starts from the candidate (the newest saved ZI) and its save is refused when another
+// ZI became the candidate meanwhile: merge, update anyway or abort (docs/zone_tool.md).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <sstream>
 #include <sys/stat.h>
@@ -100,35 +103,134 @@ private:
 };
 
 char prompt(Context& ctx) {
-    if (isatty(STDIN_FILENO) == 0) {
+    if (!ctx.interactive()) {
         return 'u';
     }
-    ctx.out() << "--[U]/a/c/d> ";
-    ctx.out().flush();
-    std::string answer;
-    if (!std::getline(std::cin, answer)) {
+    const auto answer = ctx.ask("--[U]/a/c/d> ");
+    if (!answer) {
         return 'a';
     }
-    return answer.empty() ? 'u' : static_cast<char>(std::tolower(answer[0]));
+    return answer->empty() ? 'u' : static_cast<char>(std::tolower((*answer)[0]));
+}
+
+/// The text of a ZI as the editor shows it.
+std::string zone_text(const engine::ZoneView& view, bool header = true) {
+    PrintOptions po;
+    po.header = header;
+    return print_zone_text(view.data, header_of(view), po);
+}
+
+/// The first line of a diff3 conflict in `text` (1-based), or 0.
+int first_conflict_line(const std::string& text) {
+    std::istringstream lines(text);
+    int n = 0;
+    for (std::string line; std::getline(lines, line);) {
+        ++n;
+        if (line.starts_with("<<<<<<<")) {
+            return n;
+        }
+    }
+    return 0;
+}
+
+/// One edit session: the temporary files, the edit lock and the ZI the copy came from.
+struct Edit {
+    std::string name;
+    std::optional<std::int64_t> token;
+    std::optional<std::int64_t> base; ///< the zone's candidate when the copy was taken
+    std::string file;                 ///< what the editor edits
+    std::string orig;                 ///< what it started from (for d and the merge)
+    std::string original;             ///< the same text
+    int line = 0;                     ///< where the editor opens
+};
+
+enum class Resolution { abort, update_anyway, merged };
+
+/// The zone changed since the copy was taken: show what changed meanwhile and ask.
+/// Update anyway: the edit replaces it. Merge: the changes made in the editor are
+/// applied to the current content (diff3) and the result goes back to the editor, with
+/// conflict markers where both changed the same lines. Abort: nothing saved.
+Resolution resolve_conflict(Context& ctx, Edit& ed, const engine::ZoneChangedError& e) {
+    auto& zones = ctx.zones();
+    if (!e.current()) {
+        return Resolution::abort;
+    }
+    const auto now = zones.show_zi_by_id(*e.current());
+    const auto then = e.base() ? std::optional(zones.show_zi_by_id(*e.base())) : std::nullopt;
+    auto show_diff = [&] {
+        fmt::print(ctx.out(), "What changed since your copy was taken:\n");
+        diff_texts(ctx, then ? zone_text(*then, false) : std::string(),
+                   then ? fmt::format("ZI {} (your copy)", then->zi.id) : "(none)",
+                   zone_text(now, false), fmt::format("ZI {} (now)", now.zi.id));
+    };
+    fmt::print(ctx.err(), "zone_tool: edit_zone: {}\n", e.what());
+    show_diff();
+    while (true) {
+        const auto answer = ctx.ask("--[M]erge and re-edit/u(pdate anyway)/a(bort)/d(iff)> ");
+        const char c = !answer ? 'a' : answer->empty() ? 'm' : std::tolower((*answer)[0]);
+        if (c == 'a') {
+            return Resolution::abort;
+        }
+        if (c == 'd') {
+            show_diff();
+            continue;
+        }
+        if (c == 'u') {
+            ed.base = e.current();
+            return Resolution::update_anyway;
+        }
+        if (c != 'm') {
+            continue;
+        }
+        const auto current = zone_text(now);
+        const auto theirs = ed.file + ".now";
+        std::ofstream(theirs) << current;
+        const std::vector<std::string> argv{
+            "diff3", "-m",        "-L",  "your edit",
+            "-L",    "your copy", "-L",  fmt::format("ZI {} (now)", now.zi.id),
+            ed.file, ed.orig,     theirs};
+        // The whole merged text: run_process keeps 16 MB of output unless told otherwise.
+        RunOptions options;
+        options.max_output = std::numeric_limits<std::size_t>::max();
+        const auto r = run_process(argv, options);
+        std::remove(theirs.c_str());
+        if (r.exit_code > 1 || r.timed_out || r.truncated) {
+            throw Error(ErrorCode::io, describe_failure(argv, r));
+        }
+        std::ofstream(ed.file) << r.out;
+        std::ofstream(ed.orig) << current;
+        ed.original = current;
+        ed.base = e.current();
+        ed.line = first_conflict_line(r.out);
+        if (ed.line > 0) {
+            fmt::print(ctx.out(),
+                       "Your changes and ZI {} touch the same lines: resolve the "
+                       "conflict markers.\n",
+                       now.zi.id);
+        }
+        return Resolution::merged;
+    }
 }
 
 ExitStatus edit_zone(Context& ctx, Args args) {
-    const std::string name = args[0];
+    Edit ed;
+    ed.name = args[0];
     const std::string spec = args.size() > 1 ? args[1] : "";
     auto& zones = ctx.zones();
-    const auto token = zones.edit_lock(name);
+    ed.token = zones.edit_lock(ed.name);
     auto release = [&] {
-        if (token) {
-            zones.release_edit_lock(name, token);
+        if (ed.token) {
+            zones.release_edit_lock(ed.name, ed.token);
         }
     };
     engine::ZoneView view;
     try {
-        view = zones.show_zone(name, spec);
+        view = zones.edit_view(ed.name, spec);
     } catch (...) {
         release();
         throw;
     }
+    ed.base = view.zone.zi_candidate_id;
     char tmpl[] = "/tmp/zone_tool-XXXXXX.zone";
     const int fd = mkstemps(tmpl, 5);
     if (fd < 0) {
@@ -136,25 +238,25 @@ ExitStatus edit_zone(Context& ctx, Args args) {
         throw Error(ErrorCode::io, "cannot create a temporary file for the editor");
     }
     close(fd);
-    const std::string file = tmpl;
-    const std::string orig = file + ".orig";
-    const auto original = print_zone_text(view.data, header_of(view));
-    std::ofstream(file) << original;
-    std::ofstream(orig) << original;
+    ed.file = tmpl;
+    ed.orig = ed.file + ".orig";
+    ed.original = zone_text(view);
+    std::ofstream(ed.file) << ed.original;
+    std::ofstream(ed.orig) << ed.original;
     auto cleanup = [&] {
-        std::remove(file.c_str());
-        std::remove(orig.c_str());
+        std::remove(ed.file.c_str());
+        std::remove(ed.orig.c_str());
     };
+    const auto& name = ed.name;
 
-    int line = 0;
     while (true) {
         bool lost = false;
         {
             std::optional<Tickler> tickler;
-            if (token) {
-                tickler.emplace(ctx.config(), name, *token, file, std::chrono::seconds(30));
+            if (ed.token) {
+                tickler.emplace(ctx.config(), name, *ed.token, ed.file, std::chrono::seconds(30));
             }
-            run_editor(file, line);
+            run_editor(ed.file, ed.line);
             lost = tickler && tickler->lost();
         }
         if (lost) {
@@ -165,8 +267,8 @@ ExitStatus edit_zone(Context& ctx, Args args) {
                        name);
             return ExitStatus::temp_fail;
         }
-        const auto text = slurp(file);
-        if (text == original) {
+        const auto text = slurp(ed.file);
+        if (text == ed.original) {
             release();
             cleanup();
             fmt::print(ctx.out(), "{}: no change\n", name);
@@ -180,49 +282,68 @@ ExitStatus edit_zone(Context& ctx, Args args) {
             return ExitStatus::temp_fail;
         }
         if (choice == 'c') {
-            line = 0;
+            ed.line = 0;
             continue;
         }
         if (choice == 'd') {
-            const std::vector<std::string> argv{"diff",    "-uNw",   "--label", "original",
-                                                "--label", "edited", orig,      file};
-            ctx.out() << run_process(argv).out;
+            diff_texts(ctx, slurp(ed.orig), "original", text, "edited");
             continue;
         }
         auto check = zones.check_zone_text(text, view.zone.name);
         if (check.ok()) {
-            try {
-                const auto zi = zones.save_zone_content(name, std::move(check.zone), token);
-                cleanup();
-                fmt::print(ctx.out(), "{}: saved as ZI {}\n", name, zi);
-                return ExitStatus::ok;
-            } catch (const Error& e) {
-                if (e.code() != ErrorCode::zi_text_parse) {
+            std::optional<Resolution> resolved;
+            while (!resolved || *resolved == Resolution::update_anyway) {
+                try {
+                    const auto zi = zones.save_zone_content(name, check.zone, ed.token, ed.base);
                     cleanup();
-                    release();
-                    throw;
+                    fmt::print(ctx.out(), "{}: saved as ZI {}\n", name, zi);
+                    return ExitStatus::ok;
+                } catch (const engine::ZoneChangedError& e) {
+                    if (!ctx.interactive()) {
+                        release();
+                        cleanup();
+                        fmt::print(ctx.err(),
+                                   "zone_tool: edit_zone: {}\n"
+                                   "(what changed: zone_tool diff_zone_zi {} {} {})\n",
+                                   e.what(), name, e.base().value_or(0), e.current().value_or(0));
+                        return e.exit_status();
+                    }
+                    resolved = resolve_conflict(ctx, ed, e);
+                    if (*resolved == Resolution::abort) {
+                        release();
+                        cleanup();
+                        fmt::print(ctx.out(), "{}: edit aborted\n", name);
+                        return ExitStatus::temp_fail;
+                    }
+                } catch (const Error& e) {
+                    if (e.code() != ErrorCode::zi_text_parse) {
+                        cleanup();
+                        release();
+                        throw;
+                    }
+                    fmt::print(ctx.err(), "{}\n", e.what());
+                    break;
                 }
-                fmt::print(ctx.err(), "{}\n", e.what());
+            }
+            if (resolved == Resolution::merged) {
+                continue; // back to the editor with the merged text
             }
         } else {
-            ctx.err() << format_findings(file, check.findings);
+            ctx.err() << format_findings(ed.file, check.findings);
             for (const auto& f : check.findings) {
                 if (f.severity == Severity::error) {
-                    line = f.line;
+                    ed.line = f.line;
                     break;
                 }
             }
         }
-        if (isatty(STDIN_FILENO) == 0) {
+        if (!ctx.interactive()) {
             release();
             cleanup();
             return ExitStatus::data_err;
         }
-        ctx.out() << "Re-edit? [Y]/n> ";
-        ctx.out().flush();
-        std::string answer;
-        if (!std::getline(std::cin, answer) ||
-            (!answer.empty() && std::tolower(answer[0]) == 'n')) {
+        const auto answer = ctx.ask("Re-edit? [Y]/n> ");
+        if (!answer || (!answer->empty() && std::tolower((*answer)[0]) == 'n')) {
             release();
             cleanup();
             return ExitStatus::data_err;

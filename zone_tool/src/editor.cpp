@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "editor.hpp"
 
-#include <cerrno>
 #include <cstdlib>
-#include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,7 +10,7 @@
 
 #include "dms/core/error.hpp"
 
-extern char** environ; // NOLINT(readability-redundant-declaration)
+#include "terminal.hpp"
 
 namespace dms::zone_tool {
 
@@ -41,18 +39,13 @@ bool run_editor(const std::string& file, int line) {
         argv.push_back(fmt::format("+{}", line));
     }
     argv.push_back(file);
-    std::vector<char*> cargv;
-    for (auto& a : argv) {
-        cargv.push_back(a.data());
-    }
-    cargv.push_back(nullptr);
-    pid_t pid = 0;
-    if (posix_spawnp(&pid, cargv[0], nullptr, nullptr, cargv.data(), environ) != 0) {
+    // Ctrl-C belongs to the editor while it runs (as with system()).
+    const ScopedSigint ignore(ScopedSigint::Mode::ignore);
+    const pid_t pid = spawn_on_terminal(argv);
+    if (pid < 0) {
         throw Error(ErrorCode::io, fmt::format("cannot start editor '{}'", argv[0]));
     }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    const int status = wait_for(pid);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 

@@ -3,12 +3,18 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <ctime>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include "dms/core/error.hpp"
+#include "dms/core/process.hpp"
 
 namespace dms::zone_tool {
 namespace {
@@ -220,6 +226,51 @@ void print_fields(std::ostream& out, const boost::json::object& o) {
         }
         fmt::print(out, "  {:<{}}  {}\n", std::string(kv.key()) + ":", w + 1, v);
     }
+}
+
+ExitStatus diff_texts(Context& ctx, const std::string& a, const std::string& a_label,
+                      const std::string& b, const std::string& b_label) {
+    char dir_tmpl[] = "/tmp/zone_tool-diff.XXXXXX";
+    const char* dir = mkdtemp(dir_tmpl);
+    if (dir == nullptr) {
+        throw Error(ErrorCode::io, "cannot create a temporary directory for diff");
+    }
+    const std::string fa = std::string(dir) + "/a";
+    const std::string fb = std::string(dir) + "/b";
+    std::ofstream(fa) << a;
+    std::ofstream(fb) << b;
+    const std::vector<std::string> argv{"diff",    "-uNw",  "--label", a_label,
+                                        "--label", b_label, fa,        fb};
+    // The whole diff: run_process keeps 16 MB of output unless told otherwise, and a
+    // diff of big zones is longer than that.
+    RunOptions options;
+    options.max_output = std::numeric_limits<std::size_t>::max();
+    const auto r = run_process(argv, options);
+    std::remove(fa.c_str());
+    std::remove(fb.c_str());
+    rmdir(dir);
+    if (r.exit_code > 1 || r.timed_out || r.truncated) {
+        throw Error(ErrorCode::io, describe_failure(argv, r));
+    }
+    // On a terminal: additions green, removals red, hunk headers cyan.
+    if (isatty(STDOUT_FILENO) == 0 || std::getenv("NO_COLOR") != nullptr) {
+        ctx.out() << r.out;
+        return ExitStatus::ok;
+    }
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        const char* colour = line.starts_with("+++") || line.starts_with("---") ? "\033[1m"
+                             : line.starts_with('+')                            ? "\033[32m"
+                             : line.starts_with('-')                            ? "\033[31m"
+                             : line.starts_with("@@")                           ? "\033[36m"
+                                                                                : nullptr;
+        if (colour != nullptr) {
+            ctx.out() << colour << line << "\033[0m\n";
+        } else {
+            ctx.out() << line << '\n';
+        }
+    }
+    return ExitStatus::ok;
 }
 
 } // namespace dms::zone_tool

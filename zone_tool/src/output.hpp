@@ -41,6 +41,11 @@ boost::json::object to_json(const db::ZoneRecord& z);
 boost::json::object to_json(const db::ZiRecord& zi);
 boost::json::object to_json(const db::EventRecord& e);
 
+/// Unified diff of two texts (`diff -uNw`, labelled) on ctx.out(), in colour on a
+/// terminal unless NO_COLOR is set; nothing when they are equal. Throws Error(io).
+ExitStatus diff_texts(Context& ctx, const std::string& a, const std::string& a_label,
+                      const std::string& b, const std::string& b_label);
+
 /// The lines of show_zonesm: "  key: value".
 void print_fields(std::ostream& out, const boost::json::object& o);
 

@@ -2,14 +2,18 @@
 // The zone_tool shell: an interactive prompt with line editing, history and
 // command completion (libedit) and a pager for long output, or commands read one
 // per line from a pipe.
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <editline/readline.h>
 #include <iostream>
-#include <spawn.h>
+#include <poll.h>
 #include <sstream>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -18,7 +22,7 @@
 #include "dms/core/error.hpp"
 #include "dms/zone_tool/cli.hpp"
 
-extern char** environ; // NOLINT(readability-redundant-declaration)
+#include "terminal.hpp"
 
 namespace dms::zone_tool {
 namespace {
@@ -35,9 +39,13 @@ char* complete_zone(const char* text, int state) {
         g_zone_names.clear();
         if (g_ctx != nullptr) {
             try {
+                // A session of its own: the shell keeps none open (commands run in a
+                // child process, see run_interactive).
+                auto session = db::Session::open(g_ctx->config().db);
+                engine::ZoneEngine zones(session, g_ctx->config(), engine::local_caller());
                 db::ZoneFilter f;
                 f.patterns = {std::string(text) + "*"};
-                for (const auto& z : g_ctx->zones().list_zones(f)) {
+                for (const auto& z : zones.list_zones(f)) {
                     g_zone_names.push_back(z.name);
                 }
             } catch (const Error&) {
@@ -82,7 +90,8 @@ int terminal_rows() {
     return 24;
 }
 
-/// Show `text` through $PAGER (default less -REX) when it does not fit the screen.
+/// Show `text` through $PAGER (default less -REXK: Ctrl-C quits it) when it does not
+/// fit the screen. Ctrl-C belongs to the pager while it runs.
 void page(const std::string& text, std::ostream& out) {
     const auto lines = std::count(text.begin(), text.end(), '\n');
     if (isatty(STDOUT_FILENO) == 0 || lines < terminal_rows() - 1) {
@@ -90,47 +99,129 @@ void page(const std::string& text, std::ostream& out) {
         out.flush();
         return;
     }
+    out.flush();
     std::vector<std::string> argv;
     const char* pager = std::getenv("PAGER");
-    std::istringstream words(pager != nullptr && *pager != '\0' ? pager : "less -REX");
+    std::istringstream words(pager != nullptr && *pager != '\0' ? pager : "less -REXK");
     for (std::string w; words >> w;) {
         argv.push_back(w);
     }
     int fds[2];
-    if (pipe(fds) != 0) {
+    if (argv.empty() || pipe(fds) != 0) {
         out << text;
         return;
     }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[0], STDIN_FILENO);
-    posix_spawn_file_actions_addclose(&fa, fds[1]);
-    std::vector<char*> cargv;
-    for (auto& a : argv) {
-        cargv.push_back(a.data());
-    }
-    cargv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawnp(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
+    const ScopedSigint ignore(ScopedSigint::Mode::ignore);
+    const pid_t pid = spawn_on_terminal(argv, fds[0], fds[1]);
     close(fds[0]);
-    if (rc != 0) {
+    if (pid < 0) {
         close(fds[1]);
         out << text;
         return;
     }
+    // A pager that quits early closes the pipe: EPIPE, not SIGPIPE.
+    struct sigaction no_pipe {};
+    struct sigaction old_pipe {};
+    no_pipe.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &no_pipe, &old_pipe);
     std::size_t done = 0;
     while (done < text.size()) {
         const auto n = write(fds[1], text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
         if (n <= 0) {
             break; // the reader quit early
         }
         done += static_cast<std::size_t>(n);
     }
     close(fds[1]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    sigaction(SIGPIPE, &old_pipe, nullptr);
+    wait_for(pid);
+}
+
+/// Run one command line in a child process, so that Ctrl-C (SIGINT to the terminal's
+/// foreground group) ends the command and its pager, never the shell, which ignores it
+/// meanwhile. A database transaction cut short this way rolls back with the child's
+/// connection. The shell holds no database connection the child could share.
+void run_in_child(Context& ctx, const std::vector<std::string>& words, std::ostringstream& buffer,
+                  std::ostream& real_out) {
+    real_out.flush();
+    std::cout.flush();
+    std::cerr.flush();
+    const ScopedSigint ignore(ScopedSigint::Mode::ignore);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        fmt::print(std::cerr, "zone_tool: cannot start {}: {}\n", words.front(),
+                   std::strerror(errno));
+        return;
     }
+    if (pid == 0) {
+        std::signal(SIGINT, SIG_DFL);
+        sigset_t sigint;
+        sigemptyset(&sigint);
+        sigaddset(&sigint, SIGINT);
+        sigprocmask(SIG_UNBLOCK, &sigint, nullptr);
+        int status = 0;
+        try {
+            buffer.str({});
+            buffer.clear();
+            ctx.force = false;
+            ctx.json = false;
+            status = to_int(run_command(ctx, words));
+            page(buffer.str(), real_out);
+            ctx.close_session();
+        } catch (const std::exception& e) {
+            fmt::print(std::cerr, "zone_tool: {}: {}\n", words.front(), e.what());
+            status = to_int(ExitStatus::software);
+        }
+        real_out.flush();
+        std::cout.flush();
+        std::cerr.flush();
+        std::fflush(nullptr);
+        _exit(status); // no destructors: they belong to the shell
+    }
+    const int status = wait_for(pid);
+    if (WIFSIGNALED(status)) {
+        // Ctrl-C (or another signal) ended the command; the prompt comes on a new line.
+        real_out << (WTERMSIG(status) == SIGINT ? "\n" : "zone_tool: command killed\n");
+        real_out.flush();
+    }
+}
+
+/// SIGINT is blocked in the shell except while it waits for a key: a Ctrl-C typed
+/// before readline is reading (type-ahead) is then delivered there, not lost.
+sigset_t g_waiting_mask;
+/// The terminal's interrupt character (Ctrl-C): libedit's editing mode may read it as a
+/// key instead of letting the terminal turn it into SIGINT.
+int g_intr_char = 3;
+
+/// readline's key reader: a key, or EOF when Ctrl-C was pressed (interrupted()).
+int read_key(FILE* in) {
+    const int fd = fileno(in);
+    while (!interrupted()) {
+        pollfd p{fd, POLLIN, 0};
+        if (ppoll(&p, 1, nullptr, &g_waiting_mask) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return EOF;
+        }
+        unsigned char c = 0;
+        const auto n = read(fd, &c, 1);
+        if (n == 1 && c == g_intr_char) {
+            raise(SIGINT); // recorded when it is unblocked in ppoll: the loop ends
+            continue;
+        }
+        if (n == 1) {
+            return c;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        return EOF;
+    }
+    return EOF;
 }
 
 std::string history_file() {
@@ -196,12 +287,40 @@ ExitStatus run_script(Context& ctx, std::istream& in) {
 ExitStatus run_interactive(Context& ctx, std::ostringstream& buffer, std::ostream& real_out) {
     rl_attempted_completion_function = completion;
     g_ctx = &ctx;
+    // A command's questions (edit_zone, confirmations) appear after what it printed.
+    ctx.set_terminal(real_out, [&] {
+        real_out << buffer.str();
+        real_out.flush();
+        buffer.str({});
+        buffer.clear();
+    });
+    // Ctrl-C at the prompt ends readline (read_key) and is recorded: the line is
+    // dropped and a new prompt shown. libedit's own signal handling stays off.
+    // Set before the first libedit call (read_history initialises it).
+    const ScopedSigint sigint(ScopedSigint::Mode::interrupt);
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &g_waiting_mask);
+    sigdelset(&g_waiting_mask, SIGINT);
+    rl_catch_signals = 0;
+    rl_getc_function = read_key;
+    if (termios t{}; tcgetattr(STDIN_FILENO, &t) == 0 && t.c_cc[VINTR] != _POSIX_VDISABLE) {
+        g_intr_char = t.c_cc[VINTR];
+    }
     const auto hist = history_file();
     if (!hist.empty()) {
         read_history(hist.c_str());
     }
     while (true) {
+        clear_interrupted();
         char* raw = readline("zone_tool > ");
+        if (interrupted()) {
+            free(raw); // NOLINT(cppcoreguidelines-no-malloc): readline allocates with malloc
+            real_out << '\n';
+            real_out.flush();
+            continue;
+        }
         if (raw == nullptr) { // Ctrl-D
             real_out << '\n';
             break;
@@ -216,13 +335,9 @@ ExitStatus run_interactive(Context& ctx, std::ostringstream& buffer, std::ostrea
         if (words.front() == "exit" || words.front() == "quit" || words.front() == "EOF") {
             break;
         }
-        buffer.str({});
-        buffer.clear();
-        ctx.force = false;
-        ctx.json = false;
-        run_command(ctx, words);
-        page(buffer.str(), real_out);
+        run_in_child(ctx, words, buffer, real_out);
     }
+    sigprocmask(SIG_UNBLOCK, &block, nullptr);
     if (!hist.empty()) {
         write_history(hist.c_str());
     }

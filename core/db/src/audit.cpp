@@ -9,10 +9,11 @@ namespace dms::db {
 namespace {
 
 constexpr detail::Statement statements[] = {
-    {"audit_insert", "INSERT INTO audit_log (change_by, operation, subject, zone_id, server_id,"
-                     " details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)"},
+    {"audit_insert",
+     "INSERT INTO dms_audit.audit_log (change_by, operation, subject, zone_id, server_id,"
+     " details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)"},
     {"audit_insert_many",
-     "INSERT INTO audit_log (change_by, operation, subject, zone_id, server_id, details)"
+     "INSERT INTO dms_audit.audit_log (change_by, operation, subject, zone_id, server_id, details)"
      " SELECT v.b, v.o, v.s, v.z, v.sv, v.d::jsonb FROM unnest($1::text[], $2::text[],"
      " $3::text[], $4::bigint[], $5::bigint[], $6::text[]) WITH ORDINALITY"
      " AS v (b, o, s, z, sv, d, ord) ORDER BY v.ord"},

@@ -203,7 +203,7 @@ constexpr Statement statements[] = {
      " (SELECT count(*) FROM sm_event_queue WHERE state = 'FAILURE'),"
      " (SELECT count(*) FROM sm_event_queue WHERE result_code = 220"
      " AND results->>'message' LIKE 'no transition%'),"
-     " (SELECT count(*) FROM audit_log WHERE operation = 'reconcile'),"
+     " (SELECT count(*) FROM dms_audit.audit_log WHERE operation = 'reconcile'),"
      " (SELECT count(*) FROM sm_zone z WHERE z.state <> 'DELETED' AND " DMS_ZONE_FAILED ")"},
     {"queue_failed_zones",
      "SELECT z.name, l.message FROM sm_zone z, LATERAL (SELECT f.state,"

@@ -23,6 +23,10 @@ namespace {
 // Any constant will do; it only has to be the same for every dms program.
 constexpr long long schema_lock_key = 0x646d735f736368; // "dms_sch"
 
+std::string current_role(pqxx::work& w) {
+    return w.exec1("SELECT current_user")[0].as<std::string>();
+}
+
 [[noreturn]] void bundle_error(const std::string& message) {
     throw Error(ErrorCode::schema_bundle, message);
 }
@@ -69,16 +73,97 @@ SchemaStatus inspect(pqxx::work& w, const SchemaBundle& bundle) {
     return st;
 }
 
+/// Who may do what to the audit trail (docs/database.md "The audit trail").
+struct AuditRoles {
+    bool superuser = false;     ///< the connected role is a superuser
+    std::string app;            ///< the database's owner: the application role
+    bool app_superuser = false; ///< ... is a superuser (test clusters): no privilege binds it
+};
+
+AuditRoles audit_roles(pqxx::work& w) {
+    const auto r = w.exec1("SELECT current_setting('is_superuser') = 'on',"
+                           " pg_get_userbyid(d.datdba), r.rolsuper FROM pg_database d"
+                           " JOIN pg_roles r ON r.oid = d.datdba"
+                           " WHERE d.datname = current_database()");
+    return {r[0].as<bool>(), r[1].as<std::string>(), r[2].as<bool>()};
+}
+
+/// Whether schema dms_audit and its table audit_log both belong to the role dms_audit.
+bool audit_protected(pqxx::work& w) {
+    const auto role = w.quote(std::string(audit_owner_role));
+    return w
+        .exec1(fmt::format("SELECT coalesce((SELECT pg_get_userbyid(n.nspowner) = {0}"
+                           " AND pg_get_userbyid(c.relowner) = {0} FROM pg_namespace n"
+                           " JOIN pg_class c ON c.relnamespace = n.oid"
+                           " WHERE n.nspname = 'dms_audit' AND c.relname = 'audit_log'), false)",
+                           role))[0]
+        .as<bool>();
+}
+
+/// Give schema dms_audit and its table to the role dms_audit (created if missing) and
+/// let the application role read the table and insert rows (id and time from their
+/// defaults), nothing else. Needs a superuser: only one can give objects to a role it
+/// does not belong to, and the application role must not belong to dms_audit.
+void protect_audit(pqxx::work& w, const std::string& app) {
+    const auto a = w.quote_name(app);
+    // Roles are per cluster: another database (or a concurrent create_db) may have made
+    // it already.
+    w.exec(fmt::format("DO $$ BEGIN"
+                       " IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{0}') THEN"
+                       " CREATE ROLE {0} NOLOGIN; END IF;"
+                       " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+                       audit_owner_role));
+    w.exec(fmt::format("ALTER SCHEMA dms_audit OWNER TO {0};"
+                       " ALTER TABLE dms_audit.audit_log OWNER TO {0};"
+                       " REVOKE ALL ON SCHEMA dms_audit FROM PUBLIC;"
+                       " REVOKE ALL ON TABLE dms_audit.audit_log FROM PUBLIC;"
+                       " REVOKE ALL ON SEQUENCE dms_audit.audit_log_id_seq FROM PUBLIC;",
+                       audit_owner_role));
+    if (app != audit_owner_role) {
+        w.exec(fmt::format("REVOKE ALL ON TABLE dms_audit.audit_log FROM {0};"
+                           " REVOKE ALL ON SEQUENCE dms_audit.audit_log_id_seq FROM {0};"
+                           " GRANT USAGE ON SCHEMA dms_audit TO {0};"
+                           " GRANT SELECT, INSERT (change_by, operation, subject, zone_id,"
+                           " server_id, details) ON TABLE dms_audit.audit_log TO {0};"
+                           " GRANT USAGE ON SEQUENCE dms_audit.audit_log_id_seq TO {0};",
+                           a));
+    }
+}
+
 SchemaChange apply(Session& session, const SchemaBundle& bundle, bool allow_install) {
     return session.transaction("schema", [&](Transaction& tx) {
         auto& w = work(tx);
         w.exec(fmt::format("SELECT pg_advisory_xact_lock({})", schema_lock_key));
+        const auto roles = audit_roles(w);
+        // A superuser changes the schema as the application role, so that what it
+        // creates belongs to that role as before; it then hands the audit trail over.
+        const bool as_app = roles.superuser && roles.app != current_role(w);
+        if (as_app) {
+            w.exec("SET LOCAL ROLE " + w.quote_name(roles.app));
+        }
         const auto st = inspect(w, bundle);
         SchemaChange change;
         change.from = st.version;
         change.to = bundle.latest_version();
+        change.app_role = roles.app;
+        change.app_superuser = roles.app_superuser;
+        auto audit = [&] {
+            if (as_app) {
+                w.exec("RESET ROLE");
+            }
+            if (w.exec1("SELECT to_regclass('dms_audit.audit_log') IS NULL")[0].as<bool>()) {
+                return; // a schema without the audit trail (the mechanism's own tests)
+            }
+            change.audit_protected = audit_protected(w);
+            if (!change.audit_protected && roles.superuser) {
+                protect_audit(w, roles.app);
+                change.audit_protected = audit_protected(w);
+                change.audit_handed_over = change.audit_protected;
+            }
+        };
         switch (st.state) {
         case SchemaState::current:
+            audit();
             return change;
         case SchemaState::foreign:
             throw Error(ErrorCode::schema_foreign,
@@ -115,6 +200,7 @@ SchemaChange apply(Session& session, const SchemaBundle& bundle, bool allow_inst
             bundle_error(fmt::format("after applying {} the schema says version {}, expected {}",
                                      fmt::join(change.applied, ", "), got, change.to));
         }
+        audit();
         return change;
     });
 }

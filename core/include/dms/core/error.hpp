@@ -60,6 +60,7 @@ enum class ErrorCode {
     zone_already_disabled,    ///< disable of a DISABLED zone
     zone_reset_disabled,      ///< reset of a DISABLED zone
     zone_not_edit_locked,     ///< locked edit saved while the zone is in UPDATE
+    zone_changed,             ///< an edit's base is no longer the zone's newest ZI
     // Zones, ZIs, references, sectags, zone_cfg (REFERENCE.md 6.4)
     invalid_domain_name,        ///< not a valid zone name
     zone_not_found,             ///< no live zone of that name

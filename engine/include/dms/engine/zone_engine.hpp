@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dms/core/config.hpp"
+#include "dms/core/error.hpp"
 #include "dms/core/zone.hpp"
 #include "dms/core/zone_text.hpp"
 #include "dms/core/zone_validate.hpp"
@@ -70,6 +71,21 @@ struct ZoneView {
     std::vector<std::string> sectags;
 };
 
+/// A save refused because the zone's newest ZI (its candidate) is no longer the one the
+/// edit started from: someone saved meanwhile (REFERENCE.md 5.3; issue 11 item 3).
+class ZoneChangedError : public Error {
+public:
+    ZoneChangedError(const std::string& message, std::optional<std::int64_t> base,
+                     std::optional<std::int64_t> current)
+        : Error(ErrorCode::zone_changed, message), m_base(base), m_current(current) {}
+    /// The candidate the edit started from, and the candidate now.
+    std::optional<std::int64_t> base() const { return m_base; }
+    std::optional<std::int64_t> current() const { return m_current; }
+
+private:
+    std::optional<std::int64_t> m_base, m_current;
+};
+
 /// Parse problems and validation findings of zone text; thrown as ZiTextParseError
 /// by the calls that take text, and available for callers that want them all.
 struct ZoneTextCheck {
@@ -92,6 +108,10 @@ public:
     ZoneView show_zone(std::string_view name, std::string_view zi_spec = "");
     ZoneView show_zone_by_id(std::int64_t zone_id, std::string_view zi_spec = "");
     ZoneView show_zi_by_id(std::int64_t zi_id);
+    /// The start of an edit: the content of the ZI `zi_spec` selects, by default the
+    /// candidate (the newest saved content, which may not be published yet). The view's
+    /// zone.zi_candidate_id is the base to give save_zone_content.
+    ZoneView edit_view(std::string_view name, std::string_view zi_spec = "");
     /// The most specific live zone holding `name` (record_query_db), e.g.
     /// "www.sub.example.org" -> "sub.example.org." if that zone exists.
     db::ZoneRecord zone_for_name(std::string_view name);
@@ -121,8 +141,14 @@ public:
     // ---- changing content --------------------------------------------------------------
     /// Save `content` as a new ZI and hand it to the zone's state machine
     /// (load_zone_zi, the edit_zone update path). Returns the new ZI id.
+    /// `expected_base`: the zone's candidate when the copy being saved was taken
+    /// (edit_view); if the candidate is another ZI now, someone saved meanwhile and
+    /// ZoneChangedError is thrown, nothing saved. Checked with the zone row locked, in the
+    /// saving transaction, so two saves from the same base cannot both pass. std::nullopt:
+    /// no check (load_zone_zi replaces the content whatever it was).
     std::int64_t save_zone_content(std::string_view name, ZoneData content,
-                                   std::optional<std::int64_t> edit_lock_token = std::nullopt);
+                                   std::optional<std::int64_t> edit_lock_token = std::nullopt,
+                                   std::optional<std::int64_t> expected_base = std::nullopt);
     std::int64_t load_zone_zi(std::string_view text, std::string_view name,
                               std::string_view file_name);
     /// Copy a ZI of `src` into `dst` as a new, unpublished ZI (copy_zi).
@@ -162,11 +188,13 @@ public:
     db::ZoneRecord set_zone_reference(std::string_view name, std::string_view reference);
 
     /// Take the edit lock (zones with edit_lock); returns the token, or std::nullopt
-    /// when the zone does not use edit locking.
+    /// when the zone does not use edit locking. The lock records the caller's process.
     std::optional<std::int64_t> edit_lock(std::string_view name);
     void tickle_edit_lock(std::string_view name, std::int64_t token);
     /// Release the lock (clear_edit_lock / cancel_edit_zone).
     void release_edit_lock(std::string_view name, std::optional<std::int64_t> token);
+    // edit_lock, release_edit_lock and saves first release a lock whose holder process,
+    // on this host, has exited (EditExit, audited as clear_edit_lock with the reason).
 
 private:
     struct NewZone {
@@ -184,6 +212,9 @@ private:
     void prepare_content(db::Transaction& tx, const db::ZoneRecord& z, ZoneData& data,
                          std::uint32_t file_serial, bool cached);
     ValidateOptions validate_options(bool use_apex_ns) const;
+    /// EditExit for a lock whose holder process on this host has exited; true if it was
+    /// released (and audited).
+    bool release_lock_of_gone_holder(db::Transaction& tx, db::ZoneRecord& z);
     /// What create_zone looks up in zone_cfg and the catalog, kept for batch loads.
     struct Defaults {
         std::map<std::string, std::int64_t, std::less<>> sg_ids;  ///< by name

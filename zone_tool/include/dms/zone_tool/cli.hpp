@@ -23,16 +23,32 @@ namespace dms::zone_tool {
 /// What a command runs with.
 class Context {
 public:
-    Context(Config config, std::ostream& out, std::ostream& err)
-        : m_config(std::move(config)), m_out(out), m_err(err) {}
+    /// `interactive`: an operator at a terminal answers questions on `in`.
+    Context(Config config, std::istream& in, std::ostream& out, std::ostream& err, bool interactive)
+        : m_config(std::move(config)), m_in(in), m_out(out), m_err(err),
+          m_interactive(interactive) {}
 
     const Config& config() const { return m_config; }
     std::ostream& out() { return m_out; }
     std::ostream& err() { return m_err; }
+    /// Whether questions can be asked (a terminal); otherwise commands that would ask
+    /// take their documented default or refuse.
+    bool interactive() const { return m_interactive; }
+    /// Print `question` and read one line of answer; std::nullopt at end of input
+    /// (Ctrl-D) or when interrupted (Ctrl-C).
+    std::optional<std::string> ask(std::string_view question);
+    /// The shell: out() is collected for the pager; questions go to `terminal` after
+    /// `flush_output` has shown what the command printed so far.
+    void set_terminal(std::ostream& terminal, std::function<void()> flush_output) {
+        m_terminal = &terminal;
+        m_flush_output = std::move(flush_output);
+    }
     /// The database session, opened on first use (throws DatabaseError).
     db::Session& session();
     /// Zone operations as the local user (Admin), on first use.
     engine::ZoneEngine& zones();
+    /// Close the database session (it is opened again on next use).
+    void close_session();
 
     /// Per-command switches of the current command: flags ('f' -> "") and
     /// switches with a value ('r' -> "customer-1").
@@ -47,8 +63,12 @@ public:
 
 private:
     Config m_config;
+    std::istream& m_in;
     std::ostream& m_out;
     std::ostream& m_err;
+    bool m_interactive = false;
+    std::ostream* m_terminal = nullptr;
+    std::function<void()> m_flush_output;
     std::optional<db::Session> m_session;
     std::optional<engine::ZoneEngine> m_zones;
     std::map<char, std::string> m_switches;

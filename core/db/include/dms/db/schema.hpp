@@ -56,15 +56,28 @@ struct SchemaStatus {
 SchemaStatus inspect_schema(Session& session,
                             const SchemaBundle& bundle = SchemaBundle::embedded());
 
+/// The role that owns the audit trail (schema dms_audit and its table audit_log) once
+/// a superuser has run create_db or upgrade_db; it cannot log in.
+inline constexpr const char* audit_owner_role = "dms_audit";
+
 struct SchemaChange {
     int from = 0; ///< 0 for a fresh install
     int to = 0;
     bool created_database = false;
     std::vector<std::string> applied; ///< "schema.sql" or upgrade file names, in order
+    std::string app_role;             ///< the application role: the database's owner
+    bool app_superuser = false;       ///< ... is a superuser, which no privilege binds
+    /// The audit trail belongs to audit_owner_role: the application role may only read
+    /// it and insert rows. False when only the application role ran create_db/upgrade_db.
+    bool audit_protected = false;
+    bool audit_handed_over = false; ///< this run (as a superuser) made it so
 };
 
 /// Install the schema into an empty database, or upgrade an older one; nothing
 /// to do at the current version. Refuses (dms::Error) a foreign or newer schema.
+/// Connected as a superuser, both change the schema as the database's owner (the
+/// application role) and then give the audit trail to audit_owner_role, in the same
+/// transaction.
 SchemaChange create_schema(Session& session, const SchemaBundle& bundle = SchemaBundle::embedded());
 
 /// Upgrade an existing dms schema; refuses an empty database (schema_missing),
