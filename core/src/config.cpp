@@ -243,7 +243,8 @@ Config parse_config(Program program, std::istream& in, std::string_view file_nam
     std::istringstream text(prescan(in, file_name, index));
     std::map<std::string, std::string> given;
     try {
-        const auto desc = describe_all(); // parsed_options keeps a pointer to it
+        // Built once: it is the same for every parse (parsed_options points into it).
+        static const po::options_description desc = describe_all();
         const auto parsed = po::parse_config_file(text, desc, false);
         po::variables_map vm;
         po::store(parsed, vm);
