@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (6);
+INSERT INTO schema_version (version) VALUES (7);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -244,7 +244,7 @@ CREATE TABLE resource_records (
     id bigserial PRIMARY KEY,
     zi_id bigint,                        -- zone_instances id
     ug_id bigint,                        -- update_groups id
-    label varchar(255) NOT NULL,         -- relative to the zone, '@' for the apex
+    label text NOT NULL,                 -- relative to the zone, '@' for the apex
     type varchar(20) NOT NULL CHECK (type ~ '^[A-Z][A-Z0-9-]*$'),
     class varchar(10) NOT NULL DEFAULT 'IN' CHECK (class = 'IN'),
     ttl varchar(20) CHECK (ttl ~ '^([0-9]+[wdhmsWDHMS]?)+$'), -- NULL: zone_ttl

@@ -50,6 +50,8 @@ constexpr std::array options{
                "rndc configuration (default server = the master named; written by "
                "write_rndc_conf)"},
     OptionSpec{"rndc_timeout", common, seconds, "30", "seconds an rndc command may take"},
+    OptionSpec{"named_checkzone_path", common, path, "named-checkzone",
+               "the checker dmsd asks why named cannot load a zone file"},
     OptionSpec{"rndc_header_template", common, path,
                "/etc/dms/config-templates/rndc.conf-header",
                "template of the head of rndc.conf (keys, default server)"},

@@ -27,6 +27,12 @@ DmsdZoneContext::NamedSoa DmsdZoneContext::query_named_soa(const sm::ZoneRow& ro
         return NamedSoa::ok;
     case named::ZoneSoa::Kind::not_served:
         return NamedSoa::reset;
+    case named::ZoneSoa::Kind::not_loaded:
+        if (auto why = m_named.zone_load_problem(row.name)) {
+            m_detail = "named cannot load the zone file: " + *why;
+            return NamedSoa::unloadable;
+        }
+        break;
     case named::ZoneSoa::Kind::unknown:
         break;
     }

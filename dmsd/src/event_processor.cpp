@@ -35,6 +35,9 @@ using sm::ResultCode;
 /// What one attempt ended with, written by record().
 struct Result {
     enum class Kind { done, retry, failed } kind = Kind::done;
+    /// Failed by a refusal of the machine (not by running out of attempts): trying
+    /// again cannot help until something changes, so the reconciler leaves it be.
+    bool permanent = false;
     ResultCode code = ResultCode::ok;
     std::string message;
     std::string pre_state, post_state;
@@ -70,6 +73,7 @@ Result from_outcome(const sm::Outcome& out, std::string_view detail) {
         r.kind = Result::Kind::retry;
     } else if (out.error) {
         r.kind = Result::Kind::failed;
+        r.permanent = true;
     }
     return r;
 }
@@ -164,6 +168,9 @@ EventProcessor::Step EventProcessor::process_one() {
             results["post_event_sm_state"] = r.post_state;
         }
         const bool failed = r.kind == Result::Kind::failed;
+        if (failed && r.permanent) {
+            results["permanent"] = true;
+        }
         finished.push_back({ev.id, failed ? "FAILURE" : "SUCCESS", static_cast<int>(r.code),
                             boost::json::serialize(results)});
         const auto level = failed ? log::Level::error

@@ -109,11 +109,59 @@ PublishOutcome out(PublishResult r, std::string detail) {
     return {r, std::move(detail)};
 }
 
+/// The record octets one UPDATE may carry besides its zone, two SOA records and its TSIG
+/// (each well under 1 KiB).
+constexpr std::size_t update_budget = dns::max_message_size - 4096;
+
+/// The difference cut into parts that each fit one UPDATE message, in order: new apex
+/// NS, deletions, additions. One part unless the change is larger than a message.
+std::vector<Diff> split(Diff d) {
+    std::vector<Diff> parts(1);
+    std::size_t used = 0;
+    const auto put = [&](std::vector<dns::Record> Diff::*section, dns::Record& r) {
+        const auto size = dns::record_wire_size(r);
+        if (used > 0 && used + size > update_budget) {
+            parts.emplace_back();
+            used = 0;
+        }
+        (parts.back().*section).push_back(std::move(r));
+        used += size;
+    };
+    for (auto& r : d.add_first) {
+        put(&Diff::add_first, r);
+    }
+    for (auto& r : d.remove) {
+        put(&Diff::remove, r);
+    }
+    for (auto& r : d.add) {
+        put(&Diff::add, r);
+    }
+    return parts;
+}
+
+/// The serial of each of `parts` updates: each ahead of the one before, the last `last`
+/// when it is ahead of them (RFC 1982), else the next after them.
+std::vector<std::uint32_t> part_serials(std::uint32_t current, std::uint32_t last,
+                                        std::size_t parts) {
+    const auto next = [](std::uint32_t s) {
+        const auto n = serial::add(s, 1);
+        return n == 0 ? 1U : n;
+    };
+    std::vector<std::uint32_t> out;
+    auto prev = current;
+    for (std::size_t i = 1; i < parts; ++i) {
+        prev = next(prev);
+        out.push_back(prev);
+    }
+    out.push_back(parts == 1 || serial::gt(last, prev) ? last : next(prev));
+    return out;
+}
+
 } // namespace
 
 PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::ZoneRow& row,
                             const sm::ZoneEventParams& params) {
-    const auto zi_id = params.publish_zi_id ? params.publish_zi_id : row.zi_candidate_id;
+    const auto zi_id = row.zi_candidate_id;
     if (!zi_id) {
         return out(PublishResult::fatal, "the zone has no ZI to publish");
     }
@@ -124,6 +172,13 @@ PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::
     auto served = named.transfer(row.name);
     if (served.kind == named::Transfer::Kind::not_served) {
         return out(PublishResult::reset, served.detail);
+    }
+    if (served.kind == named::Transfer::Kind::not_loaded) {
+        // Still loading (just configured), or it never will: named's checker tells.
+        if (auto why = named.zone_load_problem(row.name)) {
+            return out(PublishResult::fatal, "named cannot load the zone file: " + *why);
+        }
+        return out(PublishResult::retry, served.detail);
     }
     if (served.kind != named::Transfer::Kind::ok || served.records.empty() ||
         served.records.front().type != "SOA") {
@@ -148,6 +203,7 @@ PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::
         params.wrap_soa_serial || params.force_soa_serial_update || params.candidate_soa_serial;
     std::uint32_t serial = current;
     const bool changed = !d.empty();
+    const auto changed_records = d.add_first.size() + d.remove.size() + d.add.size();
     if (changed || forced) {
         serial::SerialRequest req;
         req.current = current;
@@ -165,23 +221,42 @@ PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::
         } catch (const Error& e) {
             return out(PublishResult::fatal, e.what());
         }
-        dns::Update u;
-        u.zone = row.name;
-        u.require.push_back(current_soa);
-        u.add_first = std::move(d.add_first);
-        u.remove = std::move(d.remove);
-        u.add = std::move(d.add);
-        u.add.push_back(soa_record(pz->data, serial));
-        const auto r = named.update(u);
-        switch (r.kind) {
-        case Kind::ok:
-            break;
-        case Kind::retry:
-            return out(PublishResult::retry, r.detail);
-        case Kind::reset:
-            return out(PublishResult::reset, r.detail);
-        case Kind::fatal:
-            return out(PublishResult::fatal, r.detail);
+        // Normally one UPDATE. A change larger than a DNS message goes in several, each
+        // guarded by the SOA the one before left and moving the serial on: named serves
+        // the parts one after the other, and a publication cut short between two is
+        // finished by the next attempt (it compares with what named serves again).
+        auto parts = split(std::move(d));
+        const auto serials = part_serials(current, serial, parts.size());
+        auto guard = current_soa;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            dns::Update u;
+            u.zone = row.name;
+            u.require.push_back(guard);
+            u.add_first = std::move(parts[i].add_first);
+            u.remove = std::move(parts[i].remove);
+            u.add = std::move(parts[i].add);
+            guard = soa_record(pz->data, serials[i]);
+            u.add.push_back(guard);
+            const auto r = named.update(u);
+            const auto detail = parts.size() == 1 ? r.detail
+                                                  : fmt::format("update {} of {}: {}", i + 1,
+                                                                parts.size(), r.detail);
+            switch (r.kind) {
+            case Kind::ok:
+                continue;
+            case Kind::retry:
+                return out(PublishResult::retry, detail);
+            case Kind::reset:
+                return out(PublishResult::reset, detail);
+            case Kind::fatal:
+                return out(PublishResult::fatal, detail);
+            }
+        }
+        serial = serials.back();
+        if (parts.size() > 1) {
+            log::notice("zone " + row.name, "publish",
+                        "a change of {} records sent in {} updates (larger than one DNS message)",
+                        changed_records, parts.size());
         }
     }
     std::int64_t published = *zi_id;

@@ -17,10 +17,10 @@ struct PublishOutcome {
     std::string detail; ///< what happened, for the event's message or error
 };
 
-/// Publish params.publish_zi_id (default: the candidate) of `row`. On ok/nochange sets
-/// row.zi_id and row.soa_serial and records the serial and time on the ZI (a ZI whose
-/// apex zone_cfg changed is stored anew first); otherwise the database is untouched.
-/// Throws dms::Error only for database failures.
+/// Publish the candidate ZI of `row` (params say only how to choose the serial). On ok/nochange
+/// sets row.zi_id and row.soa_serial and records the serial and time on the ZI (a ZI whose apex
+/// zone_cfg changed is stored anew first); otherwise the database is untouched. Throws dms::Error
+/// only for database failures.
 PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::ZoneRow& row,
                             const sm::ZoneEventParams& params);
 

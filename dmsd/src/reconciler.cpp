@@ -51,9 +51,6 @@ bool repair(db::Session& session, const db::queue::MissingFollowUp& m, bool lock
             sm::ZoneEventParams p;
             if (m.event_type == "ZoneSMEditUpdate") {
                 p.edit_lock_token = zone->edit_lock_token;
-                p.publish_zi_id = zone->zi_candidate_id;
-            } else if (m.event_type == "ZoneSMUpdate") {
-                p.publish_zi_id = zone->zi_candidate_id;
             }
             e.zone_id = zone->id;
             e.parameters = engine::zone_event_params_json(engine::to_zone_row(*zone), p);
@@ -102,12 +99,10 @@ std::size_t check_drift(db::Session& session, const Config& config, named::Named
                 zone->zi_candidate_id != zone->zi_id) {
                 return 0;
             }
-            sm::ZoneEventParams p;
-            p.publish_zi_id = zone->zi_id;
             db::NewEvent e;
             e.event_type = "ZoneSMUpdate";
             e.zone_id = zone->id;
-            e.parameters = engine::zone_event_params_json(engine::to_zone_row(*zone), p);
+            e.parameters = engine::zone_event_params_json(engine::to_zone_row(*zone), {});
             e.coalesce = true;
             const auto id = db::events::insert(tx, e);
             db::audit::record(tx, {"dmsd", "zone_changed_outside_dms", zone->name, zone->id,

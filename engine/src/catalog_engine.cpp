@@ -2,12 +2,14 @@
 #include "dms/engine/catalog_engine.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "dms/core/dns_name.hpp"
 #include "dms/core/error.hpp"
+#include "dms/engine/server_engine.hpp"
 
 #include "zone_util.hpp"
 
@@ -74,6 +76,11 @@ std::string check_config_value(std::string_view key, std::string_view v) {
     auto in = [&](const auto& list) {
         return std::find(list.begin(), list.end(), key) != list.end();
     };
+    // zone_cfg.value is varchar(1024): longer values were refused by the database
+    // with no word of which setting.
+    if (v.size() > max_config_value) {
+        return fmt::format("{} characters, at most {}", v.size(), max_config_value);
+    }
     if (in(bools)) {
         return detail::parse_bool(v) ? "" : "expected true/false, on/off, yes/no or 1/0";
     }
@@ -85,10 +92,14 @@ std::string check_config_value(std::string_view key, std::string_view v) {
         char* end = nullptr;
         const std::string s(v);
         const double d = std::strtod(s.c_str(), &end);
-        return !s.empty() && *end == '\0' && d >= 0 ? "" : "expected days >= 0, e.g. 90.0";
+        return !s.empty() && *end == '\0' && std::isfinite(d) && d >= 0 && d <= max_age_days
+                   ? ""
+                   : fmt::format("expected days from 0 to {}, e.g. 90.0", max_age_days);
     }
     if (key == "zi_max_num") {
-        return !v.empty() && std::all_of(v.begin(), v.end(), ::isdigit) ? "" : "expected a count";
+        return !v.empty() && v.size() <= 9 && std::all_of(v.begin(), v.end(), ::isdigit)
+                   ? ""
+                   : "expected a count below 1000000000";
     }
     if (key == "soa_mname" || key == "soa_rname") {
         return v.ends_with('.') && normalize_zone_name(v)
@@ -96,10 +107,17 @@ std::string check_config_value(std::string_view key, std::string_view v) {
                    : "expected an absolute name ending in '.'";
     }
     if (key == "default_ref") {
-        return valid_reference(v) ? "" : "expected a reference (letters, digits, -_.@)";
+        return valid_reference(v) ? ""
+                                  : "expected a reference (letters, digits, -_.@, at most 1024)";
     }
-    if (key == "default_sg" || key == "default_stype") {
-        return v.empty() ? "expected a name" : "";
+    if (key == "default_stype") {
+        const auto types = server_types();
+        return std::find(types.begin(), types.end(), v) != types.end()
+                   ? ""
+                   : "expected a server type (bind9 or nsd3)";
+    }
+    if (key == "default_sg") {
+        return check_sg_name(v);
     }
     return fmt::format("unknown key '{}'", key);
 }

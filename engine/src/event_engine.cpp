@@ -65,6 +65,9 @@ MasterStatus EventEngine::master_status() {
             }
         }
         s.last_event = db::events::last_master_event(tx);
+        if (s.counts.failed_zones > 0) {
+            s.failed_zones = db::queue::failed_zones(tx);
+        }
         return s;
     });
 }

@@ -84,9 +84,6 @@ std::string zone_event_params_json(const sm::ZoneRow& row, const sm::ZoneEventPa
     if (p.zi_id) {
         o["zi_id"] = *p.zi_id;
     }
-    if (p.publish_zi_id) {
-        o["publish_zi_id"] = *p.publish_zi_id;
-    }
     if (p.edit_lock_token) {
         o["edit_lock_token"] = *p.edit_lock_token;
     }
@@ -118,7 +115,8 @@ sm::ZoneEventParams zone_event_params_from_json(const std::string& json) {
             return f && !f->is_null() ? std::optional(f->to_number<std::int64_t>()) : std::nullopt;
         };
         p.zi_id = id("zi_id");
-        p.publish_zi_id = id("publish_zi_id");
+        // A "publish_zi_id" of events queued by older versions is ignored: publishing
+        // takes the candidate.
         p.edit_lock_token = id("edit_lock_token");
         if (const auto s = id("candidate_soa_serial")) {
             p.candidate_soa_serial = static_cast<std::uint32_t>(*s);

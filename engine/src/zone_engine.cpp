@@ -244,7 +244,7 @@ ZoneEngine::NewZone ZoneEngine::new_zone_record(db::Transaction& tx, const std::
         if (!valid_reference(reference)) {
             throw Error(ErrorCode::reference_format,
                         fmt::format("bad reference '{}': letters, digits and -_.@, starting "
-                                    "with a letter or digit",
+                                    "with a letter or digit, at most 1024",
                                     reference));
         }
         if (auto it = m_defaults.ref_ids.find(reference);
@@ -290,7 +290,7 @@ ValidateOptions ZoneEngine::validate_options(bool use_apex_ns) const {
 
 db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOptions& opt,
                                        std::optional<ZoneData> content, std::string_view source) {
-    const auto zname = zone_name_or_throw(name);
+    const auto zname = new_zone_name_or_throw(name);
     const auto file_serial = content ? content->soa.serial : 0U;
     std::optional<std::pair<std::string, std::int64_t>> new_reference;
     auto created = m_session.transaction("create_zone", [&](db::Transaction& tx) {
@@ -367,7 +367,7 @@ void ZoneEngine::load_zones(std::vector<ZoneLoad>& items, const CreateOptions& o
             if (!check.ok()) {
                 throw_findings(item.source, check.findings);
             }
-            check.zone.name = zone_name_or_throw(check.zone.name);
+            check.zone.name = new_zone_name_or_throw(check.zone.name);
             const auto serial = check.zone.soa.serial;
             parsed.push_back({&item, std::move(check.zone), serial});
         } catch (const Error& e) {
@@ -505,7 +505,7 @@ db::ZoneRecord ZoneEngine::copy_zone(std::string_view src, std::string_view name
     inherit(opt.flags.auto_dnssec, view.zone.auto_dnssec);
     inherit(opt.flags.nsec3, view.zone.nsec3);
     inherit(opt.flags.inc_updates, view.zone.inc_updates);
-    const auto zname = zone_name_or_throw(name);
+    const auto zname = new_zone_name_or_throw(name);
     // Owners are relative labels and follow the new origin; names inside the source
     // zone in rdata and the SOA follow it too, as relative names in the text would.
     const auto src_name = view.data.name;
@@ -547,7 +547,12 @@ std::int64_t ZoneEngine::save_zone_content(std::string_view name, ZoneData conte
         const auto type = (zone.edit_lock && edit_lock_token)
                               ? sm::EventType::zone_edit_saved
                               : sm::EventType::zone_edit_saved_no_lock;
-        run_zone_event(tx, m_config, zone, type, p, m_caller.change_by());
+        const auto outcome = run_zone_event(tx, m_config, zone, type, p, m_caller.change_by());
+        if (outcome.no_transition) {
+            // A save the machine did not take would be stored and never published.
+            throw Error(ErrorCode::zone_sm_failure,
+                        fmt::format("zone '{}' not saved: {}", zone.name, outcome.message));
+        }
         audit(tx, m_caller, "save_zone", zone.name, zone.id, fmt::format(R"({{"zi_id": {}}})", zi));
         log::info("zone " + zone.name, "save_zone", "ZI {} saved by {}", zi, m_caller.change_by());
         return zi;

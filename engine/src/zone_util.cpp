@@ -26,6 +26,15 @@ std::string zone_name_or_throw(std::string_view name) {
     return *n;
 }
 
+std::string new_zone_name_or_throw(std::string_view name) {
+    auto n = zone_name_or_throw(name);
+    if (auto why = new_zone_name_problem(n); !why.empty()) {
+        throw Error(ErrorCode::invalid_domain_name,
+                    fmt::format("invalid domain name '{}': {}", name, why));
+    }
+    return n;
+}
+
 db::ZoneRecord require_zone(db::Transaction& tx, std::string_view name, bool for_update) {
     const auto n = zone_name_or_throw(name);
     auto z = db::zones::find_live(tx, n, for_update);

@@ -19,6 +19,11 @@ namespace dms::engine::detail {
 /// Normalised zone name or Error(invalid_domain_name).
 std::string zone_name_or_throw(std::string_view name);
 
+/// The same for a zone about to be made (create, load, copy): also
+/// Error(invalid_domain_name) for a name named would refuse or that is unsafe as a
+/// file name (new_zone_name_problem).
+std::string new_zone_name_or_throw(std::string_view name);
+
 /// The live zone or Error(zone_not_found).
 db::ZoneRecord require_zone(db::Transaction& tx, std::string_view name, bool for_update = false);
 db::ZoneRecord require_zone_by_id(db::Transaction& tx, std::int64_t id, bool for_update = false);

@@ -196,8 +196,11 @@ struct ZoneSmDef : msm::front::state_machine_def<ZoneSmDef, StateBase> {
 
     // REFERENCE.md 3.1.2, in its row order. Target "none": internal transition, the state
     // stays. Rows with the same source and event are told apart by their guards.
-    // 132 rows: the 115 filled cells (CREATE and RESET each with their own), the DBC
+    // 135 rows: the 118 filled cells (CREATE and RESET each with their own), the DBC
     // fallback for DNSSEC zones, 6 completion rows of the 3 choice states, 10 restore rows.
+    // Three cells differ from REFERENCE.md 3.1.2, where they were blank and a save was
+    // taken and silently dropped: EditSavedNoLock in BATCH_CREATE_1/2 (ONL) and in
+    // UPDATE (F-LCK).
     // clang-format off
     struct transition_table : mpl::vector<
         //    Source         Event            Target         Action         Guard
@@ -329,7 +332,10 @@ struct ZoneSmDef : msm::front::state_machine_def<ZoneSmDef, StateBase> {
         Row < Reset,         EditSavedNoLock, none,          Onl                               >,
         Row < Unconfig,      EditSavedNoLock, none,          Onl                               >,
         Row < Published,     EditSavedNoLock, none,          Nl                                >,
+        Row < Updating,      EditSavedNoLock, none,          FLck                              >,
         Row < Disabled,      EditSavedNoLock, none,          Onl                               >,
+        Row < BatchCreate1,  EditSavedNoLock, none,          Onl                               >,
+        Row < BatchCreate2,  EditSavedNoLock, none,          Onl                               >,
         // --- restoring the persisted state (see the top of this file)
         Row < Loading,       Restore,         Init,          none,          Was<Init>          >,
         Row < Loading,       Restore,         Create,        none,          Was<Create>        >,
@@ -416,7 +422,7 @@ constexpr std::array<GridLine, 26> grid{{
     {zone_edit_timeout,        ".      .      .      TO     TO     TO     .      TO     .  "},
     {zone_edit_lock_tickle,    ".      .      .      TK     TK     TK     .      TK     .  "},
     {zone_edit_saved,          ".      .      .      OES    OES    ES     F-NLK  OES    .  "},
-    {zone_edit_saved_no_lock,  ".      .      .      ONL    ONL    NL     .      ONL    .  "},
+    {zone_edit_saved_no_lock,  ".      ONL    ONL    ONL    ONL    NL     F-LCK  ONL    .  "},
 }};
 // clang-format on
 

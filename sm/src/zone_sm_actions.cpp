@@ -128,6 +128,9 @@ void start_delete(ZoneSmRun& run, bool nuke) {
 
 void ask_named(ZoneSmRun& run) {
     run.named = run.ctx.query_named_soa(run.row);
+    if (run.named == NamedSoa::unloadable) {
+        refuse(run, ErrorCode::zone_sm_failure, "named cannot load the zone");
+    }
     if (run.named == NamedSoa::error) {
         throw RetryLater(
             fmt::format("Zone '{}': named cannot tell whether it serves the zone", run.row.name));
@@ -175,14 +178,27 @@ void do_batch_config(ZoneSmRun& run) {
 void batch_config(ZoneSmRun& run) {
     run.ctx.write_zone_file(run.row);
     run.row.zone_files = true;
-    run.ctx.reconfig_schedule(run.row, zone_reconfig_check, false, false, {});
+    // RC learns which ZI the file holds: a save made meanwhile is published after it.
+    ZoneEventParams check;
+    check.zi_id = run.row.zi_candidate_id ? run.row.zi_candidate_id : run.row.zi_id;
+    run.ctx.reconfig_schedule(run.row, zone_reconfig_check, false, false, check);
     done(run, "wrote the zone file, queued reconfiguration");
 }
 
 void reconfig_check(ZoneSmRun& run) {
     ask_named(run);
     if (run.named == NamedSoa::ok) {
-        run.row.zi_id = run.row.zi_candidate_id;
+        // named serves the file BatchConfig wrote. If the candidate moved on since (a save
+        // during the bulk load), or the event does not say which ZI was written (the
+        // reconciler made it), a publication brings named to the candidate.
+        const auto written = run.event.params.zi_id;
+        run.row.zi_id = written ? written : run.row.zi_candidate_id;
+        if (!written || written != run.row.zi_candidate_id) {
+            queue_now(run, zone_update);
+            done(run, fmt::format("master named loaded the zone, publishing candidate ZI {}",
+                                  run.row.zi_candidate_id.value_or(0)));
+            return;
+        }
         done(run, "master named loaded the zone");
         return;
     }
@@ -206,7 +222,7 @@ void config(ZoneSmRun& run) {
 void publish(ZoneSmRun& run) {
     run.published = run.ctx.publish(run.row, run.event.params);
     if (run.published == PublishResult::fatal) {
-        refuse(run, ErrorCode::zone_sm_failure, "named refused the dynamic update");
+        refuse(run, ErrorCode::zone_sm_failure, "publishing failed for good");
     }
     after_publish(run);
 }
@@ -306,7 +322,6 @@ void do_refresh(ZoneSmRun& run) {
         run.row.zi_id = run.row.zi_candidate_id;
     }
     ZoneEventParams update;
-    update.publish_zi_id = run.row.zi_candidate_id;
     update.wrap_soa_serial = p.wrap_soa_serial;
     update.force_soa_serial_update = p.force_soa_serial_update;
     update.candidate_soa_serial = p.candidate_soa_serial;
@@ -319,9 +334,7 @@ void do_sg_swap(ZoneSmRun& run) {
         refuse(run, ErrorCode::zone_no_alt_sg_for_swap, "no alternate SG to swap to");
     }
     std::swap(run.row.sg_id, run.row.alt_sg_id);
-    ZoneEventParams update;
-    update.publish_zi_id = run.row.zi_candidate_id;
-    run.ctx.reconfig_schedule(run.row, zone_update, true, false, update);
+    run.ctx.reconfig_schedule(run.row, zone_update, true, false, {});
     done(run, "SGs swapped, reconfiguring then refreshing");
 }
 
@@ -410,7 +423,6 @@ void edit_saved_to_update(ZoneSmRun& run) {
     run.ctx.cancel_event(token, "edit saved");
     run.row.zi_candidate_id = zi;
     ZoneEventParams update;
-    update.publish_zi_id = zi;
     update.edit_lock_token = token;
     queue_now(run, zone_edit_update, update);
     done(run, "edit saved, publishing");
@@ -429,9 +441,7 @@ void edit_saved_no_lock(ZoneSmRun& run) {
     const auto zi = required_zi(run);
     refuse_if_locked(run, ErrorCode::update_zone_failure);
     run.row.zi_candidate_id = zi;
-    ZoneEventParams update;
-    update.publish_zi_id = zi;
-    queue_now(run, zone_update, update);
+    queue_now(run, zone_update);
     done(run, "edit saved, ZoneSMUpdate queued");
 }
 
@@ -447,7 +457,6 @@ void update_edit_exit(ZoneSmRun& run) {
         refuse(run, ErrorCode::cancel_edit_lock_failure, locked_message(run.row));
     }
     ZoneEventParams update;
-    update.publish_zi_id = run.row.zi_candidate_id;
     update.edit_lock_token = run.row.edit_lock_token;
     queue_now(run, zone_edit_update, update);
     done(run, "a saved edit is being published, queued ZoneSMEditUpdate to release the lock");
@@ -481,6 +490,7 @@ void fail_not_edit_locked(ZoneSmRun& run) {
 
 void no_transition(ZoneSmRun& run) {
     run.outcome.code = ResultCode::nochange;
+    run.outcome.no_transition = true;
     run.outcome.message = fmt::format("no transition for {} in state {}", to_string(run.event.type),
                                       to_string(run.row.state));
 }

@@ -61,9 +61,7 @@ TEST_F(Queue, WakeAfterReconfigSkipsHeldEvents) {
             return db::queue::wake_after_reconfig(tx, {z}, {});
         });
     };
-    milliseconds took{};
-    EXPECT_EQ(timed(took, wake), 1U);
-    EXPECT_LT(took, 1s) << "wake_after_reconfig waited for the other transaction";
+    EXPECT_EQ(wake(), 1U);
     EXPECT_LE(due_in(unheld), 0.0);
     EXPECT_GT(due_in(held), 3500.0);
     EXPECT_EQ(other.rollback(), "");

@@ -86,12 +86,9 @@ TEST_F(Queue, ClaimSkipsAnEventAnotherTransactionHolds) {
 
     OtherTransaction worker(m_settings, claim_next);
     ASSERT_EQ(worker.held(), first);
-    milliseconds took{};
-    EXPECT_EQ(timed(took, [&] { return claim_id(); }), second);
-    EXPECT_LT(took, 1s) << "claim_due waited for the other transaction";
+    EXPECT_EQ(claim_id(), second);
     // Nothing else is free: the held event is skipped, not waited for.
-    EXPECT_EQ(timed(took, [&] { return claim_id({second}); }), std::nullopt);
-    EXPECT_LT(took, 1s) << "claim_due waited for the other transaction";
+    EXPECT_EQ(claim_id({second}), std::nullopt);
 
     // The worker gave up (its transaction rolled back): the event is due again, untouched.
     EXPECT_EQ(worker.rollback(), "");
@@ -153,10 +150,8 @@ TEST_F(Queue, ZoneTryLockReportsBusyOrUnknown) {
         });
         ASSERT_EQ(other.held(), z);
         busy = false;
-        milliseconds took{};
-        EXPECT_FALSE(timed(took, [&] { return try_lock(z); }));
+        EXPECT_FALSE(try_lock(z));
         EXPECT_TRUE(busy);
-        EXPECT_LT(took, 1s) << "try_lock waited for the other transaction";
         EXPECT_TRUE(try_lock(neighbour));
         EXPECT_FALSE(busy);
         EXPECT_EQ(other.commit(), "");
@@ -181,17 +176,14 @@ TEST_F(Queue, MasterTryLockFailsWhileAnotherTransactionHoldsTheRow) {
     ASSERT_TRUE(free_row);
     EXPECT_EQ(free_row->id, 1);
     EXPECT_EQ(free_row->state, "READY");
-    milliseconds took{};
     {
         // A zone change deciding whether to ask for a reconfig holds a share lock.
         OtherTransaction zone_change(
             m_settings, [](db::Transaction& tx) { return db::master::get(tx, true).id; });
         ASSERT_EQ(zone_change.held(), 1);
-        EXPECT_FALSE(timed(took, try_lock));
-        EXPECT_LT(took, 1s) << "try_lock waited for the share lock";
+        EXPECT_FALSE(try_lock());
         // Share locks do not exclude each other; plain reads are never blocked.
-        EXPECT_EQ(timed(took, [&] { return read_state(true); }), "READY");
-        EXPECT_LT(took, 1s);
+        EXPECT_EQ(read_state(true), "READY");
         EXPECT_EQ(read_state(false), "READY");
         EXPECT_EQ(zone_change.rollback(), "");
     }
@@ -200,8 +192,7 @@ TEST_F(Queue, MasterTryLockFailsWhileAnotherTransactionHoldsTheRow) {
         OtherTransaction worker(
             m_settings, [](db::Transaction& tx) { return db::master::try_lock(tx).value().id; });
         ASSERT_EQ(worker.held(), 1);
-        EXPECT_FALSE(timed(took, try_lock));
-        EXPECT_LT(took, 1s) << "try_lock waited for the other worker";
+        EXPECT_FALSE(try_lock());
         EXPECT_EQ(read_state(false), "READY");
         EXPECT_EQ(worker.commit(), "");
     }
@@ -295,8 +286,9 @@ TEST_F(Queue, CoalescingMergesAnIdenticalPendingEvent) {
     EXPECT_EQ(insert(zone_event("ZoneSMUpdate", z, params, 60s)), e);
     EXPECT_LE(due_in(e), 5.0);
     // The same JSON object written differently is the same parameters.
-    EXPECT_EQ(
-        insert(zone_event("ZoneSMUpdate", z, R"({ "publish_zi_id": 7, "name": "co.test." })")), e);
+    EXPECT_EQ(insert(zone_event("ZoneSMUpdate", z,
+                                R"({ "candidate_soa_serial": 7, "name": "co.test." })")),
+              e);
     EXPECT_LE(due_in(e), 0.0);
     EXPECT_EQ(sql_value("SELECT count(*) FROM sm_event_queue"), "1");
 
@@ -390,9 +382,7 @@ TEST_F(Queue, AReconfigurationAskedDuringACoveringHoldMergesIntoTheHoldTimeout) 
         return db::queue::claim(tx, test_worker, test_lease).value().id;
     });
     ASSERT_EQ(worker.held(), timeout);
-    const auto t0 = Clock::now();
     insert(partial(sg));
-    EXPECT_LT(Clock::now() - t0, 1s) << "merging waited for the worker";
 }
 
 TEST_F(Queue, ZonesWaitingForAReconfigurationThatRanWithoutThemAreFound) {
@@ -434,9 +424,7 @@ TEST_F(Queue, CoalescingNeverMergesIntoProcessedOrHeldEvents) {
     // A worker is running the pending one: merging into it now would be lost.
     OtherTransaction worker(m_settings, claim_next);
     ASSERT_EQ(worker.held(), pending);
-    milliseconds took{};
-    const auto added = timed(took, [&] { return insert(event); });
-    EXPECT_LT(took, 1s) << "the insert waited for the worker";
+    const auto added = insert(event);
     EXPECT_NE(added, pending);
     EXPECT_NE(added, processed);
     EXPECT_EQ(event_field(added, "state"), "NEW");
@@ -503,10 +491,7 @@ TEST_F(Queue, AWorkerClaimPassesByEventsOfABusyZoneAndLeavesThemUnmarked) {
         });
         ASSERT_EQ(zone_tool.held(), busy_zone);
         session().transaction("process event", [&](db::Transaction& tx) {
-            milliseconds took{};
-            const auto claimed =
-                timed(took, [&] { return db::queue::claim(tx, test_worker, test_lease); });
-            EXPECT_LT(took, 1s) << "the claim waited for the busy zone";
+            const auto claimed = db::queue::claim(tx, test_worker, test_lease);
             ASSERT_TRUE(claimed);
             EXPECT_EQ(claimed->id, ran) << "the older event's zone is held by zone_tool";
             // Marked running: its own follow-ups do not coalesce into it.

@@ -80,6 +80,36 @@ TEST_F(ZoneCommands, RefusalsLeaveTheDatabaseUnchanged) {
     EXPECT_EQ(snapshot(), before);
 }
 
+TEST_F(ZoneCommands, ZoneNamesNamedWouldRefuseAreNotCreated) {
+    // Issue 11: create_zone '*.test.' succeeded, dmsd wrote a file '*.test', named
+    // refused the zone and it retried forever. Every path that makes a zone refuses it
+    // (65, InvalidDomainName) and writes nothing: no zone, ZI, event or audit row.
+    ASSERT_EQ(zt({"create_zone", "source.org"}).status, 0);
+    const auto before = snapshot();
+    const auto wildcard = zt({"create_zone", "*.test."});
+    EXPECT_EQ(wildcard.status, 65);
+    EXPECT_THAT(wildcard.err,
+                HasSubstr("invalid domain name '*.test.': '*' is not allowed in a zone name: "
+                          "named refuses a zone whose first label is the wildcard '*'"));
+    EXPECT_THAT(zt({"create_zone", "--", "-bad.test"}).err,
+                HasSubstr("invalid domain name '-bad.test': a zone name may not start with '-'"));
+    EXPECT_THAT(zt({"create_zone", "a/b.test"}).err,
+                HasSubstr("invalid domain name 'a/b.test': character '/' is not allowed"));
+    EXPECT_THAT(zt({"create_zone", "a.*.test"}).status, 65);
+    const auto file = m_dir.write("star", good_zone);
+    EXPECT_EQ(zt({"load_zone", file, "*.test"}).status, 65);
+    EXPECT_EQ(zt({"copy_zone", "source.org", "*.test"}).status, 65);
+    const auto origin = m_dir.write("origin", std::string("$ORIGIN *.test.\n") + good_zone);
+    const auto bulk = zt({"load_zones", "-f", "-o", origin});
+    EXPECT_EQ(bulk.status, 65);
+    EXPECT_THAT(bulk.err, HasSubstr("'*' is not allowed in a zone name"));
+    EXPECT_EQ(snapshot(), before);
+    // A zone of such a name made before the check can still be found and deleted.
+    sql("UPDATE sm_zone SET name = '*.old.' WHERE name = 'source.org.'");
+    EXPECT_EQ(zt({"show_zone", "*.old."}).status, 0);
+    EXPECT_EQ(zt({"delete_zone", "*.old."}).status, 0);
+}
+
 TEST_F(ZoneCommands, LoadZoneAndBadZoneText) {
     const auto file = m_dir.write("example.org", good_zone);
     const auto r = zt({"load_zone", file, "example.org"});

@@ -180,7 +180,7 @@ std::string SlaveServer::named_conf_text() const {
                        "\trecursion no;\n"
                        "\tnotify no;\n"
                        "\tdnssec-validation no;\n"
-                       "\tallow-transfer {{ none; }};\n"
+                       "\tallow-transfer {{ {7}; }};\n"
                        "\tsession-keyfile \"{1}/session.key\";\n"
                        "\tmanaged-keys-directory \"{1}\";\n"
                        "\tdump-file \"{1}/named_dump.db\";\n"
@@ -191,8 +191,8 @@ std::string SlaveServer::named_conf_text() const {
                        "\tinet {3} port {5} allow {{ 127.0.0.0/8; }} keys {{ \"{6}\"; }};\n"
                        "}};\n"
                        "include \"{1}/rsync-config/bind9.conf\";\n",
-                       name(), d, dns_port(), address(), remote_key_path(), rndc_port(),
-                       m_key_name);
+                       name(), d, dns_port(), address(), remote_key_path(), rndc_port(), m_key_name,
+                       m_options.allow_transfer);
 }
 
 ::testing::AssertionResult SlaveServer::ensure_address() {

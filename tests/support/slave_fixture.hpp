@@ -70,6 +70,9 @@ struct SlaveOptions {
     /// BIND key file of the control channel's key (key "remote-key", as the master's
     /// rndc_remote_key_file); empty: one is generated (hmac-sha256) in dir().
     std::string remote_key_path;
+    /// The slave named's allow-transfer address match list ("127.0.0.1" lets a test
+    /// compare a slave's zones by AXFR).
+    std::string allow_transfer = "none";
 };
 
 class SlaveServer {

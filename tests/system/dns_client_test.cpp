@@ -233,6 +233,67 @@ TEST_F(DnsClientTest, UpdateAddsDeletesAndReplacesTheSoa) {
     EXPECT_EQ(query_soa(m_named.server(), zone, timeout).serial, 2024010102U);
 }
 
+TEST_F(DnsClientTest, UpdateCarriesRecordsAtTheSizeLimitWhole) {
+    // "t.example.test." is 16 octets: a TXT of 64,974 octets makes a record of exactly
+    // max_record_octets; it goes into a signed update beside two SOAs and comes back
+    // whole in the zone transfer. A TXT of 72,900 characters of text (300 strings of
+    // 60 escaped octets) was cut to its first 65,534 characters by ldns.
+    std::string at_limit;
+    for (int i = 0; i < 253; ++i) {
+        at_limit += "\"" + std::string(255, 'a') + "\" ";
+    }
+    at_limit += "\"" + std::string(205, 'b') + "\"";
+    std::string escaped;
+    for (int i = 0; i < 300; ++i) {
+        escaped += i == 0 ? "\"" : " \"";
+        for (int k = 0; k < 60; ++k) {
+            escaped += "\\255";
+        }
+        escaped += '"';
+    }
+    const auto before = transfer();
+    ASSERT_FALSE(before.empty());
+    Record new_soa = before.front();
+    new_soa.rdata = "ns1.example.test. hostmaster.example.test. 2024010102 7200 900 1209600 300";
+    const Record big{"t.example.test.", 600, "TXT", at_limit};
+    const Record long_text{"e.example.test.", 600, "TXT", escaped};
+    Record soa = before.front();
+    int serial = 2024010101;
+    for (const auto& add : {big, long_text}) {
+        Record next = soa;
+        next.rdata = fmt::format("ns1.example.test. hostmaster.example.test. {} 7200 900 1209600 "
+                                 "300",
+                                 ++serial);
+        Update u{zone, {soa}, {}, {}, {add, next}};
+        const auto r = send_update(m_named.server(), u, m_named.update_key(), timeout);
+        ASSERT_EQ(r.status, Status::answered) << r.error;
+        EXPECT_EQ(rcode_name(r.rcode), "NOERROR") << r.error;
+        soa = next;
+    }
+    const auto after = keys_of(transfer());
+    EXPECT_EQ(after.count(key(big)), 1U);
+    EXPECT_EQ(after.count(key(long_text)), 1U);
+
+    // One octet more is refused before anything is sent.
+    const Record over{"t.example.test.", 600, "TXT", at_limit + " \"\""};
+    try {
+        (void)send_update(m_named.server(), Update{zone, {soa}, {}, {}, {over}},
+                          m_named.update_key(), timeout);
+        ADD_FAILURE() << "an update with a record of 65,001 octets was sent";
+    } catch (const Error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("the record takes 65001 octets"));
+    }
+    // Both records in one update make a message above 65,535 octets: ldns aborted the
+    // process while signing it; now the update is refused.
+    try {
+        (void)send_update(m_named.server(), Update{zone, {soa}, {}, {big, long_text}, {}},
+                          m_named.update_key(), timeout);
+        ADD_FAILURE() << "an update above 65,535 octets was sent";
+    } catch (const Error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("with its TSIG is above the limit of 65535"));
+    }
+}
+
 TEST_F(DnsClientTest, AddFirstReplacesEveryApexNs) {
     // named ignores the deletion of a zone's last apex NS (RFC 2136 3.4.2.4): the new
     // ones must be added before the old ones go, which is what add_first is for.
@@ -389,11 +450,9 @@ TEST(DnsClientFailures, NothingListeningIsUnreachable) {
 
 TEST(DnsClientFailures, SilentServerTimesOut) {
     const FakeServer silent(nullptr); // listens, never accepts: the kernel completes connects
-    const auto start = std::chrono::steady_clock::now();
     const auto r = query_soa(silent.server(), zone, 300ms);
     EXPECT_EQ(r.status, Status::timeout) << r.error;
     EXPECT_THAT(r.error, HasSubstr("no complete reply within the timeout"));
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
     EXPECT_EQ(axfr(silent.server(), zone, std::nullopt, 300ms).status, Status::timeout);
 }
 

@@ -142,7 +142,10 @@ TEST_F(DmsSlaves, AStoppedSlaveIsRetryWithTheRealErrorThenOkByItself) {
     s.stop_named();
     ASSERT_TRUE(server_state_is("slave1", "RETRY"));
     const auto why = server_field("slave1", "retry_msg");
-    EXPECT_NE(why.find("SOA probe"), std::string::npos) << why;
+    // The probe, or the rndc status right after it if named went away in between.
+    EXPECT_TRUE(why.find("SOA probe") != std::string::npos ||
+                why.find("rndc -s slave1 status") != std::string::npos)
+        << why;
     EXPECT_NE(why.find(s.address()), std::string::npos) << why;
     ASSERT_TRUE(s.start_named());
     EXPECT_TRUE(server_state_is("slave1", "OK", 30s)) << server_field("slave1", "retry_msg");

@@ -67,6 +67,10 @@ ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
     }
     const auto servers = catalog.list_servers({});
     const auto pending = events.pending();
+    boost::json::array failed_zones;
+    for (const auto& [zone, why] : st.failed_zones) {
+        failed_zones.push_back({{"name", zone}, {"message", why}});
+    }
     if (ctx.json) {
         boost::json::array list;
         for (const auto& s : servers) {
@@ -90,6 +94,7 @@ ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
                                                   {"pending_events", st.counts.pending},
                                                   {"retrying_events", st.counts.retrying},
                                                   {"failed_events", st.counts.failed},
+                                                  {"failed_zones", failed_zones},
                                                   {"reconciler_repairs", st.counts.repairs}});
         return ExitStatus::ok;
     }
@@ -101,6 +106,12 @@ ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
     fmt::print(out, "replica SG:  {}\n", replica);
     fmt::print(out, "events:      {} pending ({} retrying), {} failed, {} reconciler repairs\n",
                st.counts.pending, st.counts.retrying, st.counts.failed, st.counts.repairs);
+    // A zone that failed for good is not retried: it waits for the operator.
+    fmt::print(out, "zones:       {} failed for good{}\n", st.failed_zones.size(),
+               st.failed_zones.empty() ? "" : " (fix each, then reset_zonesm or refresh_zone)");
+    for (const auto& [zone, why] : st.failed_zones) {
+        fmt::print(out, "  {} {}\n", zone, why);
+    }
     fmt::print(out, "servers:\n");
     std::vector<std::vector<std::string>> rows{{"  name", "sg", "state", "address", "reach",
                                                 "last_reply", "zones", "lagging", "retry_msg"}};

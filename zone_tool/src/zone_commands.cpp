@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <ostream>
 #include <sstream>
 #include <unistd.h>
@@ -171,11 +172,15 @@ ExitStatus diff_texts(Context& ctx, const std::string& a, const std::string& a_l
     std::ofstream(fb) << b;
     const std::vector<std::string> argv{"diff",    "-uNw",  "--label", a_label,
                                         "--label", b_label, fa,        fb};
-    const auto r = run_process(argv);
+    // The whole diff: run_process keeps 16 MB of output unless told otherwise, and a
+    // diff of big zones is longer than that.
+    RunOptions options;
+    options.max_output = std::numeric_limits<std::size_t>::max();
+    const auto r = run_process(argv, options);
     std::remove(fa.c_str());
     std::remove(fb.c_str());
     rmdir(dir);
-    if (r.exit_code > 1 || r.timed_out) {
+    if (r.exit_code > 1 || r.timed_out || r.truncated) {
         throw Error(ErrorCode::io, describe_failure(argv, r));
     }
     // On a terminal: additions green, removals red, hunk headers cyan.

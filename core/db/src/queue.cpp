@@ -11,8 +11,17 @@ namespace {
 
 using namespace detail;
 
+/// The zone `z` stopped on a failure for good: its newest event FAILED with a refusal
+/// ("permanent" in its results, e.g. named cannot load the zone file). It waits for the
+/// operator (any of their commands on the zone records a newer event); retrying could
+/// only fail the same way.
+#define DMS_ZONE_FAILED                                                                            \
+    "EXISTS (SELECT 1 FROM (SELECT f.state, f.results FROM sm_event_queue f"                       \
+    " WHERE f.zone_id = z.id ORDER BY f.id DESC LIMIT 1) l"                                        \
+    " WHERE l.state = 'FAILURE' AND l.results->>'permanent' = 'true')"
+
 /// Which pending event each zone state needs (REFERENCE.md 3.1.2, ARCHITECTURE.md 3:
-/// no stuck machines), and the zones missing it.
+/// no stuck machines), and the zones missing it; not the zones that failed for good.
 #define DMS_ZONE_NEEDS                                                                             \
     "SELECT z.id, z.name, z.state,"                                                                \
     " CASE z.state WHEN 'CREATE' THEN 'ZoneSMConfig' WHEN 'RESET' THEN 'ZoneSMConfig'"             \
@@ -21,11 +30,11 @@ using namespace detail;
     " WHEN 'PUBLISHED' THEN 'ZoneSMUpdate' ELSE 'ZoneSMRemoveZoneFiles' END AS event_type,"        \
     " z.edit_lock_token, z.zi_candidate_id"                                                        \
     " FROM sm_zone z"                                                                              \
-    " WHERE z.state IN ('CREATE', 'RESET', 'UNCONFIG', 'BATCH_CREATE_1', 'BATCH_CREATE_2',"        \
+    " WHERE (z.state IN ('CREATE', 'RESET', 'UNCONFIG', 'BATCH_CREATE_1', 'BATCH_CREATE_2',"       \
     " 'UPDATE')"                                                                                   \
     " OR (z.state = 'PUBLISHED' AND z.zi_candidate_id IS DISTINCT FROM z.zi_id)"                   \
-    " OR (z.state IN ('DISABLED', 'DELETED') AND z.zone_files)"                                    \
-    " UNION ALL"                                                                                   \
+    " OR (z.state IN ('DISABLED', 'DELETED') AND z.zone_files))"                                   \
+    " AND NOT " DMS_ZONE_FAILED " UNION ALL"                                                       \
     " SELECT z.id, z.name, 'EDIT_LOCK', 'ZoneSMEditTimeout', z.edit_lock_token,"                   \
     " z.zi_candidate_id FROM sm_zone z"                                                            \
     " WHERE $1 AND z.lock_state = 'EDIT_LOCK' AND z.state <> 'UPDATE'"
@@ -194,7 +203,14 @@ constexpr Statement statements[] = {
      " (SELECT count(*) FROM sm_event_queue WHERE state = 'FAILURE'),"
      " (SELECT count(*) FROM sm_event_queue WHERE result_code = 220"
      " AND results->>'message' LIKE 'no transition%'),"
-     " (SELECT count(*) FROM audit_log WHERE operation = 'reconcile')"},
+     " (SELECT count(*) FROM audit_log WHERE operation = 'reconcile'),"
+     " (SELECT count(*) FROM sm_zone z WHERE z.state <> 'DELETED' AND " DMS_ZONE_FAILED ")"},
+    {"queue_failed_zones",
+     "SELECT z.name, l.message FROM sm_zone z, LATERAL (SELECT f.state,"
+     " f.results->>'permanent' AS permanent, f.results->>'message' AS message"
+     " FROM sm_event_queue f WHERE f.zone_id = z.id ORDER BY f.id DESC LIMIT 1) l"
+     " WHERE z.state <> 'DELETED' AND l.state = 'FAILURE' AND l.permanent = 'true'"
+     " ORDER BY z.name"},
 };
 // clang-format on
 
@@ -351,7 +367,15 @@ bool still_missing(Transaction& tx, const MissingFollowUp& m, bool edit_lock_tim
 QueueCounts counts(Transaction& tx) {
     const auto r = work(tx).exec_prepared1("queue_counts");
     return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
-            r[3].as<std::int64_t>(), r[4].as<std::int64_t>()};
+            r[3].as<std::int64_t>(), r[4].as<std::int64_t>(), r[5].as<std::int64_t>()};
+}
+
+std::vector<std::pair<std::string, std::string>> failed_zones(Transaction& tx) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& row : work(tx).exec_prepared("queue_failed_zones")) {
+        out.emplace_back(row[0].as<std::string>(), row[1].as<std::string>(""));
+    }
+    return out;
 }
 
 } // namespace queue

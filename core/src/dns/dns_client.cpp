@@ -93,12 +93,12 @@ PktPtr make_query(const std::string& name, ldns_rr_type type) {
 
 RrPtr make_rr(const Record& rec, std::string_view zone, ldns_rr_class klass, bool zero_ttl) {
     const auto text = rec.text();
-    ldns_rr* raw = nullptr;
-    const ldns_status st = ldns_rr_new_frm_str(&raw, text.c_str(), 0, nullptr, nullptr);
-    RrPtr rr(raw);
-    if (st != LDNS_STATUS_OK) {
-        throw Error(ErrorCode::usage, fmt::format("update of {}: record '{}' cannot be encoded: {}",
-                                                  zone, text, ldns_get_errorstr_by_id(st)));
+    std::string error;
+    RrPtr rr(zone_detail::new_rr(text, error));
+    if (!rr) {
+        throw Error(
+            ErrorCode::usage,
+            fmt::format("update of {}: record '{:.200}' cannot be encoded: {}", zone, text, error));
     }
     ldns_rr_set_class(rr.get(), klass);
     if (zero_ttl) {
@@ -195,7 +195,26 @@ public:
     ~Tsig() { explicit_bzero(m_secret.data(), m_secret.size()); }
 
     /// Signs `pkt`; returns its MAC (the reply's MAC covers it).
+    /// @throws dms::Error(usage) if the signed message would be above 65,535 octets:
+    ///         ldns signs in a buffer of that size and aborts the process beyond it
     RdfPtr sign(ldns_pkt* pkt) const {
+        std::uint8_t* buf = nullptr;
+        std::size_t size = 0;
+        if (ldns_pkt2wire(&buf, pkt, &size) != LDNS_STATUS_OK) {
+            size = 0;
+        }
+        free(buf); // NOLINT(cppcoreguidelines-no-malloc): ldns allocates with malloc
+        // The TSIG record (RFC 8945 4.2), which also bounds the variables ldns digests
+        // after the message: key name, class, TTL, RDLENGTH, algorithm name, time,
+        // fudge, MAC size, a MAC of up to 64 octets, original id, error, other data.
+        const std::size_t tsig =
+            m_name.size() + 1 + 10 + m_algorithm.size() + 1 + 6 + 2 + 2 + 64 + 2 + 2 + 2 + 6;
+        if (size + tsig > 65535) {
+            throw Error(ErrorCode::usage,
+                        fmt::format("a DNS message of {} octets with its TSIG is above the limit "
+                                    "of 65535",
+                                    size + tsig));
+        }
         const ldns_status st = ldns_pkt_tsig_sign(pkt, m_name.c_str(), m_secret.c_str(), 300,
                                                   m_algorithm.c_str(), nullptr);
         if (st != LDNS_STATUS_OK) {
@@ -429,6 +448,10 @@ SoaReply query_soa(const Server& server, std::string_view zone, Millis timeout, 
     auto r = read_soa_reply(what, query.get(), wire);
     r.rtt = rtt;
     return r;
+}
+
+std::size_t record_wire_size(const Record& record) {
+    return ldns_rr_uncompressed_size(make_rr(record, record.owner, LDNS_RR_CLASS_IN, false).get());
 }
 
 UpdateReply send_update(const Server& server, const Update& update, const TsigKey& key,

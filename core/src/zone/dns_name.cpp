@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include <fmt/format.h>
+
 namespace dms {
 namespace {
 
@@ -53,12 +55,31 @@ std::optional<std::string> normalize_zone_name(std::string_view name, std::strin
         for (auto i = start; i < dot; ++i) {
             const char c = out[i];
             if (!ldh(c) && c != '_' && c != '*') {
-                return fail("character not allowed in a zone name");
+                if (error != nullptr) {
+                    const auto u = static_cast<unsigned char>(c);
+                    *error = fmt::format("character '{}' is not allowed in a zone name (letters, "
+                                         "digits, '-' and '_')",
+                                         u > 0x20 && u < 0x7f ? std::string(1, c)
+                                                              : fmt::format("\\x{:02x}", u));
+                }
+                return std::nullopt;
             }
         }
         start = dot + 1;
     }
     return out;
+}
+
+std::string new_zone_name_problem(std::string_view name) {
+    if (name.find('*') != std::string_view::npos) {
+        return "'*' is not allowed in a zone name: named refuses a zone whose first label is "
+               "the wildcard '*', and '*' is a pattern in file names and zone listings";
+    }
+    if (name.starts_with('-')) {
+        return "a zone name may not start with '-': its zone file name would read as an "
+               "option to programs";
+    }
+    return {};
 }
 
 std::optional<std::string> relative_label(std::string_view absolute, std::string_view zone) {
@@ -116,7 +137,7 @@ bool is_hostname(std::string_view name) {
 }
 
 std::optional<std::uint32_t> parse_ttl(std::string_view text) {
-    if (text.empty()) {
+    if (text.empty() || text.size() > max_ttl_text) {
         return std::nullopt;
     }
     std::uint64_t total = 0;
@@ -166,6 +187,29 @@ std::optional<std::uint32_t> parse_ttl(std::string_view text) {
         return std::nullopt;
     }
     return static_cast<std::uint32_t>(total);
+}
+
+std::string ttl_problem(std::string_view text) {
+    bool syntax = !text.empty() && text.front() >= '0' && text.front() <= '9';
+    for (const char c : text) {
+        syntax = syntax && ((c >= '0' && c <= '9') ||
+                            std::string_view("smhdwSMHDW").find(c) != std::string_view::npos);
+    }
+    if (!syntax) {
+        return fmt::format("'{}' is not a number of seconds or of units s, m, h, d, w (1h30m)",
+                           text);
+    }
+    if (text.size() > max_ttl_text) {
+        return fmt::format("'{}' is longer than {} characters", text, max_ttl_text);
+    }
+    // RFC 2181 section 8 limits TTLs to 2^31-1. named loads a larger one with a warning
+    // as 0 ("TTL > MAXTTL, setting TTL to 0") and reads one of 2^32 or more as an RR
+    // type ("unknown RR type"): dms refuses both rather than serve another value.
+    const auto v = parse_ttl(text);
+    if (!v || *v > max_ttl) {
+        return fmt::format("{} is out of range (0..{})", text, max_ttl);
+    }
+    return {};
 }
 
 } // namespace dms

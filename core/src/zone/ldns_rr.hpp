@@ -42,6 +42,12 @@ private:
     Impl* m_impl;
 };
 
+/// Read one RR from text ("owner ttl class type rdata", every field present, names
+/// absolute) with the checks of RrParser::parse: RDATA text of any length, RFC 3597
+/// data checked, RDATA and record sizes within the limits of zone.hpp.
+/// @returns the record, to be freed with ldns_rr_free, or nullptr and `error` set
+ldns_struct_rr* new_rr(const std::string& text, std::string& error);
+
 /// Convert one RR that ldns holds into canonical text, exactly as RrParser::parse
 /// does (the same checks, the same form). Lower-cases the owner and the domain name
 /// fields of `rr` in place.

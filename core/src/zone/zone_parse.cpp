@@ -2,6 +2,7 @@
 // Zone text parser: our own line handling (DMS comment tags, line numbers,
 // parentheses, directives, $GENERATE) around ldns, which parses each record.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <map>
@@ -75,8 +76,10 @@ bool is_class(std::string_view t) {
     return u == "IN" || u == "CH" || u == "HS" || u == "CS" || u.starts_with("CLASS");
 }
 
+/// A token where a TTL or class may stand that starts with a digit is a TTL, valid or
+/// not (no class or type starts with one).
 bool looks_like_ttl(std::string_view t) {
-    return !t.empty() && t.front() >= '0' && t.front() <= '9' && parse_ttl(t).has_value();
+    return !t.empty() && t.front() >= '0' && t.front() <= '9';
 }
 
 bool all_digits(std::string_view t) {
@@ -253,8 +256,44 @@ void Parser::flush_pending_notes(int line_no) {
     }
 }
 
+/// Where `s` stops being UTF-8 (the database keeps text as UTF-8); npos if it is.
+std::size_t invalid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80             ? 1
+                              : (c & 0xe0) == 0xc0 ? 2
+                              : (c & 0xf0) == 0xe0 ? 3
+                              : (c & 0xf8) == 0xf0 ? 4
+                                                   : 0;
+        if (n == 0 || i + n > s.size() || (n == 2 && c < 0xc2)) {
+            return i;
+        }
+        const auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0x80;
+        // No overlong forms, surrogates or code points above U+10FFFF.
+        if ((n == 3 && ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f))) ||
+            (n == 4 && ((c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f) || c > 0xf4))) {
+            return i;
+        }
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) {
+                return i;
+            }
+        }
+        i += n;
+    }
+    return std::string_view::npos;
+}
+
 void Parser::handle_comment_tag(std::string_view line) {
     const auto body = trim(line.substr(2));
+    if (const auto bad = invalid_utf8(body); bad != std::string_view::npos) {
+        // Kept comments are stored as UTF-8 text: refuse rather than let the database
+        // refuse the whole zone without a line number.
+        error(m_line, fmt::format("comment is not UTF-8 text (byte 0x{:02x} at column {})",
+                                  static_cast<unsigned char>(body[bad]),
+                                  body.data() + bad - line.data() + 1));
+        return;
+    }
     if (line.starts_with(";|")) {
         if (!m_collecting_group_comment) {
             flush_pending_notes(m_line);
@@ -297,7 +336,7 @@ void Parser::apply_flags(Rr& rr, bool is_soa) {
             const bool ok = valid_reference(ref);
             if (!ok) {
                 error(line, fmt::format("bad reference '{}': letters, digits and -_.@, "
-                                        "starting with a letter or digit",
+                                        "starting with a letter or digit, at most 1024",
                                         ref));
             } else if (is_soa) {
                 m_res.zone.reference = ref;
@@ -347,8 +386,8 @@ void Parser::handle_directive(std::string_view line, int line_no) {
             error(line_no, "$TTL needs one TTL value");
         } else if (m_seen_ttl || m_seen_record) {
             error(line_no, "$TTL may appear only once, before any record");
-        } else if (!parse_ttl(t[1])) {
-            error(line_no, fmt::format("bad TTL '{}' in $TTL", t[1]));
+        } else if (const auto problem = ttl_problem(t[1]); !problem.empty()) {
+            error(line_no, fmt::format("$TTL {}", problem));
         } else {
             m_res.zone.zone_ttl = std::string(t[1]);
         }
@@ -609,8 +648,11 @@ void Parser::handle_record(std::string_view logical, bool owner_omitted, int lin
         error(line_no, fmt::format("class {} not supported: only IN", klass));
         return;
     }
-    if (ttl && *parse_ttl(*ttl) > max_ttl) {
-        error(line_no, fmt::format("TTL {} is above the maximum {} (RFC 2181)", *ttl, max_ttl));
+    if (ttl) {
+        if (const auto problem = ttl_problem(*ttl); !problem.empty()) {
+            error(line_no, fmt::format("TTL {}", problem));
+            return;
+        }
     }
     if (is_soa) {
         if (const auto n = tokenize(rdata_raw).size(); n != 7) {
@@ -658,6 +700,15 @@ void Parser::add_soa(const std::vector<std::string_view>& raw, const zone_detail
     if (!all_digits(raw[2]) || r.ec != std::errc{} || serial > 0xFFFFFFFFULL) {
         error(line_no, fmt::format("SOA serial '{}' must be an integer 0-4294967295", raw[2]));
         return;
+    }
+    // Checked here, with the line, before anything is stored (the validator checks
+    // the same of stored ZIs).
+    static constexpr std::array<const char*, 4> timers{"refresh", "retry", "expire", "minimum"};
+    for (std::size_t i = 0; i < timers.size(); ++i) {
+        if (const auto problem = ttl_problem(raw[3 + i]); !problem.empty()) {
+            error(line_no, fmt::format("SOA {} {}", timers[i], problem));
+            return;
+        }
     }
     z.has_soa = true;
     z.soa.mname = std::string(canon.at(0));

@@ -37,7 +37,7 @@ public:
           m_filter(words(c.value("dnssec_filter"))), m_template_dir(c.value("master_template_dir")),
           m_config_dir(c.value("master_config_dir")), m_zone_dir(c.value("master_dyndns_dir")),
           m_rndc(c.value("rndc_path")), m_rndc_conf(c.value("rndc_conf_file")),
-          m_rndc_timeout(c.duration("rndc_timeout")),
+          m_rndc_timeout(c.duration("rndc_timeout")), m_checkzone(c.value("named_checkzone_path")),
           m_dynamic(Template::load(m_template_dir + "/dynamic-config.conf")),
           m_dnssec(Template::load(m_template_dir + "/auto-dnssec-config.conf")),
           m_acl(Template::load(m_template_dir + "/server-acl.conf")) {}
@@ -55,9 +55,9 @@ public:
             out.serial = r.serial;
             return out;
         }
-        // SERVFAIL: configured but not loaded (yet), or broken: ask again later. A
-        // refusal, NOTAUTH or an answer without authority: named does not have it.
-        out.kind = r.rcode == 2 ? ZoneSoa::Kind::unknown : ZoneSoa::Kind::not_served;
+        // SERVFAIL: configured but not loaded (yet), or broken. A refusal, NOTAUTH or an
+        // answer without authority: named does not have it.
+        out.kind = r.rcode == 2 ? ZoneSoa::Kind::not_loaded : ZoneSoa::Kind::not_served;
         if (out.detail.empty()) {
             out.detail = fmt::format("{} SOA: {}{}", zone, dns::rcode_name(r.rcode),
                                      r.authoritative ? "" : ", not authoritative");
@@ -80,10 +80,10 @@ public:
             // named answers NOTAUTH both for a zone it does not have and for one it is
             // still loading (just after rndc reconfig); the SOA query tells them apart
             // (REFUSED, or SERVFAIL while loading).
-            out.kind = Transfer::Kind::failed;
-            if (r.rcode != 2 && zone_soa(zone).kind == ZoneSoa::Kind::not_served) {
-                out.kind = Transfer::Kind::not_served;
-            }
+            const auto soa = r.rcode == 2 ? ZoneSoa::Kind::not_loaded : zone_soa(zone).kind;
+            out.kind = soa == ZoneSoa::Kind::not_served   ? Transfer::Kind::not_served
+                       : soa == ZoneSoa::Kind::not_loaded ? Transfer::Kind::not_loaded
+                                                          : Transfer::Kind::failed;
             return out;
         }
         out.kind = Transfer::Kind::ok;
@@ -92,8 +92,17 @@ public:
     }
 
     UpdateResult update(const dns::Update& u) override {
-        const auto r = dns::send_update(m_server, u, m_key, m_timeout);
         UpdateResult out;
+        dns::UpdateReply r;
+        try {
+            r = dns::send_update(m_server, u, m_key, m_timeout);
+        } catch (const Error& e) {
+            // A record that cannot be encoded, a message too large: sending it again
+            // cannot help.
+            out.kind = UpdateResult::Kind::fatal;
+            out.detail = e.what();
+            return out;
+        }
         out.detail = r.error;
         if (r.status != dns::Status::answered) {
             out.kind = UpdateResult::Kind::retry;
@@ -163,6 +172,32 @@ public:
 
     bool control_channel_answers() override { return run_rndc({"status"}).ok(); }
 
+    std::optional<std::string> zone_load_problem(std::string_view zone) override {
+        // named's defaults for a master zone: check-names fail, check-integrity yes.
+        RunOptions o;
+        o.timeout = m_rndc_timeout;
+        const auto r =
+            run_process({m_checkzone, "-k", "fail", bare(zone), zone_file_path(zone)}, o);
+        if (r.ok()) {
+            return std::nullopt;
+        }
+        // Exit 1 with its findings on stdout; anything else is the checker's own trouble.
+        std::string why;
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.empty() || line.find("not loaded due to errors") != std::string::npos) {
+                continue;
+            }
+            why += (why.empty() ? "" : "; ") + line;
+        }
+        if (r.exit_code != 1 || why.empty()) {
+            log::warning("zone " + std::string(zone), "check zone file", "{}",
+                         describe_failure({m_checkzone, bare(zone)}, r));
+            return std::nullopt;
+        }
+        return why;
+    }
+
 private:
     ProcessResult run_rndc(const std::vector<std::string>& args) {
         std::vector<std::string> argv{m_rndc};
@@ -190,6 +225,7 @@ private:
     std::vector<std::string> m_filter;
     std::string m_template_dir, m_config_dir, m_zone_dir, m_rndc, m_rndc_conf;
     std::chrono::milliseconds m_rndc_timeout;
+    std::string m_checkzone;
     Template m_dynamic, m_dnssec, m_acl;
 };
 

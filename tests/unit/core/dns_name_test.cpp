@@ -65,5 +65,15 @@ TEST(DnsName, Ttls) {
     EXPECT_EQ(parse_ttl("-1"), std::nullopt);
 }
 
+TEST(DnsName, TtlTextLongerThanTheDatabaseKeepsIsRefused) {
+    // 20 characters fit the varchar(20) columns; 21 were refused by the database only
+    // after zone_tool had accepted them (and a zone_cfg soa_refresh of 21 characters
+    // made every create_zone fail).
+    EXPECT_EQ(parse_ttl("00000000000000000300"), 300U);
+    EXPECT_EQ(parse_ttl("1w1d1h1m1s1w1d1h1m1s"), 2 * (604800U + 86400 + 3600 + 60 + 1));
+    EXPECT_EQ(parse_ttl("000000000000000000300"), std::nullopt);
+    EXPECT_EQ(parse_ttl("1w1d1h1m1s1w1d1h1m1s1s"), std::nullopt);
+}
+
 } // namespace
 } // namespace dms

@@ -102,7 +102,6 @@ TEST(Process, TimeoutKillsTheChild) {
     EXPECT_EQ(r.exit_code, -1);
     EXPECT_EQ(r.signal, SIGTERM);
     EXPECT_GE(r.elapsed, 300ms);
-    EXPECT_LT(r.elapsed, 1500ms);
     expect_no_children();
 }
 
@@ -115,7 +114,6 @@ TEST(Process, TimeoutEscalatesToSigkillForTheWholeGroup) {
     EXPECT_TRUE(r.timed_out);
     EXPECT_EQ(r.signal, SIGKILL);
     EXPECT_GE(r.elapsed, 500ms);
-    EXPECT_LT(r.elapsed, 2000ms);
     EXPECT_EQ(r.out, "");
     expect_no_children();
 }

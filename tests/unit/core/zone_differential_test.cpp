@@ -353,6 +353,72 @@ TEST_F(ZoneDifferential, FormerDisagreementsNowAgree) {
     }
 }
 
+// Sizes: what BIND refuses we refuse; what it loads within our limits we keep, and BIND
+// serves the same records from our print. ldns alone cut or wrapped several of these.
+TEST_F(ZoneDifferential, SizeLimitsAgreeWithBind) {
+    const auto strings = [](std::size_t count, std::size_t size) {
+        std::string out;
+        for (std::size_t i = 0; i < count; ++i) {
+            out += " \"" + std::string(size, 'a') + "\"";
+        }
+        return out;
+    };
+    std::string escaped; // 300 strings of 60 escaped octets: 72,900 characters
+    for (int i = 0; i < 300; ++i) {
+        escaped += " \"";
+        for (int k = 0; k < 60; ++k) {
+            escaped += "\\255";
+        }
+        escaped += '"';
+    }
+    std::string hex;
+    for (int i = 0; i < 40000; ++i) {
+        hex += fmt::format("{:02x}", i % 251);
+    }
+    // "t.example.org." is 15 octets: 253 strings of 256 octets and one of 207 make
+    // 64,975 octets of RDATA, a record of exactly max_record_octets.
+    const auto at_limit = strings(253, 255) + strings(1, 206);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"txt-80k", "t TXT" + strings(400, 200) + "\n"},
+        {"txt-10m", "t TXT" + strings(50000, 200) + "\n"},
+        {"txt-at-limit", "t TXT" + at_limit + "\n"},
+        {"txt-escaped-long-text", "t TXT" + escaped + "\n"},
+        {"string-255", "t TXT" + strings(1, 255) + "\n"},
+        {"string-256", "t TXT" + strings(1, 256) + "\n"},
+        {"generic-length-wraps", "t TYPE65280 \\# 65537 00\n"},
+        {"generic-length-not-a-number", "t TYPE65280 \\# 3a 010203\n"},
+        {"generic-0x", "t TYPE65280 \\# 3 0x0203\n"},
+        {"generic-extra-octet", "t A \\# 5 0a00000101\n"},
+        {"generic-split-digits", "t TYPE65280 \\# 3 0 10 203\n"},
+        {"generic-40000", "g TYPE65280 \\# 40000 " + hex + "\n"},
+        {"label-64", std::string(64, 'a') + " A 192.0.2.1\n"},
+        {"owner-256-octets",
+         fmt::format("{0}.{0}.{0}.{1} A 192.0.2.1\n", std::string(63, 'a'), std::string(50, 'b'))},
+    };
+    for (const auto& [name, body] : cases) {
+        EXPECT_EQ(disagreement(m_dir, name, std::string(head) + body), "") << name;
+    }
+    // Deliberately stricter: BIND loads up to 65,510 octets of RDATA but transfers a
+    // record of at most 65,483 octets, and dmsd's update needs room beside it. One
+    // octet above our record limit: BIND loads it, we refuse it.
+    const auto over = std::string(head) + "t TXT" + strings(253, 255) + strings(1, 207) + "\n";
+    EXPECT_THAT(disagreement(m_dir, "txt-over-limit", over), HasSubstr("BIND accepts, we refuse"));
+    EXPECT_THAT(disagreement(m_dir, "txt-over-limit", over),
+                HasSubstr("the record takes 65001 octets"));
+}
+
+// TTLs: named reads one of 2^32 or more as an RR type and refuses the zone; one from
+// 2^31 to 2^32-1 it loads with a warning as 0 (RFC 2181 8). We refuse both, naming the
+// TTL, rather than serve another value than the one written.
+TEST_F(ZoneDifferential, TtlsAboveTheRfc2181LimitAgainstBind) {
+    EXPECT_EQ(disagreement(m_dir, "ttl-2-32", std::string(head) + "t 4294967296 TXT x\n"), "");
+    EXPECT_EQ(disagreement(m_dir, "ttl-7102w", std::string(head) + "t 7102w TXT x\n"), "");
+    EXPECT_EQ(disagreement(m_dir, "ttl-2-31-1", std::string(head) + "t 2147483647 TXT x\n"), "");
+    const auto msb = disagreement(m_dir, "ttl-2-31", std::string(head) + "t 2147483648 TXT x\n");
+    EXPECT_THAT(msb, HasSubstr("BIND accepts, we refuse"));
+    EXPECT_THAT(msb, HasSubstr("TTL 2147483648 is out of range (0..2147483647)"));
+}
+
 TEST_F(ZoneDifferential, DISABLED_KnownDisagreements) {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"svcb-mandatory-missing", "x HTTPS 1 . mandatory=alpn\n"},
@@ -411,8 +477,13 @@ TEST(ZoneTextFixes, UnknownMnemonicsMetaTypesAndSinkAreRefused) {
                     HasSubstr("a meta type, not allowed in zone data"))
             << line;
     }
-    EXPECT_THAT(format_findings("z", parse_body("x SINK \\# 3 010203\n").findings),
+    // ldns keeps only the first octet of SINK rdata: refused as "not supported", or,
+    // in the \# form, as data the type's fields do not take.
+    EXPECT_THAT(format_findings("z", parse_body("x SINK 1\n").findings),
                 HasSubstr("z:5: error: SINK record: not supported"));
+    EXPECT_THAT(format_findings("z", parse_body("x SINK \\# 3 010203\n").findings),
+                HasSubstr("z:5: error: SINK record: \\# 3: the fields of the type take 1 of the "
+                          "3 octets"));
 }
 
 TEST(ZoneTextFixes, NsapPtrIsANameCompletedWithTheOrigin) {

@@ -184,11 +184,38 @@ TEST(ZoneParse, StructuralErrors) {
     EXPECT_THAT(findings_text(parse("@ SOA ns1 hm 99999999999 1h 1h 1w 1h\n")),
                 HasSubstr("z:1: error: SOA serial '99999999999' must be an integer"));
     EXPECT_THAT(findings_text(parse("@ SOA ns1 hm 1 1h 1h 1w 1h\nx 4294967295 A 192.0.2.1\n")),
-                HasSubstr("z:2: error: TTL 4294967295 is above the maximum"));
+                HasSubstr("z:2: error: TTL 4294967295 is out of range (0..2147483647)"));
     EXPECT_THAT(findings_text(parse("@ SOA ns1 hm 1 1h 1h 1w 1h\n$FOO bar\n")),
                 HasSubstr("z:2: error: unknown directive $FOO"));
     EXPECT_THAT(findings_text(parse("@ SOA ns1 hm 1 1h 1h 1w 1h\n;!RROP:ADD\nx A 192.0.2.1\n")),
                 HasSubstr("z:2: error: RROP: flags are only allowed in incremental update"));
+}
+
+TEST(ZoneParse, TtlsOutOfRangeAreReportedAsTtls) {
+    // Issue 11: a TTL of 2^32 was reported as an RR type ("4294967296 record: ...").
+    const auto r = parse("$TTL 1h\n@ SOA ns1 hm 1 1h 1h 1w 1h\n"
+                         "a 4294967296 A 192.0.2.1\n"
+                         "b 2147483648 A 192.0.2.2\n"
+                         "c IN 7102w A 192.0.2.3\n"
+                         "  99999999999999999999 A 192.0.2.4\n"
+                         "d 1x A 192.0.2.5\n"
+                         "e 000000000000000000001 A 192.0.2.6\n"
+                         "f 2147483647 A 192.0.2.7\n");
+    const auto text = findings_text(r);
+    EXPECT_THAT(text, HasSubstr("z:3: error: TTL 4294967296 is out of range (0..2147483647)\n"));
+    EXPECT_THAT(text, HasSubstr("z:4: error: TTL 2147483648 is out of range (0..2147483647)\n"));
+    EXPECT_THAT(text, HasSubstr("z:5: error: TTL 7102w is out of range (0..2147483647)\n"));
+    EXPECT_THAT(text, HasSubstr("z:6: error: TTL 99999999999999999999 is out of range"));
+    EXPECT_THAT(text, HasSubstr("z:7: error: TTL '1x' is not a number of seconds or of units"));
+    EXPECT_THAT(text, HasSubstr("z:8: error: TTL '000000000000000000001' is longer than 20"));
+    EXPECT_EQ(text.find("record:"), std::string::npos) << text;
+    EXPECT_EQ(find(r.zone, "a", "A"), nullptr);
+    ASSERT_NE(find(r.zone, "f", "A"), nullptr);
+    EXPECT_EQ(find(r.zone, "f", "A")->ttl, "2147483647");
+    EXPECT_THAT(findings_text(parse("$TTL 4294967296\n@ SOA ns1 hm 1 1h 1h 1w 1h\n")),
+                HasSubstr("z:1: error: $TTL 4294967296 is out of range (0..2147483647)"));
+    EXPECT_THAT(findings_text(parse("@ SOA ns1 hm 1 1h 4294967296 1w 1h\n")),
+                HasSubstr("z:1: error: SOA retry 4294967296 is out of range (0..2147483647)"));
 }
 
 TEST(ZoneParse, Generate) {

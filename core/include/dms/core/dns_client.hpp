@@ -17,6 +17,7 @@
 //  - TSIG secrets never appear in errors or logs.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -140,5 +141,14 @@ struct UpdateReply {
 ///         for a bad zone name, server address or key (as axfr())
 UpdateReply send_update(const Server& server, const Update& update, const TsigKey& key,
                         Millis timeout);
+
+/// Most octets of a DNS message over TCP (RFC 1035 4.2.2): an UPDATE, its TSIG included,
+/// must fit.
+inline constexpr std::size_t max_message_size = 65535;
+
+/// The octets `record` takes in a message, uncompressed (owner, type, class, TTL, RDATA
+/// length and RDATA): an upper bound of its share of an UPDATE.
+/// @throws dms::Error(ErrorCode::usage) if the record cannot be encoded
+std::size_t record_wire_size(const Record& record);
 
 } // namespace dms::dns

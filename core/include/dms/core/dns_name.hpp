@@ -14,6 +14,13 @@ namespace dms {
 /// characters other than letters, digits, '-', '_' and '*').
 std::optional<std::string> normalize_zone_name(std::string_view name, std::string* error = nullptr);
 
+/// Why dms creates no zone of this name (as normalize_zone_name gives it), "" if it
+/// may: named refuses a zone whose first label is "*" (its apex records would be
+/// wildcards), '*' is a pattern in zone_tool listings and a glob in file names, and a
+/// leading '-' makes the zone file name read as an option. Existing zones of such
+/// names can still be looked up (and deleted) with normalize_zone_name.
+std::string new_zone_name_problem(std::string_view name);
+
 /// Owner `absolute` relative to `zone` ("www.example.org." in "example.org." ->
 /// "www"; the apex -> "@"); std::nullopt when it is not inside the zone.
 std::optional<std::string> relative_label(std::string_view absolute, std::string_view zone);
@@ -25,11 +32,20 @@ std::string absolute_name(std::string_view label, std::string_view zone);
 /// leading "*" label (wildcards own addresses too).
 bool is_hostname(std::string_view name);
 
-/// TTL text ("3600", "1h", "1w2d", "90M") to seconds; std::nullopt if malformed or
-/// beyond 2^32-1.
+/// Characters of TTL text the database keeps (varchar(20)): "0000000000000000000300"
+/// is refused rather than cut or turned into another spelling.
+inline constexpr std::size_t max_ttl_text = 20;
+
+/// TTL text ("3600", "1h", "1w2d", "90M") to seconds; std::nullopt if malformed,
+/// beyond 2^32-1 or longer than max_ttl_text characters.
 std::optional<std::uint32_t> parse_ttl(std::string_view text);
 
 /// The largest TTL RFC 2181 allows (2^31-1).
 inline constexpr std::uint32_t max_ttl = 2147483647U;
+
+/// Why `text` is not a TTL dms keeps, "" if it is one of 0..max_ttl: "4294967296 is out
+/// of range (0..2147483647)", "'1x' is not ...", "'000...' is longer than 20 ...".
+/// Meant to follow "TTL " or the name of an SOA timer in a message.
+std::string ttl_problem(std::string_view text);
 
 } // namespace dms

@@ -42,6 +42,18 @@ struct Rr {
 
 inline constexpr std::string_view apex_rr_tag = "APEX_RRS";
 
+/// Octets of one character-string (TXT, SPF, HINFO; RFC 1035 3.3): longer ones are
+/// refused, as named refuses them (never split).
+inline constexpr std::size_t max_string_octets = 255;
+/// RDATA of one record: RDLENGTH is 16 bits (RFC 1035 4.1.3).
+inline constexpr std::size_t max_rdata_octets = 65535;
+/// One whole record on the wire (owner, type, class, TTL, RDLENGTH, RDATA). A record
+/// travels in one DNS message of at most 65,535 octets: the UPDATE dmsd sends (beside
+/// the zone, two SOA records and a TSIG) and each message of a zone transfer. named
+/// 9.18 loads at most 65,510 octets of RDATA and transfers records of at most 65,483
+/// octets; 65,000 leaves room for the rest of an update.
+inline constexpr std::size_t max_record_octets = 65000;
+
 struct RrGroup {
     std::string comment; ///< ";|" text (lines joined by '\n'); "" for the default group
     std::string tag;     ///< "APEX_RRS" for the apex group

@@ -45,6 +45,11 @@ private:
     Caller m_caller;
 };
 
+/// Characters of one zone_cfg value (the column is varchar(1024)).
+inline constexpr std::size_t max_config_value = 1024;
+/// The largest age in days of the *_age settings (a century).
+inline constexpr double max_age_days = 36500;
+
 /// Check a zone_cfg value for its key; "" if fine, else the problem.
 std::string check_config_value(std::string_view key, std::string_view value);
 

@@ -24,6 +24,8 @@ struct MasterStatus {
     std::optional<db::EventRecord> hold_timeout;
     /// The last master event processed, if any.
     std::optional<db::EventRecord> last_event;
+    /// Zones that failed for good (counts.failed_zones), with why: name, message.
+    std::vector<std::pair<std::string, std::string>> failed_zones;
 };
 
 class EventEngine {

@@ -31,7 +31,14 @@
 //   whose event id is the token; EditLockTickle (TK) pushes the timeout back; EditExit (EX)
 //   cancels it and unlocks; EditTimeout (TO) unlocks; EditSaved ends the session: ES in
 //   PUBLISHED goes to UPDATE (EditUpdate unlocks after publishing), OES elsewhere unlocks
-//   at once. EditSavedNoLock (NL, ONL) saves without a lock.
+//   at once. EditSavedNoLock (NL, ONL) saves without a lock; in UPDATE it is refused
+//   (F-LCK: the lock's saved edit is being published), and in the batch states it sets
+//   the candidate (ONL), which ReconfigCheck publishes if it is not what BatchConfig
+//   wrote. No save is ever taken and then dropped: every cell a save can reach acts.
+//
+//   Publishing (U, RU, EU) always publishes the candidate of the moment: a save only
+//   moves the candidate, so the newest save wins however the publications' retries
+//   interleave.
 //
 // What persists where:
 //   sm_zone.state          ZoneState stable name (never MSM's numeric state id)
@@ -79,10 +86,12 @@ struct ZoneRow {
 
 /// What events carry (REFERENCE.md 3.1.3).
 struct ZoneEventParams {
-    /// DoConfig, DoBatchConfig, DoReset, DoRefresh, EditSaved*, Undelete.
+    /// DoConfig, DoBatchConfig, DoReset, DoRefresh, EditSaved*, Undelete: the ZI the
+    /// event is about. ReconfigCheck: the ZI BatchConfig wrote to the zone file.
+    /// Publishing events (Update, ReconfigUpdate, EditUpdate) carry no ZI: they publish
+    /// the zone's candidate as it is when they run, so that of several pending or
+    /// retrying publications none can publish an older save than the newest.
     std::optional<std::int64_t> zi_id;
-    /// Update, EditUpdate, ReconfigUpdate: the ZI to publish (default: the candidate).
-    std::optional<std::int64_t> publish_zi_id;
     std::optional<std::int64_t> edit_lock_token;
     std::string locked_by; ///< Edit: "login/sectag"
     bool wrap_soa_serial = false, force_soa_serial_update = false;
@@ -106,6 +115,8 @@ struct Outcome {
     std::optional<ErrorCode> error;
     /// ZoneSMEdit returns the edit-lock token here.
     std::optional<std::int64_t> edit_lock_token;
+    /// The (state, event) cell is blank: nothing happened (code NOCHANGE).
+    bool no_transition = false;
 };
 
 /// What actions may ask of the world. The engine implements it for synchronous events,
@@ -158,9 +169,10 @@ public:
 
     /// How named answers an SOA query for the zone.
     enum class NamedSoa {
-        ok,    ///< answers authoritatively: the zone is loaded
-        reset, ///< does not serve the zone
-        error  ///< cannot tell now (timeout, refused): try again later
+        ok,        ///< answers authoritatively: the zone is loaded
+        reset,     ///< does not serve the zone
+        error,     ///< cannot tell now (timeout, refused, still loading): try again later
+        unloadable ///< has the zone but cannot load its file: fails until it changes
     };
     /// Asks the master's named for the zone's SOA.
     virtual NamedSoa query_named_soa(const ZoneRow& row) = 0;
@@ -178,10 +190,10 @@ public:
         reset,    ///< named does not have the zone: nothing changed
         fatal     ///< named refused the update for good: nothing changed
     };
-    /// Publishes params.publish_zi_id (default: row.zi_candidate_id) to named with a
-    /// dynamic update, folding in queued incremental updates unless row.lock_state is
-    /// EDIT_LOCK (an open edit would lose them). All or nothing: on anything but ok and
-    /// nochange it leaves the database as it found it.
+    /// Publishes row.zi_candidate_id to named with a dynamic update, folding in queued
+    /// incremental updates unless row.lock_state is EDIT_LOCK (an open edit would lose
+    /// them). The serial named serves only ever moves forward (RFC 1982). All or nothing:
+    /// on anything but ok and nochange it leaves the database as it found it.
     virtual PublishResult publish(ZoneRow& row, const ZoneEventParams& params) = 0;
 };
 

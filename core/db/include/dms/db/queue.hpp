@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dms/db/events.hpp"
@@ -133,7 +134,14 @@ struct QueueCounts {
     std::int64_t failed = 0;        ///< FAILURE, ever (until vacuumed)
     std::int64_t no_transition = 0; ///< NOCHANGE because no transition existed
     std::int64_t repairs = 0;       ///< follow-ups the reconciler re-created
+    /// Live zones whose newest event FAILED for good (named cannot load the zone, ...):
+    /// nothing retries them until an operator acts.
+    std::int64_t failed_zones = 0;
 };
 QueueCounts counts(Transaction& tx);
+
+/// The zones counted in QueueCounts::failed_zones with their failed event's message,
+/// by name.
+std::vector<std::pair<std::string, std::string>> failed_zones(Transaction& tx);
 
 } // namespace dms::db::queue

@@ -32,8 +32,10 @@ namespace dms::named {
 struct ZoneSoa {
     enum class Kind {
         served,     ///< answers authoritatively; `serial` set
-        not_served, ///< refuses or is not authoritative: the zone is not loaded
-        unknown     ///< no usable answer now (timeout, unreachable, SERVFAIL while loading)
+        not_served, ///< refuses or is not authoritative: the zone is not configured
+        not_loaded, ///< SERVFAIL: configured, but still loading or failed to load (see
+                    ///< NamedDriver::zone_load_problem)
+        unknown     ///< no usable answer now (timeout, unreachable)
     } kind = Kind::unknown;
     std::optional<std::uint32_t> serial;
     std::string detail;
@@ -41,7 +43,8 @@ struct ZoneSoa {
 
 /// A zone's content as the master serves it.
 struct Transfer {
-    enum class Kind { ok, not_served, failed } kind = Kind::failed;
+    /// not_loaded: configured but SERVFAIL (loading, or it failed to load).
+    enum class Kind { ok, not_served, not_loaded, failed } kind = Kind::failed;
     /// The SOA first, then every other record, without the types named maintains itself
     /// (dnssec_filter).
     std::vector<dns::Record> records;
@@ -101,6 +104,12 @@ public:
     virtual bool control_channel_answers() = 0;
     /// Where the zone file of `zone` lives.
     virtual std::string zone_file_path(std::string_view zone) const = 0;
+    /// Why the server cannot load the zone file of `zone`, as its own checker says with
+    /// the checks it applies to a master zone (for BIND9: named-checkzone -k fail, e.g.
+    /// "NS 'ns1.example.org' has no address records (A or AAAA)"); std::nullopt if the
+    /// file passes, or if the checker cannot be run (then logged). A problem here is for
+    /// good: the zone will not load until its content changes.
+    virtual std::optional<std::string> zone_load_problem(std::string_view zone) = 0;
 };
 
 /// BIND9 on the master: DNS to master_dns_address:master_dns_port, TSIG key from
