@@ -62,7 +62,9 @@ std::vector<std::string> tokens(std::string_view text) {
 }
 
 /// Values given after the word "secret" that are long enough to be told apart from
-/// the words of a message and occur nowhere else in the text.
+/// the words of a message and occur nowhere else: in no other token (an error may
+/// quote those, e.g. an algorithm name that happens to contain the secret's text)
+/// and only once in the text.
 std::vector<std::string> secrets_in(std::string_view text) {
     std::vector<std::string> out;
     const auto t = tokens(text);
@@ -75,7 +77,10 @@ std::vector<std::string> secrets_in(std::string_view text) {
             value.size() >= 16 && std::any_of(value.begin(), value.end(), [](char c) {
                 return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/';
             });
-        if (word == "secret" && distinct && text.find(value) == text.rfind(value)) {
+        const bool elsewhere = std::any_of(t.begin(), t.end(), [&](const std::string& other) {
+            return &other != &value && other.find(value) != std::string::npos;
+        });
+        if (word == "secret" && distinct && !elsewhere && text.find(value) == text.rfind(value)) {
             out.push_back(value);
         }
     }
