@@ -97,7 +97,16 @@ void check(std::string_view text, std::optional<std::string_view> name) {
     } catch (const ConfigError& e) {
         const std::string_view message = e.what();
         FUZZ_CHECK(message.starts_with("fuzz.key:"), e.what());
+        // Messages list the known algorithms: a "secret" that is part of that list
+        // is not a leak when the message shows it.
+        std::string known;
+        for (const auto& alg : dns::tsig_algorithms()) {
+            known += std::string(alg) + ", ";
+        }
         for (const auto& secret : secrets_in(text)) {
+            if (known.find(secret) != std::string::npos) {
+                continue;
+            }
             FUZZ_CHECK(message.find(secret) == std::string_view::npos,
                        "the error quotes a secret: " + std::string(message));
         }
