@@ -8,7 +8,7 @@
 # Each label has a target tests_<label> that builds all of its executables
 # (scripts/sanitize builds tests_unit and tests_db).
 set(DMS_TEST_PG_STATE ${CMAKE_BINARY_DIR}/testing/pg-cluster.state)
-set(DMS_FUZZ_SECONDS 45 CACHE STRING "Seconds CTest runs each fuzz target")
+set(DMS_FUZZ_SECONDS 30 CACHE STRING "Seconds CTest runs each fuzz target")
 
 function(dms_add_test name)
   cmake_parse_arguments(T "" "LABEL;CORPUS;DICT" "SOURCES;LIBS" ${ARGN})
