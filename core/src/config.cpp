@@ -141,6 +141,24 @@ int to_int(std::string_view text, int min, int max, bool& ok) {
     return v;
 }
 
+/// `text` with control characters as \xHH, so that a message quoting it is whole
+/// (a NUL would end it) and shows what was there.
+std::string printable(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            out += fmt::format("\\x{:02x}", u);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+/// The largest value of a seconds option (about 31 years).
+constexpr long max_seconds = 1'000'000'000;
+
 /// Check `text` against the option's kind; returns a problem or "".
 std::string check_value(const OptionSpec& opt, std::string_view text) {
     bool ok = true;
@@ -155,10 +173,14 @@ std::string check_value(const OptionSpec& opt, std::string_view text) {
         to_int(text, 0, 1'000'000'000, ok);
         return ok ? "" : "expected a whole number >= 0";
     case OptionKind::seconds: {
-        char* end = nullptr;
-        const std::string s(text);
-        const double v = std::strtod(s.c_str(), &end);
-        return (!s.empty() && *end == '\0' && v >= 0) ? "" : "expected seconds >= 0";
+        // Decimal only (no exponent, hex, inf or nan), every character read, and small
+        // enough that any clock can be moved by it (Config::duration).
+        double v = 0;
+        const auto* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, v, std::chars_format::fixed);
+        ok = !text.empty() && ec == std::errc{} && ptr == end && std::isfinite(v) && v >= 0 &&
+             v <= max_seconds;
+        return ok ? "" : fmt::format("expected seconds from 0 to {}", max_seconds);
     }
     case OptionKind::log_level:
         return log::level_from_string(text)
@@ -195,7 +217,7 @@ Config resolve(Program program, const std::map<std::string, std::string>& given,
             }
         }
         if (const auto problem = check_value(opt, value); !problem.empty()) {
-            fail(file, line, fmt::format("{} = '{}': {}", opt.name, value, problem));
+            fail(file, line, fmt::format("{} = '{}': {}", opt.name, printable(value), problem));
         }
         cfg.values.emplace(std::string(opt.name), value);
     }
@@ -243,7 +265,8 @@ Config parse_config(Program program, std::istream& in, std::string_view file_nam
     std::istringstream text(prescan(in, file_name, index));
     std::map<std::string, std::string> given;
     try {
-        const auto desc = describe_all(); // parsed_options keeps a pointer to it
+        // Built once: it is the same for every parse (parsed_options points into it).
+        static const po::options_description desc = describe_all();
         const auto parsed = po::parse_config_file(text, desc, false);
         po::variables_map vm;
         po::store(parsed, vm);

@@ -17,6 +17,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <stdbool.h> // NOLINT(modernize-deprecated-headers): before ldns, see ldns_rr.cpp
 
@@ -26,6 +27,7 @@
 #include "dms/core/error.hpp"
 
 #include "../zone/ldns_rr.hpp"
+#include "dns_reply.hpp"
 #include "dns_socket.hpp"
 
 namespace dms::dns {
@@ -228,7 +230,7 @@ public:
     std::string verify(ldns_pkt* reply, const std::vector<std::uint8_t>& wire,
                        const ldns_rdf* prior_mac, bool timers_only, int& tsig_error) const {
         tsig_error = 0;
-        const ldns_rr* t = ldns_pkt_tsig(reply);
+        ldns_rr* const t = ldns_pkt_tsig(reply);
         if (t == nullptr) {
             return "the reply is not TSIG signed";
         }
@@ -236,9 +238,19 @@ public:
             return "the reply has a malformed TSIG record";
         }
         tsig_error = ldns_rdf2native_int16(ldns_rr_rdf(t, 5));
-        if (tsig_error == 0 &&
-            !ldns_pkt_tsig_verify_next(reply, wire.data(), wire.size(), m_name.c_str(),
-                                       m_secret.c_str(), prior_mac, timers_only ? 1 : 0)) {
+        if (tsig_error != 0) {
+            return {};
+        }
+        const bool verified =
+            ldns_pkt_tsig_verify_next(reply, wire.data(), wire.size(), m_name.c_str(),
+                                      m_secret.c_str(), prior_mac, timers_only ? 1 : 0);
+        // ldns 1.8 takes the TSIG out of the packet while it computes the MAC and, when
+        // it cannot (an algorithm it does not know), returns without putting it back:
+        // give it back to the packet, which frees it.
+        if (ldns_pkt_tsig(reply) == nullptr) {
+            ldns_pkt_set_tsig(reply, t);
+        }
+        if (!verified) {
             return fmt::format("the TSIG of the reply does not verify with key {}", m_key);
         }
         return {};
@@ -308,23 +320,12 @@ private:
     std::size_t m_count = 0;
 };
 
-} // namespace
-
-SoaReply query_soa(const Server& server, std::string_view zone, Millis timeout, bool tcp) {
-    const auto name = zone_name(zone);
-    const auto what = subject(server, name, "SOA");
-    const PktPtr query = make_query(name, LDNS_RR_TYPE_SOA);
+/// The answer-reading half of query_soa: `wire` is the reply to `query`.
+SoaReply read_soa_reply(const std::string& what, const ldns_pkt* query,
+                        const std::vector<std::uint8_t>& wire) {
     SoaReply r;
-    const auto start = Clock::now();
-    std::vector<std::uint8_t> wire;
-    if (auto e = exchange(server, to_wire(query.get()), tcp, timeout, wire)) {
-        r.status = e->status;
-        r.error = what + ": " + e->text;
-        return r;
-    }
-    r.rtt = std::chrono::duration_cast<Millis>(Clock::now() - start);
     PktPtr reply;
-    if (auto e = read_reply(wire, query.get(), true, reply); !e.empty()) {
+    if (auto e = read_reply(wire, query, true, reply); !e.empty()) {
         r.status = Status::malformed;
         r.error = what + ": " + e;
         return r;
@@ -334,7 +335,7 @@ SoaReply query_soa(const Server& server, std::string_view zone, Millis timeout, 
     r.authoritative = ldns_pkt_aa(reply.get());
     const ldns_rr_list* answer = ldns_pkt_answer(reply.get());
     r.answer_empty = ldns_rr_list_rr_count(answer) == 0;
-    const ldns_rdf* qname = ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(query.get()), 0));
+    const ldns_rdf* qname = ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(query), 0));
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(answer, i);
         if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr) == 7 &&
@@ -347,10 +348,6 @@ SoaReply query_soa(const Server& server, std::string_view zone, Millis timeout, 
         r.error = what + ": " + rcode_name(r.rcode);
     }
     return r;
-}
-
-std::size_t record_wire_size(const Record& record) {
-    return ldns_rr_uncompressed_size(make_rr(record, record.owner, LDNS_RR_CLASS_IN, false).get());
 }
 
 NotifyReply send_notify(const Server& server, std::string_view zone, Millis timeout,
@@ -383,25 +380,17 @@ NotifyReply send_notify(const Server& server, std::string_view zone, Millis time
     return r;
 }
 
-UpdateReply send_update(const Server& server, const Update& update, const TsigKey& key,
-                        Millis timeout) {
-    const auto name = zone_name(update.zone);
-    const auto what = subject(server, name, "UPDATE");
-    const Tsig tsig(key);
-    const PktPtr query = make_update(name, update);
-    const RdfPtr mac = tsig.sign(query.get());
+/// The answer-reading half of send_update: `wire` is the reply to `query`, whose
+/// TSIG MAC is `mac`.
+UpdateReply read_update_reply(const std::string& what, const Tsig& tsig, const std::string& key,
+                              const ldns_pkt* query, const ldns_rdf* mac,
+                              const std::vector<std::uint8_t>& wire) {
     UpdateReply r;
-    std::vector<std::uint8_t> wire;
-    if (auto e = exchange(server, to_wire(query.get()), true, timeout, wire)) {
-        r.status = e->status;
-        r.error = what + ": " + e->text;
-        return r;
-    }
     PktPtr reply;
-    auto e = read_reply(wire, query.get(), true, reply);
+    auto e = read_reply(wire, query, true, reply);
     int tsig_error = 0;
     if (e.empty()) {
-        e = tsig.verify(reply.get(), wire, mac.get(), false, tsig_error);
+        e = tsig.verify(reply.get(), wire, mac, false, tsig_error);
     }
     if (!e.empty()) {
         r.status = Status::malformed;
@@ -412,23 +401,22 @@ UpdateReply send_update(const Server& server, const Update& update, const TsigKe
     r.rcode = ldns_pkt_get_rcode(reply.get());
     if (tsig_error != 0) {
         r.error = fmt::format("{}: {}, TSIG error {} (key {})", what, rcode_name(r.rcode),
-                              rcode_name(tsig_error), key.name);
+                              rcode_name(tsig_error), key);
     } else if (r.rcode != LDNS_RCODE_NOERROR) {
         r.error = what + ": " + rcode_name(r.rcode);
     }
     return r;
 }
 
-AxfrReply axfr(const Server& server, std::string_view zone, const std::optional<TsigKey>& key,
-               Millis timeout, const std::vector<std::string>& skip) {
-    const auto name = zone_name(zone);
-    const auto what = subject(server, name, "AXFR");
-    std::optional<Tsig> tsig;
-    if (key) {
-        tsig.emplace(*key);
-    }
-    const PktPtr query = make_query(name, LDNS_RR_TYPE_AXFR);
-    RdfPtr mac = tsig ? tsig->sign(query.get()) : nullptr;
+/// Where the messages of a transfer come from: fills one complete message or
+/// says why there is none.
+using Receive = std::function<std::optional<NetError>(std::vector<std::uint8_t>&)>;
+
+/// The answer-reading half of axfr: reads messages from `receive` until the
+/// closing SOA. `mac` is the query's TSIG MAC (null without `tsig`).
+AxfrReply read_axfr_replies(const std::string& what, const std::string& name, const Tsig* tsig,
+                            const ldns_pkt* query, RdfPtr mac, const std::vector<std::string>& skip,
+                            const Receive& receive) {
     AxfrReader reader(name, skip);
     AxfrReply r;
     auto fail = [&](Status s, const std::string& text) {
@@ -437,23 +425,15 @@ AxfrReply axfr(const Server& server, std::string_view zone, const std::optional<
         r.records.clear();
         return r;
     };
-    Connection c;
-    auto deadline = Clock::now() + timeout;
-    if (auto e = c.open(server, true, deadline)) {
-        return fail(e->status, e->text);
-    }
-    if (auto e = c.send(to_wire(query.get()), deadline)) {
-        return fail(e->status, e->text);
-    }
     for (int n = 0; !reader.done(); ++n) {
         std::vector<std::uint8_t> wire;
-        if (auto e = c.receive(wire, Clock::now() + timeout)) {
+        if (auto e = receive(wire)) {
             return fail(e->status, e->text);
         }
         PktPtr msg;
-        auto e = read_reply(wire, query.get(), n == 0, msg);
+        auto e = read_reply(wire, query, n == 0, msg);
         int tsig_error = 0;
-        if (e.empty() && tsig) {
+        if (e.empty() && tsig != nullptr) {
             e = tsig->verify(msg.get(), wire, mac.get(), n > 0, tsig_error);
             if (e.empty() && tsig_error == 0) {
                 mac.reset(ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(msg.get()), 3)));
@@ -476,5 +456,131 @@ AxfrReply axfr(const Server& server, std::string_view zone, const std::optional<
     r.status = Status::answered;
     return r;
 }
+
+/// The server named in the texts of the reply_detail functions.
+const Server offline_server{"127.0.0.1", 53};
+
+} // namespace
+
+SoaReply query_soa(const Server& server, std::string_view zone, Millis timeout, bool tcp) {
+    const auto name = zone_name(zone);
+    const auto what = subject(server, name, "SOA");
+    const PktPtr query = make_query(name, LDNS_RR_TYPE_SOA);
+    const auto start = Clock::now();
+    std::vector<std::uint8_t> wire;
+    if (auto e = exchange(server, to_wire(query.get()), tcp, timeout, wire)) {
+        SoaReply r;
+        r.status = e->status;
+        r.error = what + ": " + e->text;
+        return r;
+    }
+    const auto rtt = std::chrono::duration_cast<Millis>(Clock::now() - start);
+    auto r = read_soa_reply(what, query.get(), wire);
+    r.rtt = rtt;
+    return r;
+}
+
+std::size_t record_wire_size(const Record& record) {
+    return ldns_rr_uncompressed_size(make_rr(record, record.owner, LDNS_RR_CLASS_IN, false).get());
+}
+
+UpdateReply send_update(const Server& server, const Update& update, const TsigKey& key,
+                        Millis timeout) {
+    const auto name = zone_name(update.zone);
+    const auto what = subject(server, name, "UPDATE");
+    const Tsig tsig(key);
+    const PktPtr query = make_update(name, update);
+    const RdfPtr mac = tsig.sign(query.get());
+    std::vector<std::uint8_t> wire;
+    if (auto e = exchange(server, to_wire(query.get()), true, timeout, wire)) {
+        UpdateReply r;
+        r.status = e->status;
+        r.error = what + ": " + e->text;
+        return r;
+    }
+    return read_update_reply(what, tsig, key.name, query.get(), mac.get(), wire);
+}
+
+AxfrReply axfr(const Server& server, std::string_view zone, const std::optional<TsigKey>& key,
+               Millis timeout, const std::vector<std::string>& skip) {
+    const auto name = zone_name(zone);
+    const auto what = subject(server, name, "AXFR");
+    std::optional<Tsig> tsig;
+    if (key) {
+        tsig.emplace(*key);
+    }
+    const PktPtr query = make_query(name, LDNS_RR_TYPE_AXFR);
+    RdfPtr mac = tsig ? tsig->sign(query.get()) : nullptr;
+    auto fail = [&](const NetError& e) {
+        AxfrReply r;
+        r.status = e.status;
+        r.error = fmt::format("{}: {}", what, e.text);
+        return r;
+    };
+    Connection c;
+    auto deadline = Clock::now() + timeout;
+    if (auto e = c.open(server, true, deadline)) {
+        return fail(*e);
+    }
+    if (auto e = c.send(to_wire(query.get()), deadline)) {
+        return fail(*e);
+    }
+    return read_axfr_replies(
+        what, name, tsig ? &*tsig : nullptr, query.get(), std::move(mac), skip,
+        [&](std::vector<std::uint8_t>& wire) { return c.receive(wire, Clock::now() + timeout); });
+}
+
+namespace reply_detail {
+
+SoaReply read_soa(std::string_view zone, std::uint16_t id, const std::vector<std::uint8_t>& reply) {
+    const auto name = zone_name(zone);
+    const PktPtr query = make_query(name, LDNS_RR_TYPE_SOA);
+    ldns_pkt_set_id(query.get(), id);
+    return read_soa_reply(subject(offline_server, name, "SOA"), query.get(), reply);
+}
+
+UpdateReply read_update(const Update& update, const TsigKey& key, std::uint16_t id,
+                        const std::vector<std::uint8_t>& reply) {
+    const auto name = zone_name(update.zone);
+    const Tsig tsig(key);
+    const PktPtr query = make_update(name, update);
+    ldns_pkt_set_id(query.get(), id);
+    const RdfPtr mac = tsig.sign(query.get());
+    return read_update_reply(subject(offline_server, name, "UPDATE"), tsig, key.name, query.get(),
+                             mac.get(), reply);
+}
+
+AxfrReply read_axfr(std::string_view zone, const std::optional<TsigKey>& key, std::uint16_t id,
+                    std::span<const std::uint8_t> stream, const std::vector<std::string>& skip) {
+    const auto name = zone_name(zone);
+    std::optional<Tsig> tsig;
+    if (key) {
+        tsig.emplace(*key);
+    }
+    const PktPtr query = make_query(name, LDNS_RR_TYPE_AXFR);
+    ldns_pkt_set_id(query.get(), id);
+    RdfPtr mac = tsig ? tsig->sign(query.get()) : nullptr;
+    // As Connection::receive reads TCP: a 2-byte length, then the message; the end of
+    // the stream is the server closing the connection.
+    auto receive = [&stream](std::vector<std::uint8_t>& wire) -> std::optional<NetError> {
+        if (stream.size() < 2) {
+            return NetError{Status::malformed, "connection closed by the server"};
+        }
+        const std::size_t size = static_cast<std::size_t>(stream[0]) << 8 | stream[1];
+        if (size == 0) {
+            return NetError{Status::malformed, "a message of length 0"};
+        }
+        if (stream.size() - 2 < size) {
+            return NetError{Status::malformed, "connection closed by the server"};
+        }
+        wire.assign(stream.begin() + 2, stream.begin() + 2 + static_cast<std::ptrdiff_t>(size));
+        stream = stream.subspan(2 + size);
+        return std::nullopt;
+    };
+    return read_axfr_replies(subject(offline_server, name, "AXFR"), name, tsig ? &*tsig : nullptr,
+                             query.get(), std::move(mac), skip, receive);
+}
+
+} // namespace reply_detail
 
 } // namespace dms::dns

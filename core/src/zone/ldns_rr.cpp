@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <stdbool.h> // NOLINT(modernize-deprecated-headers)
@@ -411,6 +412,16 @@ std::string check_size(RrPtr& out) {
 
 /// The conversion behind RrParser::parse and convert_rr. `origin` may be null.
 std::string convert(ldns_rr* rr, ldns_buffer* buf, const ldns_rdf* origin, LdnsRr& out) {
+    // ldns reads the number of TYPEnnn with atoi and keeps any int in the type (an
+    // enum of 16-bit values): read it as a number, without the enum (reading 65536 or
+    // more as ldns_rr_type is undefined), and refuse what is not a 16-bit type.
+    std::uint32_t number = 0;
+    static_assert(sizeof(number) == sizeof(rr->_rr_type));
+    std::memcpy(&number, &rr->_rr_type, sizeof(number));
+    if (number > 65535) {
+        return fmt::format("type number {} out of range 0-65535",
+                           static_cast<std::int32_t>(number));
+    }
     // ldns takes a mnemonic it does not know for type 0 rather than failing.
     const ldns_rr_type type = ldns_rr_get_type(rr);
     if (type == 0) {

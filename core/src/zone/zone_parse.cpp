@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <map>
 #include <optional>
 #include <thread>
@@ -408,6 +409,10 @@ void Parser::handle_directive(std::string_view line, int line_no) {
     }
 }
 
+/// The widest field of a $GENERATE modifier ${offset,width,base}: a domain name has
+/// at most 255 octets.
+constexpr int max_generate_width = 255;
+
 /// Substitute $GENERATE iterator references in `tmpl`; "" + error on bad syntax.
 std::string substitute(std::string_view tmpl, long value, std::string& err) {
     std::string out;
@@ -452,7 +457,8 @@ std::string substitute(std::string_view tmpl, long value, std::string& err) {
                 return r.ec == std::errc{} && r.ptr == p.data() + p.size();
             };
             if (parts.size() > 3 || !num(parts[0], offset) ||
-                (parts.size() > 1 && !num(parts[1], width)) ||
+                (parts.size() > 1 &&
+                 (!num(parts[1], width) || width < 0 || width > max_generate_width)) ||
                 (parts.size() > 2 &&
                  (parts[2].size() != 1 ||
                   std::string_view("doxXnN").find(parts[2][0]) == std::string_view::npos))) {
@@ -464,7 +470,12 @@ std::string substitute(std::string_view tmpl, long value, std::string& err) {
             }
             i = close;
         }
-        const long v = value + offset;
+        long v = 0;
+        if (__builtin_add_overflow(value, offset, &v)) {
+            err =
+                fmt::format("the offset makes a value beyond {}", std::numeric_limits<long>::max());
+            return {};
+        }
         if (v < 0) {
             err = "negative value";
             return {};

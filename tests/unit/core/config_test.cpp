@@ -100,6 +100,24 @@ TEST(Config, BadValues) {
               "test.conf:2: db_connect_timeout = '-1': expected a whole number >= 0");
 }
 
+// Found by config_fuzz: a value starting with a NUL byte passed the check (strtod
+// read nothing and stopped at the NUL) and Config::duration() then threw
+// std::invalid_argument; 1e300 or inf passed and overflowed the duration. The
+// message shows control characters as \xHH (a NUL cut it short).
+TEST(Config, SecondsAreDecimalFiniteAndBounded) {
+    const std::string expected = "expected seconds from 0 to 1000000000";
+    EXPECT_EQ(error_of(Program::dmsd, std::string("[dmsd]\nmaster_hold_timeout = \0\0x\n", 33)),
+              "test.conf:2: master_hold_timeout = '\\x00\\x00x': " + expected);
+    for (const std::string bad : {"1e300", "inf", "nan", "0x10", "-1", "1000000000.5", "1 s"}) {
+        EXPECT_EQ(error_of(Program::dmsd, "[dmsd]\nmaster_hold_timeout = " + bad + "\n"),
+                  "test.conf:2: master_hold_timeout = '" + bad + "': " + expected);
+    }
+    const auto cfg = parse(Program::dmsd, "[dmsd]\nmaster_hold_timeout = 1.5\n");
+    EXPECT_EQ(cfg.duration("master_hold_timeout"), std::chrono::milliseconds(1500));
+    const auto most = parse(Program::dmsd, "[dmsd]\nmaster_hold_timeout = 1000000000\n");
+    EXPECT_EQ(most.duration("master_hold_timeout"), std::chrono::seconds(1'000'000'000));
+}
+
 TEST(Config, BadValueInSectionOfOtherProgramDoesNotMatterToThisOne) {
     // Each program checks the values it uses; dmsd does not read [zone_tool].
     const std::string text = "[zone_tool]\ndb_port = 0\n";

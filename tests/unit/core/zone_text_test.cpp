@@ -236,6 +236,38 @@ TEST(ZoneParse, Generate) {
                 HasSubstr("bad range '5-1'"));
 }
 
+// Found by zone_text_fuzz: a negative width ended the program (fmt threw
+// format_error out of parse_zone_text), a huge width built a string that large for
+// every record, and an offset near LONG_MAX overflowed (UBSan).
+TEST(ZoneParse, GenerateModifiersOutOfRangeAreFindings) {
+    const std::string head = "@ SOA ns1 hm 1 1h 1h 1w 1h\n";
+    EXPECT_THAT(findings_text(parse(head + "$GENERATE 1-2 h${0,-2,x} A 192.0.2.1\n")),
+                HasSubstr("z:2: error: $GENERATE: bad modifier ${0,-2,x}"));
+    EXPECT_THAT(findings_text(parse(head + "$GENERATE 1-2 h${0,256} A 192.0.2.1\n")),
+                HasSubstr("z:2: error: $GENERATE: bad modifier ${0,256}"));
+    EXPECT_THAT(findings_text(parse(head + "$GENERATE 1-2 h${9223372036854775807} A 192.0.2.1\n")),
+                HasSubstr("z:2: error: $GENERATE: the offset makes a value beyond "
+                          "9223372036854775807"));
+    const auto p = parse(head + "$GENERATE 1-1 ${0,63}.h A 192.0.2.1\n");
+    ASSERT_TRUE(p.ok()) << findings_text(p);
+    EXPECT_NE(find(p.zone, std::string(62, '0') + "1.h", "A"), nullptr);
+}
+
+// Found by zone_text_fuzz: ldns keeps the number of TYPEnnn as any int; 65536 and
+// above were read as an ldns_rr_type (undefined, UBSan) and went on as another type.
+TEST(ZoneParse, TypeNumbersAbove65535AreRefused) {
+    const std::string head = "@ SOA ns1 hm 1 1h 1h 1w 1h\n";
+    for (const std::string number : {"65536", "65537", "65534567"}) {
+        EXPECT_THAT(findings_text(parse(head + "u TYPE" + number + " \\# 0\n")),
+                    HasSubstr("z:2: error: TYPE" + number + " record: type number " + number +
+                              " out of range 0-65535"))
+            << number;
+    }
+    const auto p = parse(head + "u TYPE65535 \\# 1 00\n");
+    ASSERT_TRUE(p.ok()) << findings_text(p);
+    EXPECT_NE(find(p.zone, "u", "TYPE65535"), nullptr);
+}
+
 TEST(ZoneParse, ZoneNameFromText) {
     ParseOptions o;
     o.name_from_text = true;

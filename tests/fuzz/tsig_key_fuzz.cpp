@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// TSIG key files: parse_tsig_key() on any text, for the first key and for a key
+// by name. Checked besides memory and UB: bad text is a ConfigError naming the
+// source; a key read has a name, a known algorithm and a secret that is base64; and
+// no error text quotes a secret (a value after the word "secret" that appears only
+// there in the text).
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dms/core/dns_client.hpp"
+#include "dms/core/error.hpp"
+
+#include "fuzz_check.hpp"
+
+namespace {
+
+using namespace dms;
+
+/// The words and quoted strings of key-file text, as tsig_key.cpp reads them
+/// (comments #, //, /* */ skipped; \\ escapes the next character in a string).
+std::vector<std::string> tokens(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    const auto special = [](char c) {
+        return std::isspace(static_cast<unsigned char>(c)) != 0 || c == '{' || c == '}' ||
+               c == ';' || c == '"' || c == '#';
+    };
+    while (i < text.size()) {
+        const char c = text[i];
+        if (std::isspace(static_cast<unsigned char>(c)) != 0 || c == '{' || c == '}' || c == ';') {
+            ++i;
+        } else if (c == '#' || text.substr(i, 2) == "//") {
+            i = std::min(text.find('\n', i), text.size());
+        } else if (text.substr(i, 2) == "/*") {
+            const auto end = text.find("*/", i + 2);
+            i = end == std::string_view::npos ? text.size() : end + 2;
+        } else if (c == '"') {
+            std::string s;
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                if (text[i] == '\\' && i + 1 < text.size()) {
+                    ++i;
+                }
+                s += text[i];
+            }
+            ++i;
+            out.push_back(std::move(s));
+        } else {
+            std::string s;
+            while (i < text.size() && !special(text[i])) {
+                s += text[i++];
+            }
+            out.push_back(std::move(s));
+        }
+    }
+    return out;
+}
+
+/// Values given after the word "secret" that are long enough to be told apart from
+/// the words of a message and occur nowhere else: in no other token (an error may
+/// quote those, e.g. an algorithm name that happens to contain the secret's text)
+/// and only once in the text.
+std::vector<std::string> secrets_in(std::string_view text) {
+    std::vector<std::string> out;
+    const auto t = tokens(text);
+    for (std::size_t i = 0; i + 1 < t.size(); ++i) {
+        std::string word = t[i];
+        std::transform(word.begin(), word.end(), word.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const auto& value = t[i + 1];
+        const bool distinct =
+            value.size() >= 16 && std::any_of(value.begin(), value.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/';
+            });
+        const bool elsewhere = std::any_of(t.begin(), t.end(), [&](const std::string& other) {
+            return &other != &value && other.find(value) != std::string::npos;
+        });
+        if (word == "secret" && distinct && !elsewhere && text.find(value) == text.rfind(value)) {
+            out.push_back(value);
+        }
+    }
+    return out;
+}
+
+void check(std::string_view text, std::optional<std::string_view> name) {
+    try {
+        const auto key = dns::parse_tsig_key(text, "fuzz.key", name);
+        FUZZ_CHECK(!key.name.empty(), "a key without a name");
+        const auto& algs = dns::tsig_algorithms();
+        FUZZ_CHECK(std::find(algs.begin(), algs.end(), key.algorithm) != algs.end(), key.algorithm);
+        FUZZ_CHECK(!key.secret.empty(), "a key without a secret");
+    } catch (const ConfigError& e) {
+        const std::string_view message = e.what();
+        FUZZ_CHECK(message.starts_with("fuzz.key:"), e.what());
+        // Messages list the known algorithms: a "secret" that is part of that list
+        // is not a leak when the message shows it.
+        std::string known;
+        for (const auto& alg : dns::tsig_algorithms()) {
+            known += std::string(alg) + ", ";
+        }
+        for (const auto& secret : secrets_in(text)) {
+            if (known.find(secret) != std::string::npos) {
+                continue;
+            }
+            FUZZ_CHECK(message.find(secret) == std::string_view::npos,
+                       "the error quotes a secret: " + std::string(message));
+        }
+    }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    check(text, std::nullopt);
+    check(text, "rndc-key");
+    return 0;
+}
