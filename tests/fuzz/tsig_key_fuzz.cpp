@@ -104,7 +104,10 @@ void check(std::string_view text, std::optional<std::string_view> name) {
             known += std::string(alg) + ", ";
         }
         for (const auto& secret : secrets_in(text)) {
-            if (known.find(secret) != std::string::npos) {
+            // A "secret" of a few characters turns up in any message by chance (the
+            // long run found "c" in "in key c"); real secrets are base64 of 16 octets
+            // and more, so shorter ones are not checked.
+            if (secret.size() < 8 || known.find(secret) != std::string::npos) {
                 continue;
             }
             FUZZ_CHECK(message.find(secret) == std::string_view::npos,

@@ -350,36 +350,6 @@ SoaReply read_soa_reply(const std::string& what, const ldns_pkt* query,
     return r;
 }
 
-NotifyReply send_notify(const Server& server, std::string_view zone, Millis timeout,
-                        const std::string& source) {
-    const auto name = zone_name(zone);
-    const auto what = subject(server, name, "NOTIFY");
-    // RFC 1996 3.7: opcode NOTIFY, AA set, the zone's SOA as the question.
-    const PktPtr query = make_query(name, LDNS_RR_TYPE_SOA);
-    ldns_pkt_set_opcode(query.get(), LDNS_PACKET_NOTIFY);
-    ldns_pkt_set_aa(query.get(), true);
-    ldns_pkt_set_rd(query.get(), false);
-    NotifyReply r;
-    std::vector<std::uint8_t> wire;
-    if (auto e = exchange(server, to_wire(query.get()), false, timeout, wire, source)) {
-        r.status = e->status;
-        r.error = what + ": " + e->text;
-        return r;
-    }
-    PktPtr reply;
-    if (auto e = read_reply(wire, query.get(), true, reply); !e.empty()) {
-        r.status = Status::malformed;
-        r.error = what + ": " + e;
-        return r;
-    }
-    r.status = Status::answered;
-    r.rcode = ldns_pkt_get_rcode(reply.get());
-    if (r.rcode != LDNS_RCODE_NOERROR) {
-        r.error = what + ": " + rcode_name(r.rcode);
-    }
-    return r;
-}
-
 /// The answer-reading half of send_update: `wire` is the reply to `query`, whose
 /// TSIG MAC is `mac`.
 UpdateReply read_update_reply(const std::string& what, const Tsig& tsig, const std::string& key,
@@ -477,6 +447,36 @@ SoaReply query_soa(const Server& server, std::string_view zone, Millis timeout, 
     const auto rtt = std::chrono::duration_cast<Millis>(Clock::now() - start);
     auto r = read_soa_reply(what, query.get(), wire);
     r.rtt = rtt;
+    return r;
+}
+
+NotifyReply send_notify(const Server& server, std::string_view zone, Millis timeout,
+                        const std::string& source) {
+    const auto name = zone_name(zone);
+    const auto what = subject(server, name, "NOTIFY");
+    // RFC 1996 3.7: opcode NOTIFY, AA set, the zone's SOA as the question.
+    const PktPtr query = make_query(name, LDNS_RR_TYPE_SOA);
+    ldns_pkt_set_opcode(query.get(), LDNS_PACKET_NOTIFY);
+    ldns_pkt_set_aa(query.get(), true);
+    ldns_pkt_set_rd(query.get(), false);
+    NotifyReply r;
+    std::vector<std::uint8_t> wire;
+    if (auto e = exchange(server, to_wire(query.get()), false, timeout, wire, source)) {
+        r.status = e->status;
+        r.error = what + ": " + e->text;
+        return r;
+    }
+    PktPtr reply;
+    if (auto e = read_reply(wire, query.get(), true, reply); !e.empty()) {
+        r.status = Status::malformed;
+        r.error = what + ": " + e;
+        return r;
+    }
+    r.status = Status::answered;
+    r.rcode = ldns_pkt_get_rcode(reply.get());
+    if (r.rcode != LDNS_RCODE_NOERROR) {
+        r.error = what + ": " + rcode_name(r.rcode);
+    }
     return r;
 }
 

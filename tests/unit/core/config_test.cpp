@@ -118,6 +118,18 @@ TEST(Config, SecondsAreDecimalFiniteAndBounded) {
     EXPECT_EQ(most.duration("master_hold_timeout"), std::chrono::seconds(1'000'000'000));
 }
 
+// Found by config_fuzz: a key holding '#' and "%...%" made program_options cut the
+// line at the '#' and then spend minutes building its message about it.
+TEST(Config, OptionNamesHoldOnlyLettersDigitsUnderscoresAndDashes) {
+    EXPECT_EQ(error_of(Program::dmsd, "[DEFAULT]\nltt%prefix%invalid_line%%t#x = 1\n"),
+              "test.conf:2: option name 'ltt%prefix%invalid_line%%t#x' holds '%': only "
+              "letters, digits, '_' and '-' are allowed");
+    EXPECT_EQ(error_of(Program::dmsd, std::string("[DEFAULT]\ndb\x01port = 1\n")),
+              "test.conf:2: option name 'db\\x01port' holds '\\x01': only letters, digits, "
+              "'_' and '-' are allowed");
+    EXPECT_NO_THROW(parse(Program::dmsd, "[dmsd]\nmaster_hold_timeout = 2\n"));
+}
+
 TEST(Config, BadValueInSectionOfOtherProgramDoesNotMatterToThisOne) {
     // Each program checks the values it uses; dmsd does not read [zone_tool].
     const std::string text = "[zone_tool]\ndb_port = 0\n";

@@ -314,6 +314,19 @@ TEST(ZonePrint, PrintThenParseGivesTheSameZone) {
     EXPECT_EQ(canonical(again.zone), canonical(r.zone));
 }
 
+TEST(ZonePrint, AQuoteInsideANameIsPrintedEscaped) {
+    // Found by zone_text_fuzz: ldns prints a '"' in a label as it is, and the printed
+    // zone then opened a quoted string that never ended.
+    const auto r = parse("@ SOA ns1 hm 1 1h 1h 1w 1h\n"
+                         "ptr PTR a\\\"b.example.net.\n"
+                         "naptr NAPTR 100 10 \"U\" \"E2U+sip\" \"\" \\\"x.example.org.\n");
+    ASSERT_TRUE(r.ok()) << findings_text(r);
+    const auto printed = print_zone_text(r.zone);
+    const auto again = parse(printed);
+    ASSERT_TRUE(again.ok()) << findings_text(again) << printed;
+    EXPECT_EQ(canonical(again.zone), canonical(r.zone)) << printed;
+}
+
 /// A random zone over many types, groups, flags and comments.
 std::string random_zone(std::mt19937& rng) {
     static const std::vector<std::string> rdatas = {
