@@ -12,8 +12,8 @@
 #include "dms/db/events.hpp"
 #include "dms/db/master.hpp"
 #include "dms/db/queue.hpp"
-#include "dms/named/master_config.hpp"
-#include "dms/named/zone_files.hpp"
+#include "dms/engine/master_config.hpp"
+#include "dms/engine/zone_files.hpp"
 
 #include "publish.hpp"
 
@@ -23,17 +23,17 @@ DmsdZoneContext::NamedSoa DmsdZoneContext::query_named_soa(const sm::ZoneRow& ro
     const auto soa = m_named.zone_soa(row.name);
     m_detail = soa.detail;
     switch (soa.kind) {
-    case named::ZoneSoa::Kind::served:
+    case drivers::ZoneSoa::Kind::served:
         return NamedSoa::ok;
-    case named::ZoneSoa::Kind::not_served:
+    case drivers::ZoneSoa::Kind::not_served:
         return NamedSoa::reset;
-    case named::ZoneSoa::Kind::not_loaded:
+    case drivers::ZoneSoa::Kind::not_loaded:
         if (auto why = m_named.zone_load_problem(row.name)) {
             m_detail = "named cannot load the zone file: " + *why;
             return NamedSoa::unloadable;
         }
         break;
-    case named::ZoneSoa::Kind::unknown:
+    case drivers::ZoneSoa::Kind::unknown:
         break;
     }
     return NamedSoa::error;
@@ -41,14 +41,14 @@ DmsdZoneContext::NamedSoa DmsdZoneContext::query_named_soa(const sm::ZoneRow& ro
 
 void DmsdZoneContext::write_zone_file(const sm::ZoneRow& row) {
     const auto zi = row.zi_candidate_id ? row.zi_candidate_id : row.zi_id;
-    const auto pz = zi ? named::publishable_zone(tx(), row.name, *zi, row.use_apex_ns, row.sg_id)
+    const auto pz = zi ? engine::publishable_zone(tx(), row.name, *zi, row.use_apex_ns, row.sg_id)
                        : std::nullopt;
     if (!pz) {
         throw Error(ErrorCode::zi_not_found,
                     fmt::format("zone {}: no zone instance to write ({})", row.name,
                                 zi ? std::to_string(*zi) : "none"));
     }
-    m_named.write_zone_file(row.name, named::zone_file_text(pz->data), m_files);
+    m_named.write_zone_file(row.name, engine::zone_file_text(pz->data), m_files);
 }
 
 void DmsdZoneContext::remove_zone_files(const sm::ZoneRow& row) {
@@ -78,7 +78,7 @@ std::chrono::milliseconds DmsdMasterContext::hold_timeout() {
 }
 
 void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_id) {
-    const auto snapshot = named::load_master_config(m_tx);
+    const auto snapshot = engine::load_master_config(m_tx);
     m_named.write_master_config(snapshot.config);
     const auto started = std::chrono::steady_clock::now();
     m_named.reconfig();

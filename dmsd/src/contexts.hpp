@@ -11,10 +11,10 @@
 #include "dms/core/config.hpp"
 #include "dms/core/dns_client.hpp"
 #include "dms/db/session.hpp"
+#include "dms/drivers/named_driver.hpp"
+#include "dms/drivers/slave_driver.hpp"
 #include "dms/engine/server_context.hpp"
 #include "dms/engine/zone_context.hpp"
-#include "dms/named/named_driver.hpp"
-#include "dms/named/slave_driver.hpp"
 #include "dms/sm/master_sm.hpp"
 
 namespace dms::dmsd {
@@ -23,7 +23,7 @@ class DmsdZoneContext : public engine::ZoneDbContext {
 public:
     /// With `files`, zone files are flushed to disk by files->sync() (before the
     /// transaction commits) instead of one by one.
-    DmsdZoneContext(db::Transaction& tx, const Config& config, named::NamedDriver& named,
+    DmsdZoneContext(db::Transaction& tx, const Config& config, drivers::NamedDriver& named,
                     engine::ZoneBatch* batch = nullptr, DeferredSync* files = nullptr)
         : ZoneDbContext(tx, config, batch), m_named(named), m_files(files) {}
 
@@ -36,15 +36,15 @@ public:
     const std::string& detail() const { return m_detail; }
 
 private:
-    named::NamedDriver& m_named;
+    drivers::NamedDriver& m_named;
     DeferredSync* m_files;
     std::string m_detail;
 };
 
 class DmsdMasterContext : public sm::MasterSmContext {
 public:
-    DmsdMasterContext(db::Transaction& tx, const Config& config, named::NamedDriver& named,
-                      named::SlaveDriver& slaves)
+    DmsdMasterContext(db::Transaction& tx, const Config& config, drivers::NamedDriver& named,
+                      drivers::SlaveDriver& slaves)
         : m_tx(tx), m_config(config), m_named(named), m_slaves(slaves) {}
 
     sm::TimePoint now() override;
@@ -63,8 +63,8 @@ private:
 
     db::Transaction& m_tx;
     const Config& m_config;
-    named::NamedDriver& m_named;
-    named::SlaveDriver& m_slaves;
+    drivers::NamedDriver& m_named;
+    drivers::SlaveDriver& m_slaves;
     /// What this event's rndc reconfig took, for hold_timeout().
     std::optional<std::chrono::milliseconds> m_reconfig_took;
 };
@@ -83,7 +83,7 @@ void record_master_identity(db::Transaction& tx, const Config& config);
 class DmsdServerContext : public engine::ServerDbContext {
 public:
     DmsdServerContext(db::Transaction& tx, const Config& config, const db::ServerRecord& server,
-                      named::SlaveDriver& slaves);
+                      drivers::SlaveDriver& slaves);
 
     sm::StepResult send_config(const sm::ServerRow& row) override;
     sm::StepResult reload_config(const sm::ServerRow& row) override;
@@ -102,8 +102,8 @@ public:
     std::chrono::milliseconds retry_delay(int failures) override;
 
 private:
-    named::SlaveDriver& m_slaves;
-    named::SlaveTarget m_target;
+    drivers::SlaveDriver& m_slaves;
+    drivers::SlaveTarget m_target;
     bool m_replica = false;
     std::string m_notify_source;
     dns::Server m_master;

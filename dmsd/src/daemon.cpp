@@ -25,7 +25,7 @@
 #include "dms/db/schema.hpp"
 #include "dms/dmsd/event_processor.hpp"
 #include "dms/dmsd/reconciler.hpp"
-#include "dms/named/named_driver.hpp"
+#include "dms/drivers/bind9.hpp"
 
 #include "contexts.hpp"
 
@@ -185,7 +185,7 @@ std::optional<db::Session> open_session(const Config& config, Wakeup& wake, Data
 
 class Daemon {
 public:
-    Daemon(const Config& config, named::NamedDriver& named, named::SlaveDriver& slaves)
+    Daemon(const Config& config, drivers::NamedDriver& named, drivers::SlaveDriver& slaves)
         : m_config(config), m_named(named), m_slaves(slaves),
           m_id(fmt::format("{}:{}", host_name(), ::getpid())),
           m_database(fmt::format("{}@{}:{}/{}", config.db.user, config.db.host, config.db.port,
@@ -350,8 +350,8 @@ private:
     }
 
     const Config& m_config;
-    named::NamedDriver& m_named;
-    named::SlaveDriver& m_slaves;
+    drivers::NamedDriver& m_named;
+    drivers::SlaveDriver& m_slaves;
     std::string m_id;
     Wakeup m_wake, m_reconcile_wake;
     DatabaseWatch m_database;
@@ -375,8 +375,8 @@ int run_daemon(const Config& config) {
             s.transaction("master identity",
                           [&](db::Transaction& tx) { record_master_identity(tx, config); });
         }
-        const auto named = named::make_bind9_driver(config);
-        const auto slaves = named::make_bind9_slave_driver(config);
+        const auto named = drivers::bind9::make_named_driver(config);
+        const auto slaves = drivers::bind9::make_slave_driver(config);
         const PidFile pid(config.value("dmsd_pid_file"));
         Daemon d(config, *named, *slaves);
         return d.run();

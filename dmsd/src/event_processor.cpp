@@ -81,7 +81,7 @@ Result from_outcome(const sm::Outcome& out, std::string_view detail) {
 } // namespace
 
 EventProcessor::EventProcessor(db::Session& session, const Config& config,
-                               named::NamedDriver& named, named::SlaveDriver& slaves,
+                               drivers::NamedDriver& named, drivers::SlaveDriver& slaves,
                                std::string worker, std::size_t zone_batch)
     : m_session(session), m_config(config), m_named(named), m_slaves(slaves),
       m_worker(std::move(worker)), m_zone_batch(std::max<std::size_t>(1, zone_batch)) {}

@@ -16,13 +16,13 @@
 #include "dms/core/serial.hpp"
 #include "dms/db/audit.hpp"
 #include "dms/db/zis.hpp"
-#include "dms/named/zone_files.hpp"
+#include "dms/engine/zone_files.hpp"
 
 namespace dms::dmsd {
 namespace {
 
 using PublishResult = sm::ZoneSmContext::PublishResult;
-using Kind = named::UpdateResult::Kind;
+using Kind = drivers::UpdateResult::Kind;
 
 std::uint32_t ttl_of(const std::optional<std::string>& ttl, const std::string& zone_ttl) {
     return parse_ttl(ttl.value_or(zone_ttl)).value_or(0);
@@ -159,28 +159,28 @@ std::vector<std::uint32_t> part_serials(std::uint32_t current, std::uint32_t las
 
 } // namespace
 
-PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::ZoneRow& row,
+PublishOutcome publish_zone(db::Transaction& tx, drivers::NamedDriver& named, sm::ZoneRow& row,
                             const sm::ZoneEventParams& params) {
     const auto zi_id = row.zi_candidate_id;
     if (!zi_id) {
         return out(PublishResult::fatal, "the zone has no ZI to publish");
     }
-    auto pz = named::publishable_zone(tx, row.name, *zi_id, row.use_apex_ns, row.sg_id);
+    auto pz = engine::publishable_zone(tx, row.name, *zi_id, row.use_apex_ns, row.sg_id);
     if (!pz) {
         return out(PublishResult::fatal, fmt::format("ZI {} does not exist", *zi_id));
     }
     auto served = named.transfer(row.name);
-    if (served.kind == named::Transfer::Kind::not_served) {
+    if (served.kind == drivers::Transfer::Kind::not_served) {
         return out(PublishResult::reset, served.detail);
     }
-    if (served.kind == named::Transfer::Kind::not_loaded) {
+    if (served.kind == drivers::Transfer::Kind::not_loaded) {
         // Still loading (just configured), or it never will: named's checker tells.
         if (auto why = named.zone_load_problem(row.name)) {
             return out(PublishResult::fatal, "named cannot load the zone file: " + *why);
         }
         return out(PublishResult::retry, served.detail);
     }
-    if (served.kind != named::Transfer::Kind::ok || served.records.empty() ||
+    if (served.kind != drivers::Transfer::Kind::ok || served.records.empty() ||
         served.records.front().type != "SOA") {
         return out(PublishResult::retry,
                    served.detail.empty() ? "AXFR without SOA" : served.detail);

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "dms/db/session.hpp"
-#include "dms/named/named_driver.hpp"
+#include "dms/drivers/named_driver.hpp"
 #include "dms/sm/zone_sm.hpp"
 
 namespace dms::dmsd {
@@ -21,7 +21,7 @@ struct PublishOutcome {
 /// sets row.zi_id and row.soa_serial and records the serial and time on the ZI (a ZI whose apex
 /// zone_cfg changed is stored anew first); otherwise the database is untouched. Throws dms::Error
 /// only for database failures.
-PublishOutcome publish_zone(db::Transaction& tx, named::NamedDriver& named, sm::ZoneRow& row,
+PublishOutcome publish_zone(db::Transaction& tx, drivers::NamedDriver& named, sm::ZoneRow& row,
                             const sm::ZoneEventParams& params);
 
 } // namespace dms::dmsd

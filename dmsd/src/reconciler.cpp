@@ -77,7 +77,7 @@ bool repair(db::Session& session, const db::queue::MissingFollowUp& m, bool lock
 }
 
 /// Published zones whose serial on named differs from what dms published.
-std::size_t check_drift(db::Session& session, const Config& config, named::NamedDriver& named) {
+std::size_t check_drift(db::Session& session, const Config& config, drivers::NamedDriver& named) {
     const auto sample = static_cast<std::size_t>(config.number("drift_check_sample"));
     if (sample == 0) {
         return 0;
@@ -88,7 +88,7 @@ std::size_t check_drift(db::Session& session, const Config& config, named::Named
     std::size_t found = 0;
     for (const auto& z : zones) {
         const auto soa = named.zone_soa(z.name);
-        if (soa.kind != named::ZoneSoa::Kind::served || !soa.serial ||
+        if (soa.kind != drivers::ZoneSoa::Kind::served || !soa.serial ||
             static_cast<std::int64_t>(*soa.serial) == z.soa_serial.value_or(-1)) {
             continue;
         }
@@ -122,7 +122,7 @@ std::size_t check_drift(db::Session& session, const Config& config, named::Named
 
 } // namespace
 
-ReconcileReport reconcile(db::Session& session, const Config& config, named::NamedDriver& named) {
+ReconcileReport reconcile(db::Session& session, const Config& config, drivers::NamedDriver& named) {
     ReconcileReport report;
     const bool lock_timeouts = config.duration("edit_lock_timeout") > 0ms;
     const auto missing = session.transaction("reconcile scan", [&](db::Transaction& tx) {

@@ -37,11 +37,11 @@ std::string seconds(std::chrono::milliseconds d) {
     return fmt::format("{:g}", std::chrono::duration<double>(d).count());
 }
 
-sm::StepResult to_step(const named::SlaveStep& s) {
+sm::StepResult to_step(const drivers::SlaveStep& s) {
     sm::StepResult r;
-    r.kind = s.kind == named::SlaveStep::Kind::ok      ? sm::StepResult::Kind::ok
-             : s.kind == named::SlaveStep::Kind::retry ? sm::StepResult::Kind::retry
-                                                       : sm::StepResult::Kind::broken;
+    r.kind = s.kind == drivers::SlaveStep::Kind::ok      ? sm::StepResult::Kind::ok
+             : s.kind == drivers::SlaveStep::Kind::retry ? sm::StepResult::Kind::retry
+                                                         : sm::StepResult::Kind::broken;
     r.message = s.detail;
     r.rtt_ms = s.rtt_ms;
     return r;
@@ -55,7 +55,7 @@ double unit_random() {
 }
 
 DmsdServerContext::DmsdServerContext(db::Transaction& tx, const Config& config,
-                                     const db::ServerRecord& server, named::SlaveDriver& slaves)
+                                     const db::ServerRecord& server, drivers::SlaveDriver& slaves)
     : ServerDbContext(tx, config, server), m_slaves(slaves) {
     m_target.name = server.name;
     m_target.address = server.address;
@@ -86,7 +86,7 @@ sm::StepResult DmsdServerContext::probe(const sm::ServerRow&) {
 
 sm::StepResult DmsdServerContext::status(const sm::ServerRow&,
                                          std::optional<std::int64_t>& zone_count) {
-    named::SlaveStatus st;
+    drivers::SlaveStatus st;
     const auto r = to_step(m_slaves.status(m_target, st));
     zone_count = st.zones;
     m_refreshing = st.refreshing;
@@ -94,7 +94,7 @@ sm::StepResult DmsdServerContext::status(const sm::ServerRow&,
 }
 
 sm::StepResult DmsdServerContext::check_serials(const sm::ServerRow& row, sm::SerialCheck& found) {
-    using K = named::ZoneAnswer::Kind;
+    using K = drivers::ZoneAnswer::Kind;
     const auto zones = db::servers::published_serials(tx(), server().sg_id, m_replica);
     const auto now = std::chrono::system_clock::now();
     const auto grace = lag_grace();
@@ -183,7 +183,7 @@ std::vector<sm::ZoneLag> DmsdServerContext::notify_zones(const sm::ServerRow&,
     std::string first_error;
     for (const auto& z : zones) {
         if (const auto r = m_slaves.notify(m_target, z.zone, m_notify_source);
-            r.kind != named::SlaveStep::Kind::ok) {
+            r.kind != drivers::SlaveStep::Kind::ok) {
             if (refused++ == 0) {
                 first_error = r.detail;
             }
@@ -203,10 +203,10 @@ std::vector<sm::ZoneLag> DmsdServerContext::notify_zones(const sm::ServerRow&,
         std::vector<sm::ZoneLag> still;
         for (auto& z : pending) {
             const auto a = m_slaves.zone_serial(m_target, z.zone);
-            if (a.kind == named::ZoneAnswer::Kind::serial && !serial::lt(a.serial, z.serial)) {
+            if (a.kind == drivers::ZoneAnswer::Kind::serial && !serial::lt(a.serial, z.serial)) {
                 continue;
             }
-            z.seen = a.kind == named::ZoneAnswer::Kind::serial
+            z.seen = a.kind == drivers::ZoneAnswer::Kind::serial
                          ? fmt::format("serial {} < {}", a.serial, z.serial)
                          : a.detail;
             still.push_back(std::move(z));
@@ -227,7 +227,7 @@ void DmsdServerContext::retransfer_zones(const sm::ServerRow&,
     std::string first_error;
     for (const auto& z : zones) {
         if (const auto r = m_slaves.retransfer(m_target, z.zone);
-            r.kind != named::SlaveStep::Kind::ok) {
+            r.kind != drivers::SlaveStep::Kind::ok) {
             if (failed++ == 0) {
                 first_error = r.detail;
             }
@@ -258,7 +258,7 @@ std::chrono::milliseconds DmsdServerContext::retry_delay(int failures) {
 
 void DmsdMasterContext::configure_sg(const db::SgRecord& sg,
                                      std::optional<std::int64_t> replica_sg_id) {
-    named::SgConfig c;
+    drivers::SgConfig c;
     c.sg_name = sg.name;
     c.replica = replica_sg_id == sg.id;
     c.master_address =

@@ -567,4 +567,18 @@ void ServerEngine::set_server_ssh_address(std::string_view name, std::string_vie
     });
 }
 
+AdminConfigSent ServerEngine::send_admin_config(std::string_view name, drivers::SlaveDriver& slaves,
+                                                bool reload) {
+    const auto s = show_server(name);
+    const drivers::SlaveTarget target{s.name,      s.address,    s.dns_port,
+                                      s.rndc_port, s.rsync_port, s.sg_name};
+    AdminConfigSent sent;
+    sent.dir = m_config.value("server_admin_config_dir") + "/" + s.server_type;
+    sent.send = slaves.send_directory(target, sent.dir);
+    if (reload && sent.send.kind == drivers::SlaveStep::Kind::ok) {
+        sent.reload = slaves.reload_config(target);
+    }
+    return sent;
+}
+
 } // namespace dms::engine

@@ -18,24 +18,24 @@ namespace {
 
 /// The master named as far as ZoneSMReconfigCheck asks it: every zone served except
 /// `failing`, for which the query throws as an rndc failure would.
-class FakeNamed : public named::NamedDriver {
+class FakeNamed : public drivers::NamedDriver {
 public:
     std::string failing;
     std::multiset<std::string> asked;
     std::chrono::milliseconds reconfig_delay{0}; ///< how long an rndc reconfig takes
 
-    named::ZoneSoa zone_soa(std::string_view zone) override {
+    drivers::ZoneSoa zone_soa(std::string_view zone) override {
         asked.emplace(zone);
         if (zone == failing) {
             throw Error(ErrorCode::io, "fake named: connection refused");
         }
-        return {named::ZoneSoa::Kind::served, 1, {}};
+        return {drivers::ZoneSoa::Kind::served, 1, {}};
     }
-    named::Transfer transfer(std::string_view) override { return {}; }
-    named::UpdateResult update(const dns::Update&) override { return {}; }
+    drivers::Transfer transfer(std::string_view) override { return {}; }
+    drivers::UpdateResult update(const dns::Update&) override { return {}; }
     void write_zone_file(std::string_view, std::string_view, DeferredSync*) override {}
     void remove_zone_files(std::string_view) override {}
-    void write_master_config(const named::MasterConfig&) override {}
+    void write_master_config(const drivers::MasterConfig&) override {}
     void reconfig() override { std::this_thread::sleep_for(reconfig_delay); }
     void rndc_zone(std::string_view, std::string_view) override {}
     bool control_channel_answers() override { return true; }
@@ -45,24 +45,28 @@ public:
     std::optional<std::string> zone_load_problem(std::string_view) override { return std::nullopt; }
 };
 
-class NoSlaves : public named::SlaveDriver {
+class NoSlaves : public drivers::SlaveDriver {
 public:
-    void write_sg_config(const named::SgConfig&) override {}
-    named::SlaveStep send_config(const named::SlaveTarget&) override { return {}; }
-    named::SlaveStep send_directory(const named::SlaveTarget&, const std::string&) override {
+    void write_sg_config(const drivers::SgConfig&) override {}
+    drivers::SlaveStep send_config(const drivers::SlaveTarget&) override { return {}; }
+    drivers::SlaveStep send_directory(const drivers::SlaveTarget&, const std::string&) override {
         return {};
     }
-    named::SlaveStep reload_config(const named::SlaveTarget&) override { return {}; }
-    named::SlaveStep probe(const named::SlaveTarget&) override { return {}; }
-    named::SlaveStep status(const named::SlaveTarget&, named::SlaveStatus&) override { return {}; }
-    named::ZoneAnswer zone_serial(const named::SlaveTarget&, std::string_view) override {
+    drivers::SlaveStep reload_config(const drivers::SlaveTarget&) override { return {}; }
+    drivers::SlaveStep probe(const drivers::SlaveTarget&) override { return {}; }
+    drivers::SlaveStep status(const drivers::SlaveTarget&, drivers::SlaveStatus&) override {
         return {};
     }
-    named::SlaveStep notify(const named::SlaveTarget&, std::string_view,
-                            const std::string&) override {
+    drivers::ZoneAnswer zone_serial(const drivers::SlaveTarget&, std::string_view) override {
         return {};
     }
-    named::SlaveStep retransfer(const named::SlaveTarget&, std::string_view) override { return {}; }
+    drivers::SlaveStep notify(const drivers::SlaveTarget&, std::string_view,
+                              const std::string&) override {
+        return {};
+    }
+    drivers::SlaveStep retransfer(const drivers::SlaveTarget&, std::string_view) override {
+        return {};
+    }
 };
 
 constexpr const char* worker_name = "batch-test/w1";

@@ -140,8 +140,7 @@ void check(std::string_view text, std::optional<std::string_view> name) {
             // must give another message.
             std::string other(text);
             other.replace(at, secret.size(), rotated(secret));
-            FUZZ_CHECK(error_of(other, name) == message,
-                       "the error quotes a secret: " + message);
+            FUZZ_CHECK(error_of(other, name) == message, "the error quotes a secret: " + message);
         }
     }
 }

@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "dms/core/config.hpp"
-#include "dms/named/slave_driver.hpp"
+#include "dms/drivers/bind9.hpp"
 
 #include "named_fixture.hpp"
 #include "slave_fixture.hpp"
@@ -277,30 +277,30 @@ TEST_F(SlaveFixtureTest, TheSlaveDriverReadsSerialsAndStatusAndRetransfers) {
     std::istringstream conf(fmt::format("[DEFAULT]\nrndc_conf_file = {}\ndns_query_timeout = 2\n",
                                         (m_sg_admin.path() / "rndc.conf").string()));
     const auto config = parse_config(Program::dmsd, conf, "test.conf");
-    const auto driver = named::make_bind9_slave_driver(config);
-    const named::SlaveTarget target{m_slave.name(),      m_slave.address(),    m_slave.dns_port(),
-                                    m_slave.rndc_port(), m_slave.rsync_port(), "sg1"};
-    using K = named::ZoneAnswer::Kind;
+    const auto driver = drivers::bind9::make_slave_driver(config);
+    const drivers::SlaveTarget target{m_slave.name(),      m_slave.address(),    m_slave.dns_port(),
+                                      m_slave.rndc_port(), m_slave.rsync_port(), "sg1"};
+    using K = drivers::ZoneAnswer::Kind;
     EXPECT_EQ(driver->zone_serial(target, zone).kind, K::not_found) << "not configured yet";
-    ASSERT_EQ(driver->reload_config(target).kind, named::SlaveStep::Kind::ok);
+    ASSERT_EQ(driver->reload_config(target).kind, drivers::SlaveStep::Kind::ok);
     ASSERT_TRUE(m_slave.wait_serial(zone, 2024010101u));
     auto a = driver->zone_serial(target, zone);
     EXPECT_EQ(a.kind, K::serial);
     EXPECT_EQ(a.serial, 2024010101u);
-    named::SlaveStatus st;
-    ASSERT_EQ(driver->status(target, st).kind, named::SlaveStep::Kind::ok);
+    drivers::SlaveStatus st;
+    ASSERT_EQ(driver->status(target, st).kind, drivers::SlaveStep::Kind::ok);
     EXPECT_GE(st.zones.value_or(0), 1);
     EXPECT_EQ(st.refreshing, 0) << "nothing to refresh";
 
     m_master.write("example.test.zone", zone_text(2024010102));
     ASSERT_TRUE(m_master.rndc({"reload", "example.test"}).ok());
-    ASSERT_EQ(driver->retransfer(target, zone).kind, named::SlaveStep::Kind::ok);
+    ASSERT_EQ(driver->retransfer(target, zone).kind, drivers::SlaveStep::Kind::ok);
     EXPECT_TRUE(m_slave.wait_serial(zone, 2024010102u, 10s)) << m_slave.named_log_tail(20);
     a = driver->zone_serial(target, zone);
     EXPECT_EQ(a.serial, 2024010102u);
 
     const auto bad = driver->retransfer(target, "other.test.");
-    EXPECT_EQ(bad.kind, named::SlaveStep::Kind::retry);
+    EXPECT_EQ(bad.kind, drivers::SlaveStep::Kind::retry);
     EXPECT_NE(bad.detail.find("rndc -s slave1 retransfer other.test"), std::string::npos)
         << bad.detail;
     m_slave.stop_named();

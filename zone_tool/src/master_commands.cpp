@@ -11,10 +11,10 @@
 #include "dms/core/dns_client.hpp"
 #include "dms/core/error.hpp"
 #include "dms/core/file_util.hpp"
+#include "dms/drivers/bind9.hpp"
 #include "dms/engine/event_engine.hpp"
-#include "dms/named/named_driver.hpp"
-#include "dms/named/restore.hpp"
-#include "dms/named/rndc_conf.hpp"
+#include "dms/engine/restore.hpp"
+#include "dms/engine/rndc_conf.hpp"
 #include "dms/sm/master_sm.hpp"
 
 #include "output.hpp"
@@ -105,7 +105,7 @@ ExitStatus restore_named_db(Context& ctx, Args /*args*/) {
                     fmt::format("dmsd is running ({} is locked): stop it first",
                                 cfg.value("dmsd_pid_file")));
     }
-    const auto named = named::make_bind9_driver(cfg);
+    const auto named = drivers::bind9::make_named_driver(cfg);
     if (named->control_channel_answers()) {
         throw Error(ErrorCode::named_still_running,
                     "named answers rndc status: stop it first (restore_named_db rewrites its "
@@ -115,7 +115,7 @@ ExitStatus restore_named_db(Context& ctx, Args /*args*/) {
                      "DNSSEC signatures and journals are lost")) {
         return ExitStatus::temp_fail;
     }
-    const auto r = named::restore_named_db(ctx.session(), *named);
+    const auto r = engine::restore_named_db(ctx.session(), *named);
     fmt::print(ctx.out(),
                "restore_named_db: {} zone files and the includes written in {:.1f} s; {} "
                "pending events cancelled. Start named, then dmsd.\n",
@@ -124,7 +124,7 @@ ExitStatus restore_named_db(Context& ctx, Args /*args*/) {
 }
 
 ExitStatus write_rndc_conf(Context& ctx, Args /*args*/) {
-    const auto n = named::write_rndc_conf(ctx.session(), ctx.config());
+    const auto n = engine::write_rndc_conf(ctx.session(), ctx.config());
     fmt::print(ctx.out(), "wrote {} ({} server entries)\n", ctx.config().value("rndc_conf_file"),
                n);
     return ExitStatus::ok;

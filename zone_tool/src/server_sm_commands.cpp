@@ -5,10 +5,10 @@
 #include <fmt/ostream.h>
 
 #include "dms/core/error.hpp"
+#include "dms/drivers/bind9.hpp"
 #include "dms/engine/event_engine.hpp"
 #include "dms/engine/server_context.hpp"
 #include "dms/engine/server_engine.hpp"
-#include "dms/named/slave_driver.hpp"
 #include "dms/sm/server_sm.hpp"
 
 #include "output.hpp"
@@ -150,22 +150,21 @@ ExitStatus rsync_server_admin_config(Context& ctx, Args args) {
             ErrorCode::usage,
             fmt::format("rsync_server_admin_config: expected 'no_rndc', not '{}'", args[1]));
     }
-    const auto s = engine::ServerEngine(ctx.session(), ctx.config(), engine::local_caller())
-                       .show_server(args[0]);
-    const auto slaves = named::make_bind9_slave_driver(ctx.config());
-    const named::SlaveTarget t{s.name, s.address, s.dns_port, s.rndc_port, s.rsync_port, s.sg_name};
-    const auto dir = ctx.config().value("server_admin_config_dir") + "/" + s.server_type;
-    if (const auto r = slaves->send_directory(t, dir); r.kind != named::SlaveStep::Kind::ok) {
-        throw Error(ErrorCode::io, fmt::format("server {}: {}", s.name, r.detail));
+    const auto slaves = drivers::bind9::make_slave_driver(ctx.config());
+    const auto sent = engine::ServerEngine(ctx.session(), ctx.config(), engine::local_caller())
+                          .send_admin_config(args[0], *slaves, args.size() == 1);
+    const auto& name = args[0];
+    if (sent.send.kind != drivers::SlaveStep::Kind::ok) {
+        throw Error(ErrorCode::io, fmt::format("server {}: {}", name, sent.send.detail));
     }
-    fmt::print(ctx.out(), "server {}: {}/ sent\n", s.name, dir);
-    if (args.size() > 1) {
+    fmt::print(ctx.out(), "server {}: {}/ sent\n", name, sent.dir);
+    if (!sent.reload) {
         return ExitStatus::ok;
     }
-    if (const auto r = slaves->reload_config(t); r.kind != named::SlaveStep::Kind::ok) {
-        throw Error(ErrorCode::io, fmt::format("server {}: {}", s.name, r.detail));
+    if (sent.reload->kind != drivers::SlaveStep::Kind::ok) {
+        throw Error(ErrorCode::io, fmt::format("server {}: {}", name, sent.reload->detail));
     }
-    fmt::print(ctx.out(), "server {}: rndc reconfig done\n", s.name);
+    fmt::print(ctx.out(), "server {}: rndc reconfig done\n", name);
     return ExitStatus::ok;
 }
 

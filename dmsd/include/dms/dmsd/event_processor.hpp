@@ -23,8 +23,8 @@
 
 #include "dms/core/config.hpp"
 #include "dms/db/session.hpp"
-#include "dms/named/named_driver.hpp"
-#include "dms/named/slave_driver.hpp"
+#include "dms/drivers/named_driver.hpp"
+#include "dms/drivers/slave_driver.hpp"
 
 namespace dms::dmsd {
 
@@ -36,8 +36,8 @@ public:
 
     /// @param worker      name recorded in claimed_by, e.g. "host:1234/w2"
     /// @param zone_batch  most zone events per transaction (at least 1)
-    EventProcessor(db::Session& session, const Config& config, named::NamedDriver& named,
-                   named::SlaveDriver& slaves, std::string worker,
+    EventProcessor(db::Session& session, const Config& config, drivers::NamedDriver& named,
+                   drivers::SlaveDriver& slaves, std::string worker,
                    std::size_t zone_batch = default_zone_batch);
 
     enum class Step {
@@ -58,8 +58,8 @@ public:
 private:
     db::Session& m_session;
     const Config& m_config;
-    named::NamedDriver& m_named;
-    named::SlaveDriver& m_slaves;
+    drivers::NamedDriver& m_named;
+    drivers::SlaveDriver& m_slaves;
     std::string m_worker;
     std::size_t m_zone_batch;
 };

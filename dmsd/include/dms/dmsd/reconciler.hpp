@@ -10,7 +10,7 @@
 
 #include "dms/core/config.hpp"
 #include "dms/db/session.hpp"
-#include "dms/named/named_driver.hpp"
+#include "dms/drivers/named_driver.hpp"
 
 namespace dms::dmsd {
 
@@ -20,6 +20,6 @@ struct ReconcileReport {
 };
 
 /// One reconciler run. Throws dms::Error only when the database fails.
-ReconcileReport reconcile(db::Session& session, const Config& config, named::NamedDriver& named);
+ReconcileReport reconcile(db::Session& session, const Config& config, drivers::NamedDriver& named);
 
 } // namespace dms::dmsd

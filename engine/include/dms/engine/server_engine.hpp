@@ -29,6 +29,7 @@
 #include "dms/db/servers.hpp"
 #include "dms/db/session.hpp"
 #include "dms/db/zones.hpp"
+#include "dms/drivers/slave_driver.hpp"
 #include "dms/engine/caller.hpp"
 
 namespace dms::engine {
@@ -62,6 +63,14 @@ struct NewServer {
     std::string ssh_address; ///< "" = none
     std::string sg_name;     ///< "" = zone_cfg default_sg
     ServerPorts ports;
+};
+
+/// What rsync_server_admin_config did: the directory, the rsync, the rndc reconfig
+/// (std::nullopt when not asked for or the rsync failed).
+struct AdminConfigSent {
+    std::string dir;
+    drivers::SlaveStep send;
+    std::optional<drivers::SlaveStep> reload;
 };
 
 /// What a zone SG change did.
@@ -145,6 +154,11 @@ public:
     void move_server_sg(std::string_view name, std::string_view sg);
     /// Any state; "" = none.
     void set_server_ssh_address(std::string_view name, std::string_view address);
+    /// Send server_admin_config_dir/<server type>/ to the server's dnsconf module, then,
+    /// with `reload` and if that worked, make it load its configuration (rndc reconfig).
+    /// Nothing in the database changes.
+    AdminConfigSent send_admin_config(std::string_view name, drivers::SlaveDriver& slaves,
+                                      bool reload);
 
 private:
     db::Session& m_session;

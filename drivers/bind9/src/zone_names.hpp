@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Private to libdms_named: zone names as named.conf and file names spell them.
+// Private to dms_bind9: zone names as named.conf and file names spell them.
 
 #include <string>
 #include <string_view>
 
-namespace dms::named::detail {
+namespace dms::drivers::bind9::detail {
 
 /// "example.org." -> "example.org" (file names and named.conf zone names).
 inline std::string bare(std::string_view zone) {
@@ -15,4 +15,4 @@ inline std::string bare(std::string_view zone) {
     return std::string(zone);
 }
 
-} // namespace dms::named::detail
+} // namespace dms::drivers::bind9::detail

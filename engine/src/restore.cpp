@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // restore_named_db. The original took 20-30 minutes for 40,000 zones (a query per zone
 // and record); this reads zones a thousand at a time and updates them in one statement.
-#include "dms/named/restore.hpp"
+#include "dms/engine/restore.hpp"
 
 #include <map>
 #include <unistd.h>
@@ -12,16 +12,16 @@
 #include "dms/db/zis.hpp"
 #include "dms/db/zones.hpp"
 #include "dms/engine/apex.hpp"
-#include "dms/named/master_config.hpp"
-#include "dms/named/zone_files.hpp"
+#include "dms/engine/master_config.hpp"
+#include "dms/engine/zone_files.hpp"
 
-namespace dms::named {
+namespace dms::engine {
 
 namespace {
 constexpr std::size_t batch = 1000;
 }
 
-RestoreReport restore_named_db(db::Session& session, NamedDriver& named) {
+RestoreReport restore_named_db(db::Session& session, drivers::NamedDriver& named) {
     const auto start = std::chrono::steady_clock::now();
     RestoreReport report;
     session.transaction("restore_named_db", [&](db::Transaction& tx) {
@@ -87,4 +87,4 @@ RestoreReport restore_named_db(db::Session& session, NamedDriver& named) {
     return report;
 }
 
-} // namespace dms::named
+} // namespace dms::engine

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dms/named/master_config.hpp"
+#include "dms/engine/master_config.hpp"
 
 #include <map>
 
@@ -9,7 +9,7 @@
 #include "dms/db/master.hpp"
 #include "dms/db/zones.hpp"
 
-namespace dms::named {
+namespace dms::engine {
 
 MasterConfigSnapshot load_master_config(db::Transaction& tx) {
     MasterConfigSnapshot out;
@@ -33,7 +33,7 @@ MasterConfigSnapshot load_master_config(db::Transaction& tx) {
             continue;
         }
         out.configured.push_back(z.id);
-        MasterConfig::Zone stanza;
+        drivers::MasterConfig::Zone stanza;
         stanza.name = z.name;
         stanza.auto_dnssec = z.auto_dnssec;
         for (const auto& sg : {z.sg_id, z.alt_sg_id, master.replica_sg_id}) {
@@ -52,4 +52,4 @@ MasterConfigSnapshot load_master_config(db::Transaction& tx) {
     return out;
 }
 
-} // namespace dms::named
+} // namespace dms::engine

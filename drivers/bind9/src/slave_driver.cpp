@@ -19,11 +19,11 @@
 #include "dms/core/file_util.hpp"
 #include "dms/core/process.hpp"
 #include "dms/core/template.hpp"
-#include "dms/named/slave_driver.hpp"
+#include "dms/drivers/bind9.hpp"
 
 #include "zone_names.hpp"
 
-namespace dms::named {
+namespace dms::drivers::bind9 {
 namespace {
 
 using detail::bare;
@@ -242,8 +242,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<SlaveDriver> make_bind9_slave_driver(const Config& config) {
+std::unique_ptr<SlaveDriver> make_slave_driver(const Config& config) {
     return std::make_unique<Bind9Slaves>(config);
 }
 
-} // namespace dms::named
+} // namespace dms::drivers::bind9

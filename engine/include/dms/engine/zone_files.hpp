@@ -10,7 +10,7 @@
 #include "dms/core/zone.hpp"
 #include "dms/db/session.hpp"
 
-namespace dms::named {
+namespace dms::engine {
 
 struct PublishableZone {
     ZoneData data;
@@ -26,4 +26,4 @@ std::optional<PublishableZone> publishable_zone(db::Transaction& tx, const std::
 /// The master file text of `zone`.
 std::string zone_file_text(const ZoneData& zone);
 
-} // namespace dms::named
+} // namespace dms::engine

@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "dms/db/session.hpp"
-#include "dms/named/named_driver.hpp"
+#include "dms/drivers/named_driver.hpp"
 
-namespace dms::named {
+namespace dms::engine {
 
 struct MasterConfigSnapshot {
-    MasterConfig config;
+    drivers::MasterConfig config;
     /// Zones in the includes, and zones left out while an event waits for named to drop
     /// them: read in one statement, so they match what was written.
     std::vector<std::int64_t> configured, unconfigured;
@@ -23,4 +23,4 @@ struct MasterConfigSnapshot {
 /// per server group with all its servers' addresses (disabled ones too).
 MasterConfigSnapshot load_master_config(db::Transaction& tx);
 
-} // namespace dms::named
+} // namespace dms::engine

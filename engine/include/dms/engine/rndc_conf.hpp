@@ -7,7 +7,7 @@
 #include "dms/core/config.hpp"
 #include "dms/db/session.hpp"
 
-namespace dms::named {
+namespace dms::engine {
 
 /// Render and write rndc_conf_file atomically (temp file in its own directory, unlike
 /// the original's cross-filesystem rename, REFERENCE.md 12 item 20).
@@ -16,4 +16,4 @@ namespace dms::named {
 ///         file cannot be written
 std::size_t write_rndc_conf(db::Session& session, const Config& config);
 
-} // namespace dms::named
+} // namespace dms::engine

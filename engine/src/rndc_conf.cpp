@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dms/named/rndc_conf.hpp"
+#include "dms/engine/rndc_conf.hpp"
 
 #include "dms/core/file_util.hpp"
 #include "dms/core/template.hpp"
 #include "dms/db/catalog.hpp"
 
-namespace dms::named {
+namespace dms::engine {
 
 std::size_t write_rndc_conf(db::Session& session, const Config& config) {
     const auto header = Template::load(config.value("rndc_header_template"));
@@ -34,4 +34,4 @@ std::size_t write_rndc_conf(db::Session& session, const Config& config) {
     return servers.size();
 }
 
-} // namespace dms::named
+} // namespace dms::engine

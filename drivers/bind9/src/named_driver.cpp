@@ -10,11 +10,11 @@
 #include "dms/core/logging.hpp"
 #include "dms/core/process.hpp"
 #include "dms/core/template.hpp"
-#include "dms/named/named_driver.hpp"
+#include "dms/drivers/bind9.hpp"
 
 #include "zone_names.hpp"
 
-namespace dms::named {
+namespace dms::drivers::bind9 {
 namespace {
 
 using detail::bare;
@@ -231,8 +231,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<NamedDriver> make_bind9_driver(const Config& config) {
+std::unique_ptr<NamedDriver> make_named_driver(const Config& config) {
     return std::make_unique<Bind9Driver>(config);
 }
 
-} // namespace dms::named
+} // namespace dms::drivers::bind9

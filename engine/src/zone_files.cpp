@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dms/named/zone_files.hpp"
+#include "dms/engine/zone_files.hpp"
 
 #include "dms/core/zone_text.hpp"
 #include "dms/db/zis.hpp"
 #include "dms/engine/apex.hpp"
 
-namespace dms::named {
+namespace dms::engine {
 
 std::optional<PublishableZone> publishable_zone(db::Transaction& tx, const std::string& name,
                                                 std::int64_t zi_id, bool use_apex_ns,
@@ -26,4 +26,4 @@ std::string zone_file_text(const ZoneData& zone) {
     return print_zone_text(zone, {}, o);
 }
 
-} // namespace dms::named
+} // namespace dms::engine

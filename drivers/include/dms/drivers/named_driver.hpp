@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // The master name server as dmsd and zone_tool see it. BIND9 is the one implementation
-// (make_bind9_driver); NSD or Knot would implement the same interface.
+// (drivers/bind9); NSD or Knot would implement the same interface.
 //
 // Contract for implementations:
 //  - Answers about zones are values: a zone the server does not serve is
@@ -26,7 +26,7 @@
 #include "dms/core/dns_client.hpp"
 #include "dms/core/file_util.hpp"
 
-namespace dms::named {
+namespace dms::drivers {
 
 /// What the master says about a zone's SOA.
 struct ZoneSoa {
@@ -112,10 +112,4 @@ public:
     virtual std::optional<std::string> zone_load_problem(std::string_view zone) = 0;
 };
 
-/// BIND9 on the master: DNS to master_dns_address:master_dns_port, TSIG key from
-/// dyndns_key_file, templates from master_template_dir, includes to master_config_dir,
-/// zone files in master_dyndns_dir, rndc_path -c rndc_conf_file.
-/// @throws dms::Error(ErrorCode::config) if the key file or a template cannot be read
-std::unique_ptr<NamedDriver> make_bind9_driver(const Config& config);
-
-} // namespace dms::named
+} // namespace dms::drivers

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Slave and replica name servers as dmsd sees them (REFERENCE.md 3.3, 8.3). BIND9 is
-// the one implementation (make_bind9_slave_driver); NSD would implement the same.
+// the one implementation (drivers/bind9); NSD would implement the same.
 //
 // Contract for implementations:
 //  - write_sg_config writes a server group's generated config (temp name + rename) and
@@ -24,7 +24,7 @@
 
 #include "dms/core/config.hpp"
 
-namespace dms::named {
+namespace dms::drivers {
 
 /// One slave server: where it listens, and its name in rndc.conf.
 struct SlaveTarget {
@@ -104,6 +104,4 @@ public:
     virtual SlaveStep retransfer(const SlaveTarget& server, std::string_view zone) = 0;
 };
 
-std::unique_ptr<SlaveDriver> make_bind9_slave_driver(const Config& config);
-
-} // namespace dms::named
+} // namespace dms::drivers

@@ -9,9 +9,9 @@
 
 #include "dms/core/config.hpp"
 #include "dms/db/session.hpp"
-#include "dms/named/named_driver.hpp"
+#include "dms/drivers/named_driver.hpp"
 
-namespace dms::named {
+namespace dms::engine {
 
 struct RestoreReport {
     std::size_t zones = 0;
@@ -22,6 +22,6 @@ struct RestoreReport {
 /// One transaction: if anything fails, the database is unchanged (files written so far
 /// stay, and a second run rewrites them). Zones are read in batches.
 /// @throws dms::Error as the driver's file operations, DatabaseError
-RestoreReport restore_named_db(db::Session& session, NamedDriver& named);
+RestoreReport restore_named_db(db::Session& session, drivers::NamedDriver& named);
 
-} // namespace dms::named
+} // namespace dms::engine

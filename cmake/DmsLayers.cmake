@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The link graph of the project's own targets, for the layering check
+# (scripts/check-layers, CTest layering_check): one line per library or program,
+#   <folder> <target> <dependency>...
+# where <folder> is the target's source folder relative to the top and the
+# dependencies are the project's targets it links directly (PUBLIC, PRIVATE or
+# INTERFACE), imported and external libraries left out.
+
+function(_dms_collect_targets dir out)
+  get_property(here DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(sub IN LISTS subdirs)
+    _dms_collect_targets(${sub} below)
+    list(APPEND here ${below})
+  endforeach()
+  set(${out} ${here} PARENT_SCOPE)
+endfunction()
+
+function(dms_write_link_graph file)
+  _dms_collect_targets(${CMAKE_SOURCE_DIR} targets)
+  set(text "")
+  foreach(t IN LISTS targets)
+    get_target_property(type ${t} TYPE)
+    if(NOT type MATCHES "^(STATIC_LIBRARY|SHARED_LIBRARY|INTERFACE_LIBRARY|EXECUTABLE|OBJECT_LIBRARY)$")
+      continue()
+    endif()
+    get_target_property(src ${t} SOURCE_DIR)
+    file(RELATIVE_PATH folder ${CMAKE_SOURCE_DIR} ${src})
+    if(folder STREQUAL "")
+      set(folder ".")
+    endif()
+    set(deps "")
+    foreach(prop LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+      get_target_property(libs ${t} ${prop})
+      if(NOT libs)
+        continue()
+      endif()
+      foreach(lib IN LISTS libs)
+        # PRIVATE dependencies of a static library show as $<LINK_ONLY:x>.
+        string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" lib "${lib}")
+        if(TARGET ${lib})
+          get_target_property(imported ${lib} IMPORTED)
+          if(NOT imported)
+            list(APPEND deps ${lib})
+          endif()
+        endif()
+      endforeach()
+    endforeach()
+    list(REMOVE_DUPLICATES deps)
+    list(SORT deps)
+    list(JOIN deps " " deps)
+    string(APPEND text "${folder} ${t} ${deps}\n")
+  endforeach()
+  file(WRITE ${file} "${text}")
+endfunction()
