@@ -21,9 +21,6 @@ using namespace detail;
     " (extract(epoch from s.configured_at) * 1000000)::bigint, sg.name,"                           \
     " sg.id IS NOT DISTINCT FROM (SELECT m.replica_sg_id FROM sm_master m WHERE m.id = 1) "
 #define DMS_SERVER_FROM " FROM sm_servers s JOIN server_groups sg ON sg.id = s.sg_id "
-#define DMS_SG_COLUMNS                                                                             \
-    "id, name, coalesce(config_dir, ''), zone_count, coalesce(host(master_address), ''),"          \
-    " coalesce(host(master_alt_address), '')"
 
 // clang-format off
 constexpr Statement statements[] = {
@@ -53,29 +50,8 @@ constexpr Statement statements[] = {
      "UPDATE sm_servers SET name = $2, server_type = $3, sg_id = $4, address = $5::inet,"
      " dns_port = $6, rndc_port = $7, rsync_port = $8, ssh_address = $9::inet WHERE id = $1"},
     {"server_delete", "DELETE FROM sm_servers WHERE id = $1"},
-    {"sg_lock", "SELECT " DMS_SG_COLUMNS " FROM server_groups WHERE name = $1 FOR NO KEY UPDATE"},
-    {"sg_insert",
-     "INSERT INTO server_groups (name, config_dir, master_address, master_alt_address)"
-     " VALUES ($1, $2, $3::inet, $4::inet) ON CONFLICT (name) DO NOTHING RETURNING id"},
-    {"sg_update",
-     "UPDATE server_groups SET name = $2, config_dir = $3, master_address = $4::inet,"
-     " master_alt_address = $5::inet WHERE id = $1"},
-    {"sg_delete", "DELETE FROM server_groups WHERE id = $1"},
-    {"sg_usage",
-     "SELECT (SELECT count(*) FROM sm_zone WHERE sg_id = $1),"
-     " (SELECT count(*) FROM sm_zone WHERE sg_id = $1 AND state = 'DELETED'),"
-     " (SELECT count(*) FROM sm_zone WHERE alt_sg_id = $1),"
-     " (SELECT count(*) FROM sm_servers WHERE sg_id = $1)"},
-    {"sg_replica",
-     "SELECT " DMS_SG_COLUMNS " FROM server_groups"
-     " WHERE id = (SELECT replica_sg_id FROM sm_master WHERE id = 1)"},
-    {"sg_set_replica", "UPDATE sm_master SET replica_sg_id = $1 WHERE id = 1"},
-    {"sg_published_zones",
-     "SELECT id FROM sm_zone WHERE state = 'PUBLISHED'"
-     " AND ($1::bigint IS NULL OR sg_id = $1::bigint) ORDER BY name"},
-    {"sg_rename_default",
-     "UPDATE zone_cfg SET value = $2 WHERE key = 'default_sg' AND value = $1"},
-    {"sg_is_default", "SELECT 1 FROM zone_cfg WHERE key = 'default_sg' AND value = $1"},
+    {"server_addresses", "SELECT id, sg_id, name, host(address), dns_port, state, rndc_port"
+                         " FROM sm_servers ORDER BY name"},
 };
 // clang-format on
 
@@ -121,11 +97,6 @@ std::vector<ServerRecord> all(const pqxx::result& res) {
     return out;
 }
 
-SgRecord read_sg(const pqxx::row& r) {
-    return {r[0].as<std::int64_t>(), r[1].c_str(), r[2].c_str(),
-            r[3].as<std::int64_t>(), r[4].c_str(), r[5].c_str()};
-}
-
 /// "" is NULL for the optional text and inet columns.
 std::optional<std::string> or_null(const std::string& s) {
     return s.empty() ? std::nullopt : std::optional<std::string>(s);
@@ -165,6 +136,15 @@ std::vector<ServerRecord> of_sg(Transaction& tx, std::int64_t sg_id) {
     return all(work(tx).exec_prepared("server_of_sg", sg_id));
 }
 
+std::vector<ServerAddress> addresses(Transaction& tx) {
+    std::vector<ServerAddress> out;
+    for (const auto& r : work(tx).exec_prepared("server_addresses")) {
+        out.push_back({r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].c_str(), r[3].c_str(),
+                       r[4].as<int>(), r[5].c_str(), r[6].as<int>()});
+    }
+    return out;
+}
+
 std::optional<std::int64_t> insert(Transaction& tx, const ServerRecord& s) {
     const Arg ssh(or_null(s.ssh_address));
     const auto r =
@@ -184,68 +164,4 @@ void remove(Transaction& tx, std::int64_t id) {
 }
 
 } // namespace servers
-
-namespace sgs {
-
-std::optional<SgRecord> lock(Transaction& tx, std::string_view name) {
-    const auto r = work(tx).exec_prepared("sg_lock", std::string(name));
-    return r.empty() ? std::nullopt : std::optional<SgRecord>(read_sg(r[0]));
-}
-
-std::optional<std::int64_t> insert(Transaction& tx, const SgRecord& sg) {
-    const Arg dir(or_null(sg.config_dir));
-    const Arg addr(or_null(sg.master_address));
-    const Arg alt(or_null(sg.master_alt_address));
-    const auto r = work(tx).exec_prepared("sg_insert", sg.name, dir.get(), addr.get(), alt.get());
-    return r.empty() ? std::nullopt : std::optional<std::int64_t>(r[0][0].as<std::int64_t>());
-}
-
-void update(Transaction& tx, const SgRecord& sg) {
-    const Arg dir(or_null(sg.config_dir));
-    const Arg addr(or_null(sg.master_address));
-    const Arg alt(or_null(sg.master_alt_address));
-    work(tx).exec_prepared0("sg_update", sg.id, sg.name, dir.get(), addr.get(), alt.get());
-}
-
-void remove(Transaction& tx, std::int64_t id) {
-    work(tx).exec_prepared0("sg_delete", id);
-}
-
-SgUsage usage(Transaction& tx, std::int64_t id) {
-    const auto r = work(tx).exec_prepared1("sg_usage", id);
-    return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
-            r[3].as<std::int64_t>()};
-}
-
-std::optional<SgRecord> replica(Transaction& tx) {
-    const auto r = work(tx).exec_prepared("sg_replica");
-    return r.empty() ? std::nullopt : std::optional<SgRecord>(read_sg(r[0]));
-}
-
-void set_replica(Transaction& tx, std::optional<std::int64_t> id) {
-    const Arg sg(id);
-    work(tx).exec_prepared0("sg_set_replica", sg.get());
-}
-
-std::vector<std::int64_t> published_zones(Transaction& tx, std::optional<std::int64_t> sg_id) {
-    const Arg sg(sg_id);
-    std::vector<std::int64_t> out;
-    for (const auto& r : work(tx).exec_prepared("sg_published_zones", sg.get())) {
-        out.push_back(r[0].as<std::int64_t>());
-    }
-    return out;
-}
-
-std::size_t rename_default_sg(Transaction& tx, std::string_view old_name,
-                              std::string_view new_name) {
-    return work(tx)
-        .exec_prepared("sg_rename_default", std::string(old_name), std::string(new_name))
-        .affected_rows();
-}
-
-bool is_default_sg(Transaction& tx, std::string_view name) {
-    return !work(tx).exec_prepared("sg_is_default", std::string(name)).empty();
-}
-
-} // namespace sgs
 } // namespace dms::db

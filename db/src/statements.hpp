@@ -18,12 +18,16 @@ struct Statement {
 // One table per repository (defined in its .cpp).
 std::span<const Statement> zone_statements();
 std::span<const Statement> zi_statements();
-std::span<const Statement> catalog_statements();
+std::span<const Statement> reference_statements();
+std::span<const Statement> sectag_statements();
+std::span<const Statement> zone_cfg_statements();
+std::span<const Statement> apex_ns_statements();
 std::span<const Statement> event_statements();
 std::span<const Statement> audit_statements();
 std::span<const Statement> queue_statements();
 std::span<const Statement> master_statements();
 std::span<const Statement> server_statements();
+std::span<const Statement> sg_statements();
 std::span<const Statement> server_state_statements();
 
 /// Prepare every statement of every repository on `conn`.

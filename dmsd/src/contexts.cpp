@@ -8,10 +8,10 @@
 
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
-#include "dms/db/catalog.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/master.hpp"
 #include "dms/db/queue.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/engine/master_config.hpp"
 #include "dms/engine/zone_files.hpp"
 
@@ -92,7 +92,7 @@ void DmsdMasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_
     // replica SG, or every SG.
     if (scope != Scope::master) {
         const auto replica = db::master::get(m_tx).replica_sg_id;
-        for (const auto& sg : db::catalog::list_sgs(m_tx)) {
+        for (const auto& sg : db::sgs::list(m_tx)) {
             if (scope == Scope::all || sg.id == sg_id || sg.id == replica) {
                 configure_sg(sg, replica);
             }
@@ -123,7 +123,7 @@ std::vector<std::int64_t> DmsdMasterContext::sgs_waiting_for_reconfig() {
 }
 
 std::optional<std::string> DmsdMasterContext::sg_name(std::int64_t sg_id) {
-    const auto sg = db::catalog::find_sg_by_id(m_tx, sg_id);
+    const auto sg = db::sgs::find_by_id(m_tx, sg_id);
     return sg ? std::optional(sg->name) : std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 #include "dms/core/config.hpp"
 #include "dms/core/dns_client.hpp"
 #include "dms/db/session.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/drivers/named_driver.hpp"
 #include "dms/drivers/slave_driver.hpp"
 #include "dms/engine/server_context.hpp"

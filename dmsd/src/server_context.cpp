@@ -8,10 +8,11 @@
 #include "dms/core/dns_client.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/core/serial.hpp"
-#include "dms/db/catalog.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/master.hpp"
 #include "dms/db/server_state.hpp"
+#include "dms/db/servers.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/dmsd/event_processor.hpp"
 
 #include "contexts.hpp"
@@ -62,7 +63,7 @@ DmsdServerContext::DmsdServerContext(db::Transaction& tx, const Config& config,
     m_target.dns_port = server.dns_port;
     m_target.rndc_port = server.rndc_port;
     m_target.rsync_port = server.rsync_port;
-    const auto sg = db::catalog::find_sg_by_id(tx, server.sg_id);
+    const auto sg = db::sgs::find_by_id(tx, server.sg_id);
     m_target.sg_name = sg ? sg->name : server.sg_name;
     m_replica = db::master::get(tx).replica_sg_id == server.sg_id;
     // The slaves transfer from (and take NOTIFY only from) the SG's master address.

@@ -6,13 +6,14 @@
 #include <algorithm>
 
 #include "dms/core/logging.hpp"
-#include "dms/db/catalog.hpp"
+#include "dms/db/apex_ns.hpp"
+#include "dms/db/zone_cfg.hpp"
 
 namespace dms::engine {
 
 ApexConfig load_apex_config(db::Transaction& tx, std::optional<std::int64_t> sg_id) {
     ApexConfig c;
-    const auto values = db::catalog::zone_cfg_values(tx, sg_id);
+    const auto values = db::zone_cfg::values(tx, sg_id);
     const auto cfg = [&](std::string_view key) -> std::optional<std::string> {
         const auto it = values.find(key);
         return it == values.end() ? std::nullopt : std::optional(it->second);
@@ -23,7 +24,7 @@ ApexConfig load_apex_config(db::Transaction& tx, std::optional<std::int64_t> sg_
     c.retry = cfg("soa_retry");
     c.expire = cfg("soa_expire");
     c.minimum = cfg("soa_minimum");
-    c.ns = db::catalog::apex_ns(tx, sg_id);
+    c.ns = db::apex_ns::list(tx, sg_id);
     for (auto& n : c.ns) { // rdata is canonical: lower case, absolute
         std::transform(n.begin(), n.end(), n.begin(),
                        [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });

@@ -9,6 +9,9 @@
 
 #include "dms/core/dns_name.hpp"
 #include "dms/core/error.hpp"
+#include "dms/db/apex_ns.hpp"
+#include "dms/db/sectags.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/engine/server_engine.hpp"
 
 #include "zone_util.hpp"
@@ -38,7 +41,7 @@ void check_reference_format(std::string_view r) {
 }
 
 db::ReferenceRecord require_reference(db::Transaction& tx, std::string_view r) {
-    auto ref = db::catalog::find_reference(tx, r);
+    auto ref = db::references::find(tx, r);
     if (!ref) {
         throw Error(ErrorCode::reference_does_not_exist,
                     fmt::format("reference '{}' does not exist", r));
@@ -47,7 +50,7 @@ db::ReferenceRecord require_reference(db::Transaction& tx, std::string_view r) {
 }
 
 void require_sectag(db::Transaction& tx, std::string_view s) {
-    if (!db::catalog::sectag_exists(tx, s)) {
+    if (!db::sectags::exists(tx, s)) {
         throw Error(ErrorCode::zone_sectag_does_not_exist,
                     fmt::format("security tag '{}' does not exist", s));
     }
@@ -57,7 +60,7 @@ std::optional<std::int64_t> sg_id_of(db::Transaction& tx, std::string_view sg_na
     if (sg_name.empty()) {
         return std::nullopt;
     }
-    auto sg = db::catalog::find_sg(tx, sg_name);
+    auto sg = db::sgs::find(tx, sg_name);
     if (!sg) {
         throw Error(ErrorCode::no_sg_found, fmt::format("server group '{}' not found", sg_name));
     }
@@ -127,15 +130,14 @@ CatalogEngine::CatalogEngine(db::Session& session, Caller caller)
 
 std::vector<db::ReferenceRecord>
 CatalogEngine::list_references(const std::vector<std::string>& patterns) {
-    return m_session.transaction("ls_reference", [&](db::Transaction& tx) {
-        return db::catalog::list_references(tx, patterns);
-    });
+    return m_session.transaction(
+        "ls_reference", [&](db::Transaction& tx) { return db::references::list(tx, patterns); });
 }
 
 void CatalogEngine::create_reference(std::string_view reference) {
     check_reference_format(reference);
     m_session.transaction("create_reference", [&](db::Transaction& tx) {
-        if (!db::catalog::create_reference(tx, reference)) {
+        if (!db::references::create(tx, reference)) {
             throw Error(ErrorCode::reference_exists,
                         fmt::format("reference '{}' already exists", reference));
         }
@@ -151,7 +153,7 @@ void CatalogEngine::delete_reference(std::string_view reference) {
                 ErrorCode::reference_still_used,
                 fmt::format("reference '{}' is used by {} zone(s)", r.reference, r.zone_count));
         }
-        db::catalog::delete_reference(tx, r.id);
+        db::references::remove(tx, r.id);
         detail::audit(tx, m_caller, "delete_reference", r.reference);
     });
 }
@@ -160,11 +162,11 @@ void CatalogEngine::rename_reference(std::string_view reference, std::string_vie
     check_reference_format(new_name);
     m_session.transaction("rename_reference", [&](db::Transaction& tx) {
         const auto r = require_reference(tx, reference);
-        if (auto other = db::catalog::find_reference(tx, new_name); other && other->id != r.id) {
+        if (auto other = db::references::find(tx, new_name); other && other->id != r.id) {
             throw Error(ErrorCode::reference_exists,
                         fmt::format("reference '{}' already exists", new_name));
         }
-        db::catalog::rename_reference(tx, r.id, new_name);
+        db::references::rename(tx, r.id, new_name);
         detail::audit(tx, m_caller, "rename_reference", r.reference, std::nullopt,
                       detail::json_strings({{"new", new_name}}));
     });
@@ -172,7 +174,7 @@ void CatalogEngine::rename_reference(std::string_view reference, std::string_vie
 
 std::vector<std::string> CatalogEngine::list_sectags() {
     return m_session.transaction("show_sectags",
-                                 [](db::Transaction& tx) { return db::catalog::list_sectags(tx); });
+                                 [](db::Transaction& tx) { return db::sectags::list(tx); });
 }
 
 void CatalogEngine::create_sectag(std::string_view sectag) {
@@ -183,7 +185,7 @@ void CatalogEngine::create_sectag(std::string_view sectag) {
                                 sectag));
     }
     m_session.transaction("create_sectag", [&](db::Transaction& tx) {
-        if (!db::catalog::create_sectag(tx, sectag)) {
+        if (!db::sectags::create(tx, sectag)) {
             throw Error(ErrorCode::zone_sectag_exists,
                         fmt::format("security tag '{}' already exists", sectag));
         }
@@ -194,18 +196,18 @@ void CatalogEngine::create_sectag(std::string_view sectag) {
 void CatalogEngine::delete_sectag(std::string_view sectag) {
     m_session.transaction("delete_sectag", [&](db::Transaction& tx) {
         require_sectag(tx, sectag);
-        if (const auto n = db::catalog::sectag_use_count(tx, sectag); n > 0) {
+        if (const auto n = db::sectags::use_count(tx, sectag); n > 0) {
             throw Error(ErrorCode::zone_sectag_still_used,
                         fmt::format("security tag '{}' is used by {} zone(s)", sectag, n));
         }
-        db::catalog::delete_sectag(tx, sectag);
+        db::sectags::remove(tx, sectag);
         detail::audit(tx, m_caller, "delete_sectag", sectag);
     });
 }
 
 std::vector<std::string> CatalogEngine::zone_sectags(std::string_view zone) {
     return m_session.transaction("show_zone_sectags", [&](db::Transaction& tx) {
-        return db::catalog::zone_sectags(tx, detail::require_zone(tx, zone).id);
+        return db::sectags::of_zone(tx, detail::require_zone(tx, zone).id);
     });
 }
 
@@ -213,7 +215,7 @@ void CatalogEngine::add_zone_sectag(std::string_view zone, std::string_view sect
     m_session.transaction("add_zone_sectag", [&](db::Transaction& tx) {
         const auto z = detail::require_zone(tx, zone, true);
         require_sectag(tx, sectag);
-        db::catalog::add_zone_sectag(tx, z.id, sectag);
+        db::sectags::add_to_zone(tx, z.id, sectag);
         detail::audit(tx, m_caller, "add_zone_sectag", z.name, z.id,
                       detail::json_strings({{"sectag", sectag}}));
     });
@@ -222,7 +224,7 @@ void CatalogEngine::add_zone_sectag(std::string_view zone, std::string_view sect
 void CatalogEngine::delete_zone_sectag(std::string_view zone, std::string_view sectag) {
     m_session.transaction("delete_zone_sectag", [&](db::Transaction& tx) {
         const auto z = detail::require_zone(tx, zone, true);
-        if (!db::catalog::delete_zone_sectag(tx, z.id, sectag)) {
+        if (!db::sectags::remove_from_zone(tx, z.id, sectag)) {
             throw Error(ErrorCode::zone_sectag_does_not_exist,
                         fmt::format("zone '{}' does not carry security tag '{}'", z.name, sectag));
         }
@@ -238,19 +240,19 @@ void CatalogEngine::replace_zone_sectags(std::string_view zone,
         for (const auto& s : sectags) {
             require_sectag(tx, s);
         }
-        for (const auto& s : db::catalog::zone_sectags(tx, z.id)) {
-            db::catalog::delete_zone_sectag(tx, z.id, s);
+        for (const auto& s : db::sectags::of_zone(tx, z.id)) {
+            db::sectags::remove_from_zone(tx, z.id, s);
         }
         for (const auto& s : sectags) {
-            db::catalog::add_zone_sectag(tx, z.id, s);
+            db::sectags::add_to_zone(tx, z.id, s);
         }
         detail::audit(tx, m_caller, "replace_zone_sectags", z.name, z.id);
     });
 }
 
 std::vector<db::ZoneCfgRow> CatalogEngine::show_config() {
-    return m_session.transaction(
-        "show_config", [](db::Transaction& tx) { return db::catalog::list_zone_cfg(tx); });
+    return m_session.transaction("show_config",
+                                 [](db::Transaction& tx) { return db::zone_cfg::list(tx); });
 }
 
 void CatalogEngine::set_config(std::string_view key, std::string_view value,
@@ -266,10 +268,10 @@ void CatalogEngine::set_config(std::string_view key, std::string_view value,
         throw Error(ErrorCode::sg_name_required, "soa_mname is set per server group: give -g sg");
     }
     m_session.transaction("set_config", [&](db::Transaction& tx) {
-        if (key == "default_sg" && !db::catalog::find_sg(tx, value)) {
+        if (key == "default_sg" && !db::sgs::find(tx, value)) {
             throw Error(ErrorCode::no_sg_found, fmt::format("server group '{}' not found", value));
         }
-        db::catalog::set_zone_cfg(tx, key, value, sg_id_of(tx, sg_name));
+        db::zone_cfg::set(tx, key, value, sg_id_of(tx, sg_name));
         detail::audit(tx, m_caller, "set_config", key, std::nullopt,
                       detail::json_strings({{"value", value}, {"sg", sg_name}}));
     });
@@ -279,9 +281,9 @@ std::vector<std::string> CatalogEngine::apex_ns(std::string_view sg_name) {
     return m_session.transaction("show_apex_ns", [&](db::Transaction& tx) {
         auto name = std::string(sg_name);
         if (name.empty()) {
-            name = db::catalog::zone_cfg(tx, "default_sg").value_or("");
+            name = db::zone_cfg::value(tx, "default_sg").value_or("");
         }
-        return db::catalog::apex_ns(tx, name.empty() ? std::nullopt : sg_id_of(tx, name));
+        return db::apex_ns::list(tx, name.empty() ? std::nullopt : sg_id_of(tx, name));
     });
 }
 
@@ -301,7 +303,7 @@ void CatalogEngine::set_apex_ns(std::string_view sg_name, const std::vector<std:
         throw Error(ErrorCode::zone_cfg_item_value_error, "at least one apex NS is needed");
     }
     m_session.transaction("edit_apex_ns", [&](db::Transaction& tx) {
-        db::catalog::replace_apex_ns(tx, sg_id_of(tx, sg_name), clean);
+        db::apex_ns::replace(tx, sg_id_of(tx, sg_name), clean);
         detail::audit(tx, m_caller, "edit_apex_ns", sg_name);
     });
 }

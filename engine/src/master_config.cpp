@@ -5,8 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "dms/db/catalog.hpp"
 #include "dms/db/master.hpp"
+#include "dms/db/servers.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/db/zones.hpp"
 
 namespace dms::engine {
@@ -17,13 +18,13 @@ MasterConfigSnapshot load_master_config(db::Transaction& tx) {
     std::map<std::int64_t, std::string> acl_of;
     std::map<std::int64_t, std::vector<std::string>> notify_of;
     std::map<std::int64_t, std::vector<std::string>> addresses_of;
-    for (const auto& s : db::catalog::server_addresses(tx)) {
+    for (const auto& s : db::servers::addresses(tx)) {
         addresses_of[s.sg_id].push_back(s.address);
         if (s.state != "DISABLED") {
             notify_of[s.sg_id].push_back(fmt::format("{} port {}", s.address, s.dns_port));
         }
     }
-    for (const auto& sg : db::catalog::list_sgs(tx)) {
+    for (const auto& sg : db::sgs::list(tx)) {
         acl_of[sg.id] = sg.name + "-servers";
         out.config.acls.push_back({acl_of[sg.id], addresses_of[sg.id]});
     }

@@ -3,7 +3,7 @@
 
 #include "dms/core/file_util.hpp"
 #include "dms/core/template.hpp"
-#include "dms/db/catalog.hpp"
+#include "dms/db/servers.hpp"
 
 namespace dms::engine {
 
@@ -11,7 +11,7 @@ std::size_t write_rndc_conf(db::Session& session, const Config& config) {
     const auto header = Template::load(config.value("rndc_header_template"));
     const auto entry = Template::load(config.value("rndc_server_template"));
     const auto servers = session.transaction(
-        "write_rndc_conf", [](db::Transaction& tx) { return db::catalog::server_addresses(tx); });
+        "write_rndc_conf", [](db::Transaction& tx) { return db::servers::addresses(tx); });
     const auto& remote_key = config.value("rndc_remote_key_file");
     std::string text = header.render({{"rndc_key_file", config.value("rndc_key_file")},
                                       {"rndc_key_name", config.value("rndc_key_name")},

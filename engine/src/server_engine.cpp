@@ -14,6 +14,7 @@
 #include "dms/core/logging.hpp"
 #include "dms/db/audit.hpp"
 #include "dms/db/events.hpp"
+#include "dms/db/zone_cfg.hpp"
 
 #include "server_util.hpp"
 
@@ -86,7 +87,7 @@ void name_or_throw(const std::string& problem) {
 }
 
 db::SgRecord require_sg(db::Transaction& tx, std::string_view name, bool for_update) {
-    auto sg = for_update ? db::sgs::lock(tx, name) : db::catalog::find_sg(tx, name);
+    auto sg = for_update ? db::sgs::lock(tx, name) : db::sgs::find(tx, name);
     if (!sg) {
         throw Error(ErrorCode::no_sg_found, fmt::format("server group '{}' not found", name));
     }
@@ -97,7 +98,7 @@ db::SgRecord sg_or_default(db::Transaction& tx, std::string_view name) {
     if (!name.empty()) {
         return require_sg(tx, name, false);
     }
-    const auto def = db::catalog::zone_cfg(tx, "default_sg");
+    const auto def = db::zone_cfg::value(tx, "default_sg");
     if (!def || def->empty()) {
         throw Error(ErrorCode::no_sg_found, "no server group given and zone_cfg has no default_sg");
     }
@@ -226,7 +227,7 @@ std::vector<SgView> ServerEngine::list_sgs() {
     return m_session.transaction("ls_sg", [](db::Transaction& tx) {
         const auto replica = db::sgs::replica(tx);
         std::vector<SgView> out;
-        for (auto& sg : db::catalog::list_sgs(tx)) {
+        for (auto& sg : db::sgs::list(tx)) {
             SgView v;
             v.replica = replica && replica->id == sg.id;
             v.sg = std::move(sg);
@@ -328,7 +329,7 @@ void ServerEngine::rename_sg(std::string_view name, std::string_view new_name) {
     name_or_throw(check_sg_name(new_name));
     m_session.transaction("rename_sg", [&](db::Transaction& tx) {
         auto sg = require_sg(tx, name, true);
-        if (const auto other = db::catalog::find_sg(tx, new_name); other && other->id != sg.id) {
+        if (const auto other = db::sgs::find(tx, new_name); other && other->id != sg.id) {
             throw Error(ErrorCode::sg_exists,
                         fmt::format("server group '{}' already exists", new_name));
         }

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <utility>
 
-#include "dms/db/catalog.hpp"
 #include "dms/db/session.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/engine/caller.hpp"
 
 namespace dms::engine::detail {

@@ -81,7 +81,7 @@ ZoneSgChange ServerEngine::dupe_zone_alt_sg(std::string_view zone, std::string_v
         // The event reconfigures the new alternate SG; the one it replaces stops serving
         // the zone.
         if (old_alt) {
-            if (const auto old = db::catalog::find_sg_by_id(tx, *old_alt)) {
+            if (const auto old = db::sgs::find_by_id(tx, *old_alt)) {
                 queue_partial_reconfig(tx, *old);
             }
         }

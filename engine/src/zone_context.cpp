@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "dms/core/error.hpp"
-#include "dms/db/catalog.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/master.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/db/zis.hpp"
 #include "dms/sm/master_sm.hpp"
 
@@ -212,7 +212,7 @@ void ZoneDbContext::queue_master_partial_reconfig(std::int64_t sg_id) {
     if (m_batch && m_batch->sg_names.contains(sg_id)) {
         name = m_batch->sg_names.at(sg_id);
     } else {
-        const auto sg = db::catalog::find_sg_by_id(m_tx, sg_id);
+        const auto sg = db::sgs::find_by_id(m_tx, sg_id);
         name = sg ? sg->name : std::string();
         if (m_batch) {
             m_batch->sg_names.emplace(sg_id, name);
@@ -236,7 +236,7 @@ bool ZoneDbContext::zi_exists(const sm::ZoneRow& row, std::int64_t zi_id) {
 }
 
 std::optional<std::int64_t> ZoneDbContext::find_sg(std::string_view name) {
-    const auto sg = db::catalog::find_sg(m_tx, name);
+    const auto sg = db::sgs::find(m_tx, name);
     return sg ? std::optional<std::int64_t>(sg->id) : std::nullopt;
 }
 

@@ -14,6 +14,10 @@
 #include "dms/core/serial.hpp"
 #include "dms/core/zone_validate.hpp"
 #include "dms/db/audit.hpp"
+#include "dms/db/references.hpp"
+#include "dms/db/sectags.hpp"
+#include "dms/db/sgs.hpp"
+#include "dms/db/zone_cfg.hpp"
 
 #include "zone_events.hpp"
 #include "zone_util.hpp"
@@ -94,7 +98,7 @@ ZoneView make_view(db::Transaction& tx, db::ZoneRecord zone, std::int64_t zi_id)
     v.data = std::move(*data);
     v.data.name = zone.name;
     v.data.reference = zone.reference;
-    v.sectags = db::catalog::zone_sectags(tx, zone.id);
+    v.sectags = db::sectags::of_zone(tx, zone.id);
     v.zone = std::move(zone);
     return v;
 }
@@ -220,13 +224,13 @@ ZoneTextCheck ZoneEngine::check_zone_text(std::string_view text, std::string_vie
 std::optional<std::string> ZoneEngine::cfg_value(db::Transaction& tx, std::string_view key,
                                                  std::optional<std::int64_t> sg, bool cached) {
     if (!cached) {
-        return db::catalog::zone_cfg(tx, key, sg);
+        return db::zone_cfg::value(tx, key, sg);
     }
     const auto k = fmt::format("{}/{}", key, sg.value_or(0));
     if (auto it = m_defaults.cfg.find(k); it != m_defaults.cfg.end()) {
         return it->second.empty() ? std::nullopt : std::optional(it->second);
     }
-    auto v = db::catalog::zone_cfg(tx, key, sg);
+    auto v = db::zone_cfg::value(tx, key, sg);
     m_defaults.cfg.emplace(k, v.value_or(""));
     return v;
 }
@@ -244,7 +248,7 @@ ZoneEngine::NewZone ZoneEngine::new_zone_record(db::Transaction& tx, const std::
     if (auto it = m_defaults.sg_ids.find(sg_name); opt.batch && it != m_defaults.sg_ids.end()) {
         z.sg_id = it->second;
     } else {
-        const auto sg = db::catalog::find_sg(tx, sg_name);
+        const auto sg = db::sgs::find(tx, sg_name);
         if (!sg) {
             throw Error(ErrorCode::no_sg_found,
                         fmt::format("server group '{}' not found", sg_name));
@@ -272,7 +276,7 @@ ZoneEngine::NewZone ZoneEngine::new_zone_record(db::Transaction& tx, const std::
             opt.batch && it != m_defaults.ref_ids.end()) {
             z.ref_id = it->second;
         } else {
-            z.ref_id = db::catalog::ensure_reference(tx, reference);
+            z.ref_id = db::references::ensure(tx, reference);
             out.new_reference.emplace(reference, *z.ref_id);
         }
     }
@@ -566,7 +570,7 @@ std::int64_t ZoneEngine::save_zone_content(std::string_view name, ZoneData conte
             throw_findings(zone.name, f);
         }
         if (content.zone_ttl.empty()) {
-            content.zone_ttl = db::catalog::zone_cfg(tx, "zone_ttl", zone.sg_id).value_or("1h");
+            content.zone_ttl = db::zone_cfg::value(tx, "zone_ttl", zone.sg_id).value_or("1h");
         }
         db::zis::InsertOptions io;
         io.change_by = m_caller.change_by();

@@ -5,6 +5,7 @@
 
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
+#include "dms/db/references.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "zone_events.hpp"
@@ -148,7 +149,7 @@ db::ZoneRecord ZoneEngine::set_zone_reference(std::string_view name, std::string
         if (reference.empty()) {
             z.ref_id.reset();
         } else {
-            auto r = db::catalog::find_reference(tx, reference);
+            auto r = db::references::find(tx, reference);
             if (!r) {
                 throw Error(ErrorCode::reference_does_not_exist,
                             fmt::format("reference '{}' does not exist", reference));

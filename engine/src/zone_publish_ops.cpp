@@ -7,6 +7,7 @@
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/core/serial.hpp"
+#include "dms/db/zone_cfg.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "zone_events.hpp"
@@ -67,7 +68,7 @@ std::int64_t ZoneEngine::refresh_zone_ttl(std::string_view name, std::string_vie
         std::string ttl(zone_ttl);
         if (ttl.empty()) {
             ttl = m_session.transaction("zone_ttl", [&](db::Transaction& tx) {
-                return db::catalog::zone_cfg(tx, "zone_ttl", view.zone.sg_id).value_or("1h");
+                return db::zone_cfg::value(tx, "zone_ttl", view.zone.sg_id).value_or("1h");
             });
         }
         if (!parse_ttl(ttl)) {

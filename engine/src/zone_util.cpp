@@ -11,8 +11,9 @@
 #include "dms/core/serial.hpp"
 #include "dms/core/zi_id.hpp"
 #include "dms/core/zone_text.hpp"
+#include "dms/db/apex_ns.hpp"
 #include "dms/db/audit.hpp"
-#include "dms/db/catalog.hpp"
+#include "dms/db/zone_cfg.hpp"
 
 namespace dms::engine::detail {
 
@@ -80,7 +81,7 @@ std::int64_t resolve_zi(db::Transaction& tx, const db::ZoneRecord& zone, std::st
 ZoneData default_content(db::Transaction& tx, const std::string& name,
                          std::optional<std::int64_t> sg_id) {
     auto cfg = [&](std::string_view key, std::string_view fallback) {
-        return db::catalog::zone_cfg(tx, key, sg_id).value_or(std::string(fallback));
+        return db::zone_cfg::value(tx, key, sg_id).value_or(std::string(fallback));
     };
     ZoneData z;
     z.name = name;
@@ -93,11 +94,11 @@ ZoneData default_content(db::Transaction& tx, const std::string& name,
     z.soa.retry = cfg("soa_retry", "900");
     z.soa.expire = cfg("soa_expire", "7d");
     z.soa.minimum = cfg("soa_minimum", "1h");
-    if (auto ttl = db::catalog::zone_cfg(tx, "soa_ttl", sg_id)) {
+    if (auto ttl = db::zone_cfg::value(tx, "soa_ttl", sg_id)) {
         z.soa.ttl = *ttl;
     }
     RrGroup apex{apex_comment_for(name), std::string(apex_rr_tag), {}};
-    for (const auto& ns : db::catalog::apex_ns(tx, sg_id)) {
+    for (const auto& ns : db::apex_ns::list(tx, sg_id)) {
         Rr rr;
         rr.label = "@";
         rr.type = "NS";

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Repositories: zones, zone instances (COPY in, grouped load out), catalog, events.
+// Repositories: zones, zone instances (COPY in, grouped load out), server groups, zone_cfg,
+// apex NS, references, events.
 #include <gtest/gtest.h>
 
 #include "dms/core/zone_text.hpp"
-#include "dms/db/catalog.hpp"
+#include "dms/db/apex_ns.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/master.hpp"
+#include "dms/db/references.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/db/zis.hpp"
+#include "dms/db/zone_cfg.hpp"
 #include "dms/db/zones.hpp"
 
 #include "pg_fixture.hpp"
@@ -45,7 +49,7 @@ protected:
     db::ZoneRecord new_zone(db::Transaction& tx, const std::string& name) {
         db::ZoneRecord z;
         z.name = name;
-        z.sg_id = db::catalog::find_sg(tx, "someorg-one")->id;
+        z.sg_id = db::sgs::find(tx, "someorg-one")->id;
         z.id = db::zones::insert(tx, z);
         return z;
     }
@@ -117,7 +121,7 @@ TEST_F(ZoneRepo, ZiRoundTripThroughTheDatabase) {
         auto other = data;
         other.groups[1].rrs[0].reference = "CUST-1";
         db::zis::insert(tx, z.id, other, o);
-        const auto refs = db::catalog::list_references(tx, {"cust*"});
+        const auto refs = db::references::list(tx, {"cust*"});
         ASSERT_EQ(refs.size(), 1U);
         EXPECT_EQ(refs[0].reference, "Cust-1");
         EXPECT_FALSE(db::zis::load(tx, zi + 1000));
@@ -136,7 +140,7 @@ TEST_F(ZoneRepo, ZoneListFilters) {
         ASSERT_TRUE(z);
         z->state = "DELETED";
         db::zones::update(tx, *z);
-        z->ref_id = db::catalog::ensure_reference(tx, "Cust-9");
+        z->ref_id = db::references::ensure(tx, "Cust-9");
         db::zones::update(tx, *z);
     });
     auto names = [&](const db::ZoneFilter& f) {
@@ -165,19 +169,19 @@ TEST_F(ZoneRepo, ZoneListFilters) {
 
 TEST_F(ZoneRepo, ZoneCfgAndApexNs) {
     session().transaction("t", [&](db::Transaction& tx) {
-        const auto sg = db::catalog::find_sg(tx, "someorg-one")->id;
-        EXPECT_EQ(db::catalog::zone_cfg(tx, "soa_mname", sg), "ns1.someorg.net.");
-        EXPECT_EQ(db::catalog::zone_cfg(tx, "zone_ttl", sg), "1h");
-        db::catalog::set_zone_cfg(tx, "zone_ttl", "5m", sg);
-        EXPECT_EQ(db::catalog::zone_cfg(tx, "zone_ttl", sg), "5m");
-        EXPECT_EQ(db::catalog::zone_cfg(tx, "zone_ttl"), "1h");
-        EXPECT_EQ(db::catalog::apex_ns(tx, sg),
+        const auto sg = db::sgs::find(tx, "someorg-one")->id;
+        EXPECT_EQ(db::zone_cfg::value(tx, "soa_mname", sg), "ns1.someorg.net.");
+        EXPECT_EQ(db::zone_cfg::value(tx, "zone_ttl", sg), "1h");
+        db::zone_cfg::set(tx, "zone_ttl", "5m", sg);
+        EXPECT_EQ(db::zone_cfg::value(tx, "zone_ttl", sg), "5m");
+        EXPECT_EQ(db::zone_cfg::value(tx, "zone_ttl"), "1h");
+        EXPECT_EQ(db::apex_ns::list(tx, sg),
                   (std::vector<std::string>{"ns1.someorg.net.", "ns2.someorg.net."}));
-        EXPECT_TRUE(db::catalog::apex_ns(tx, std::nullopt).empty());
-        db::catalog::replace_apex_ns(tx, std::nullopt, {"a.example.", "b.example."});
+        EXPECT_TRUE(db::apex_ns::list(tx, std::nullopt).empty());
+        db::apex_ns::replace(tx, std::nullopt, {"a.example.", "b.example."});
         // An SG without its own list falls back to the global one.
-        db::catalog::replace_apex_ns(tx, sg, {});
-        EXPECT_EQ(db::catalog::apex_ns(tx, sg),
+        db::apex_ns::replace(tx, sg, {});
+        EXPECT_EQ(db::apex_ns::list(tx, sg),
                   (std::vector<std::string>{"a.example.", "b.example."}));
         EXPECT_EQ(db::master::get(tx).state, "READY");
     });

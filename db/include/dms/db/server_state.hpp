@@ -2,8 +2,8 @@
 #pragma once
 // ServerSM's side of sm_servers and what dmsd needs to configure and check slaves:
 // the state columns the machine writes, the zones a server group serves (REFERENCE.md
-// 8.3), the zones whose serials a check compares. The catalog side (create,
-// rename, move) is servers.hpp.
+// 8.3), the zones whose serials a check compares. Creating, renaming and moving
+// servers is servers.hpp's.
 //
 // Contract: nothing here commits; SQL failures are DatabaseError.
 

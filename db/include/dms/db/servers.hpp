@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// The server catalog: server groups (server_groups), slave and replica servers
-// (sm_servers), which SG is the replica SG (sm_master.replica_sg_id), and what uses an
-// SG. ServerSM's own columns (state, last_reply, retry_msg, ...) are read here for
-// display; the machine writes them.
+// Slave and replica servers (sm_servers); their server groups are sgs.hpp's.
+// ServerSM's own columns (state, last_reply, retry_msg, ...) are read here for display;
+// the machine writes them (server_state.hpp).
 //
-// Reading an SG: db::catalog::find_sg / find_sg_by_id / list_sgs (catalog.hpp).
-//
-// Contract: find_* return std::nullopt when absent; insert_* return std::nullopt when
+// Contract: find_* return std::nullopt when absent; insert returns std::nullopt when
 // the name is taken; update/remove write the row as given (the caller checked it).
 // `for_update` takes the row lock that serialises changes to one row (FOR NO KEY
 // UPDATE, as zones.hpp: event inserts that refer to it are not blocked). SQL failures
@@ -19,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "dms/db/catalog.hpp"
 #include "dms/db/session.hpp"
 
 namespace dms::db {
@@ -60,12 +56,15 @@ struct ServerFilter {
     bool exclude_replica = false; ///< leave out the servers of the replica SG (ls_slave)
 };
 
-/// What refers to an SG (delete_sg refuses while anything does).
-struct SgUsage {
-    std::int64_t zones = 0;         ///< zones (any state) with it as primary SG
-    std::int64_t deleted_zones = 0; ///< of those, DELETED ones
-    std::int64_t alt_zones = 0;     ///< zones (any state) with it as alternate SG
-    std::int64_t servers = 0;
+/// A slave or replica server's address, for named.conf ACLs and also-notify lists.
+struct ServerAddress {
+    std::int64_t id = 0;
+    std::int64_t sg_id = 0;
+    std::string name;
+    std::string address;
+    int dns_port = 53;
+    std::string state;
+    int rndc_port = 953;
 };
 
 namespace servers {
@@ -77,6 +76,8 @@ std::vector<ServerRecord> find_by_address(Transaction& tx, std::string_view addr
 std::vector<ServerRecord> list(Transaction& tx, const ServerFilter& filter);
 /// Servers of one SG, by name.
 std::vector<ServerRecord> of_sg(Transaction& tx, std::int64_t sg_id);
+/// Every server's address, by name.
+std::vector<ServerAddress> addresses(Transaction& tx);
 
 /// Insert a DISABLED server from name, server_type, sg_id, address, ports and
 /// ssh_address of `s`; its id, or std::nullopt if the name is taken.
@@ -86,34 +87,4 @@ void update(Transaction& tx, const ServerRecord& s);
 void remove(Transaction& tx, std::int64_t id);
 
 } // namespace servers
-
-namespace sgs {
-
-/// The SG row locked (see contract above).
-std::optional<SgRecord> lock(Transaction& tx, std::string_view name);
-/// Insert from name, config_dir, master_address and master_alt_address ("" = NULL);
-/// its id, or std::nullopt if the name is taken.
-std::optional<std::int64_t> insert(Transaction& tx, const SgRecord& sg);
-/// Write back name, config_dir, master_address and master_alt_address ("" = NULL).
-void update(Transaction& tx, const SgRecord& sg);
-void remove(Transaction& tx, std::int64_t id);
-SgUsage usage(Transaction& tx, std::int64_t id);
-
-/// The replica SG (sm_master.replica_sg_id), if there is one.
-std::optional<SgRecord> replica(Transaction& tx);
-/// Make `id` the replica SG, or with std::nullopt have none.
-void set_replica(Transaction& tx, std::optional<std::int64_t> id);
-
-/// Ids of the PUBLISHED zones whose primary SG is `sg_id`, or of every PUBLISHED zone
-/// when it is std::nullopt, by name.
-std::vector<std::int64_t> published_zones(Transaction& tx, std::optional<std::int64_t> sg_id);
-
-/// Replace the value of every zone_cfg default_sg row naming `old_name` (rename_sg);
-/// how many rows changed.
-std::size_t rename_default_sg(Transaction& tx, std::string_view old_name,
-                              std::string_view new_name);
-/// True if a zone_cfg default_sg row names the SG.
-bool is_default_sg(Transaction& tx, std::string_view name);
-
-} // namespace sgs
 } // namespace dms::db

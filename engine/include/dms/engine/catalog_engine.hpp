@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "dms/db/catalog.hpp"
+#include "dms/db/references.hpp"
 #include "dms/db/session.hpp"
+#include "dms/db/zone_cfg.hpp"
 #include "dms/engine/caller.hpp"
 
 namespace dms::engine {

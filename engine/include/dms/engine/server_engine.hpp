@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "dms/core/config.hpp"
-#include "dms/db/catalog.hpp"
 #include "dms/db/servers.hpp"
 #include "dms/db/session.hpp"
+#include "dms/db/sgs.hpp"
 #include "dms/db/zones.hpp"
 #include "dms/drivers/slave_driver.hpp"
 #include "dms/engine/caller.hpp"

@@ -22,7 +22,6 @@
 #include "dms/core/zone.hpp"
 #include "dms/core/zone_text.hpp"
 #include "dms/core/zone_validate.hpp"
-#include "dms/db/catalog.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/session.hpp"
 #include "dms/db/zis.hpp"
