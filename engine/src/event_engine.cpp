@@ -6,7 +6,7 @@
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
 
-#include "zone_util.hpp"
+#include "audit.hpp"
 
 namespace dms::engine {
 
@@ -51,46 +51,6 @@ void EventEngine::fail(std::int64_t id) {
         log::notice("event " + std::to_string(id), "fail_event", "{} failed by {}", e->event_type,
                     m_caller.change_by());
     });
-}
-
-MasterStatus EventEngine::master_status() {
-    return m_session.transaction("show_master_status", [&](db::Transaction& tx) {
-        MasterStatus s;
-        s.master = db::master::get(tx);
-        s.counts = db::queue::counts(tx);
-        for (auto& e : db::events::pending(tx)) {
-            if (e.event_type == "MasterSMHoldTimeout") {
-                s.hold_timeout = std::move(e);
-                break;
-            }
-        }
-        s.last_event = db::events::last_master_event(tx);
-        if (s.counts.failed_zones > 0) {
-            s.failed_zones = db::queue::failed_zones(tx);
-        }
-        return s;
-    });
-}
-
-std::int64_t EventEngine::queue_master(std::string_view type, std::string_view operation) {
-    return m_session.transaction(operation, [&](db::Transaction& tx) {
-        db::NewEvent e;
-        e.event_type = std::string(type);
-        e.master_id = 1;
-        e.coalesce = true;
-        const auto id = db::events::insert(tx, e);
-        detail::audit(tx, m_caller, operation, "master", std::nullopt,
-                      fmt::format(R"({{"event_id": {}}})", id));
-        return id;
-    });
-}
-
-std::int64_t EventEngine::reset_master() {
-    return queue_master("MasterSMReset", "reset_master");
-}
-
-std::int64_t EventEngine::reconfig_master() {
-    return queue_master("MasterSMMasterReconfig", "reconfig_master");
 }
 
 } // namespace dms::engine

@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Server groups and servers (see server_engine.hpp); the zone side of SGs and the SG
-// reconfigure/refresh requests are in sg_zone_ops.cpp.
+// Servers (see server_engine.hpp); their server groups are sg_engine.cpp's.
 #include "dms/engine/server_engine.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
 #include <array>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "dms/core/error.hpp"
-#include "dms/core/logging.hpp"
-#include "dms/db/audit.hpp"
 #include "dms/db/events.hpp"
-#include "dms/db/zone_cfg.hpp"
+#include "dms/db/sgs.hpp"
 
-#include "server_util.hpp"
+#include "audit.hpp"
+#include "sg_lookup.hpp"
+#include "sg_reconfig.hpp"
+#include "usage_checks.hpp"
 
 namespace dms::engine {
 
@@ -24,33 +23,14 @@ namespace {
 
 constexpr std::array<std::string_view, 2> types{"bind9", "nsd3"};
 
-/// The schema's CHECK on server_groups.name and sm_servers.name.
-std::string check_name(std::string_view what, std::string_view name, std::size_t max) {
-    const auto ok_char = [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
-    };
-    if (name.empty() || name.size() > max ||
-        std::isalnum(static_cast<unsigned char>(name[0])) == 0 ||
-        !std::all_of(name.begin(), name.end(), ok_char)) {
-        return fmt::format("bad {} '{}': letters, digits and -_., starting with a letter or "
-                           "digit, at most {}",
-                           what, name, max);
-    }
-    return {};
-}
-
 } // namespace
 
 std::span<const std::string_view> server_types() {
     return types;
 }
 
-std::string check_sg_name(std::string_view name) {
-    return check_name("server group name", name, 60);
-}
-
 std::string check_server_name(std::string_view name) {
-    return check_name("server name", name, 255);
+    return detail::check_name("server name", name, 255);
 }
 
 std::optional<std::string> normalize_address(std::string_view address) {
@@ -66,94 +46,9 @@ std::optional<std::string> normalize_address(std::string_view address) {
     return std::nullopt;
 }
 
-namespace detail {
-
-std::string address_or_throw(std::string_view what, std::string_view address) {
-    if (address.empty()) {
-        return {};
-    }
-    auto a = normalize_address(address);
-    if (!a) {
-        throw Error(ErrorCode::usage,
-                    fmt::format("{} '{}' is not an IPv4 or IPv6 address", what, address));
-    }
-    return *a;
-}
-
-void name_or_throw(const std::string& problem) {
-    if (!problem.empty()) {
-        throw Error(ErrorCode::usage, problem);
-    }
-}
-
-db::SgRecord require_sg(db::Transaction& tx, std::string_view name, bool for_update) {
-    auto sg = for_update ? db::sgs::lock(tx, name) : db::sgs::find(tx, name);
-    if (!sg) {
-        throw Error(ErrorCode::no_sg_found, fmt::format("server group '{}' not found", name));
-    }
-    return *sg;
-}
-
-db::SgRecord sg_or_default(db::Transaction& tx, std::string_view name) {
-    if (!name.empty()) {
-        return require_sg(tx, name, false);
-    }
-    const auto def = db::zone_cfg::value(tx, "default_sg");
-    if (!def || def->empty()) {
-        throw Error(ErrorCode::no_sg_found, "no server group given and zone_cfg has no default_sg");
-    }
-    return require_sg(tx, *def, false);
-}
-
-std::int64_t queue_partial_reconfig(db::Transaction& tx, const db::SgRecord& sg) {
-    db::NewEvent e;
-    e.event_type = "MasterSMPartialReconfig";
-    e.master_id = 1;
-    e.parameters =
-        boost::json::serialize(boost::json::object{{"sg_id", sg.id}, {"sg_name", sg.name}});
-    e.coalesce = true;
-    return db::events::insert(tx, e);
-}
-
-std::int64_t queue_all_reconfig(db::Transaction& tx) {
-    db::NewEvent e;
-    e.event_type = "MasterSMAllReconfig";
-    e.master_id = 1;
-    e.coalesce = true;
-    return db::events::insert(tx, e);
-}
-
-void audit_change(db::Transaction& tx, const Caller& caller, std::string_view operation,
-                  std::string_view subject, std::optional<std::int64_t> server_id,
-                  std::initializer_list<std::pair<std::string_view, std::string_view>> details) {
-    boost::json::object o;
-    for (const auto& [k, v] : details) {
-        o[k] = v;
-    }
-    db::audit::Entry e;
-    e.change_by = caller.change_by();
-    e.operation = std::string(operation);
-    e.subject = std::string(subject);
-    e.server_id = server_id;
-    e.details = boost::json::serialize(o);
-    db::audit::record(tx, e);
-    log::info(std::string(subject), operation, "by {}", caller.change_by());
-}
-
-} // namespace detail
-
 using namespace detail;
 
 namespace {
-
-std::string check_config_dir(std::string_view dir) {
-    if (!dir.empty() && (!dir.starts_with('/') || dir.size() > 1024)) {
-        throw Error(
-            ErrorCode::usage,
-            fmt::format("config directory '{}' is not an absolute path (at most 1024)", dir));
-    }
-    return std::string(dir);
-}
 
 void check_port(std::string_view what, int port) {
     if (port < 1 || port > 65535) {
@@ -206,202 +101,10 @@ void refuse_address_taken(db::Transaction& tx, const db::ServerRecord& s) {
     }
 }
 
-SgView view_of(db::Transaction& tx, db::SgRecord sg) {
-    SgView v;
-    const auto replica = db::sgs::replica(tx);
-    v.replica = replica && replica->id == sg.id;
-    v.usage = db::sgs::usage(tx, sg.id);
-    v.servers = db::servers::of_sg(tx, sg.id);
-    v.sg = std::move(sg);
-    return v;
-}
-
 } // namespace
 
 ServerEngine::ServerEngine(db::Session& session, const Config& config, Caller caller)
     : m_session(session), m_config(config), m_caller(std::move(caller)) {}
-
-// ---- server groups ----------------------------------------------------------------------
-
-std::vector<SgView> ServerEngine::list_sgs() {
-    return m_session.transaction("ls_sg", [](db::Transaction& tx) {
-        const auto replica = db::sgs::replica(tx);
-        std::vector<SgView> out;
-        for (auto& sg : db::sgs::list(tx)) {
-            SgView v;
-            v.replica = replica && replica->id == sg.id;
-            v.sg = std::move(sg);
-            out.push_back(std::move(v));
-        }
-        return out;
-    });
-}
-
-SgView ServerEngine::show_sg(std::string_view name) {
-    return m_session.transaction(
-        "show_sg", [&](db::Transaction& tx) { return view_of(tx, require_sg(tx, name, false)); });
-}
-
-SgView ServerEngine::show_replica_sg() {
-    return m_session.transaction("show_replica_sg", [](db::Transaction& tx) {
-        auto sg = db::sgs::replica(tx);
-        if (!sg) {
-            throw Error(ErrorCode::no_replica_sg_found,
-                        "no server group is the replica SG (create_sg -p or set_sg_replica_sg)");
-        }
-        return view_of(tx, *sg);
-    });
-}
-
-db::SgRecord ServerEngine::create_sg(const NewSg& n) {
-    name_or_throw(check_sg_name(n.name));
-    db::SgRecord sg;
-    sg.name = n.name;
-    sg.config_dir = check_config_dir(n.config_dir);
-    sg.master_address = address_or_throw("master address", n.master_address);
-    sg.master_alt_address = address_or_throw("master alt address", n.master_alt_address);
-    return m_session.transaction("create_sg", [&](db::Transaction& tx) {
-        if (n.replica) {
-            if (const auto old = db::sgs::replica(tx)) {
-                throw Error(ErrorCode::replica_sg_exists,
-                            fmt::format("server group '{}' is the replica SG already (change it "
-                                        "with set_sg_replica_sg)",
-                                        old->name));
-            }
-        }
-        const auto id = db::sgs::insert(tx, sg);
-        if (!id) {
-            throw Error(ErrorCode::sg_exists,
-                        fmt::format("server group '{}' already exists", sg.name));
-        }
-        auto created = sg;
-        created.id = *id;
-        if (n.replica) {
-            db::sgs::set_replica(tx, created.id);
-        }
-        audit_change(tx, m_caller, "create_sg", sg.name, std::nullopt,
-                     {{"config_dir", sg.config_dir},
-                      {"master_address", sg.master_address},
-                      {"master_alt_address", sg.master_alt_address},
-                      {"replica", n.replica ? "true" : "false"}});
-        return created;
-    });
-}
-
-void ServerEngine::delete_sg(std::string_view name) {
-    m_session.transaction("delete_sg", [&](db::Transaction& tx) {
-        const auto sg = require_sg(tx, name, true);
-        const auto u = db::sgs::usage(tx, sg.id);
-        if (u.zones > 0 || u.alt_zones > 0) {
-            std::string uses;
-            if (u.zones > 0) {
-                uses =
-                    fmt::format("{} zone(s){}", u.zones,
-                                u.deleted_zones > 0
-                                    ? fmt::format(" ({} deleted, until destroyed)", u.deleted_zones)
-                                    : "");
-            }
-            if (u.alt_zones > 0) {
-                uses += fmt::format("{}{} zone(s) as their alternate SG",
-                                    uses.empty() ? "" : " and ", u.alt_zones);
-            }
-            throw Error(
-                ErrorCode::sg_still_has_zones,
-                fmt::format("server group '{}' is used by {}: move them first", sg.name, uses));
-        }
-        if (u.servers > 0) {
-            throw Error(ErrorCode::sg_still_has_servers,
-                        fmt::format("server group '{}' has {} server(s): move or delete them first",
-                                    sg.name, u.servers));
-        }
-        if (db::sgs::is_default_sg(tx, sg.name)) {
-            throw Error(ErrorCode::zone_cfg_item_value_error,
-                        fmt::format("server group '{}' is zone_cfg default_sg: set_config "
-                                    "default_sg to another first",
-                                    sg.name));
-        }
-        db::sgs::remove(tx, sg.id);
-        audit_change(tx, m_caller, "delete_sg", sg.name, std::nullopt, {});
-    });
-}
-
-void ServerEngine::rename_sg(std::string_view name, std::string_view new_name) {
-    name_or_throw(check_sg_name(new_name));
-    m_session.transaction("rename_sg", [&](db::Transaction& tx) {
-        auto sg = require_sg(tx, name, true);
-        if (const auto other = db::sgs::find(tx, new_name); other && other->id != sg.id) {
-            throw Error(ErrorCode::sg_exists,
-                        fmt::format("server group '{}' already exists", new_name));
-        }
-        const auto old = sg.name;
-        sg.name = std::string(new_name);
-        db::sgs::update(tx, sg);
-        db::sgs::rename_default_sg(tx, old, sg.name);
-        // Its include directory and ACL name follow the name.
-        queue_partial_reconfig(tx, sg);
-        audit_change(tx, m_caller, "rename_sg", old, std::nullopt, {{"new", sg.name}});
-    });
-}
-
-void ServerEngine::set_sg_config(std::string_view name, std::string_view config_dir) {
-    const auto dir = check_config_dir(config_dir);
-    m_session.transaction("set_sg_config", [&](db::Transaction& tx) {
-        auto sg = require_sg(tx, name, true);
-        sg.config_dir = dir;
-        db::sgs::update(tx, sg);
-        queue_partial_reconfig(tx, sg);
-        audit_change(tx, m_caller, "set_sg_config", sg.name, std::nullopt, {{"config_dir", dir}});
-    });
-}
-
-void ServerEngine::set_sg_master_address(std::string_view name, std::string_view address) {
-    const auto a = address_or_throw("master address", address);
-    m_session.transaction("set_sg_master_address", [&](db::Transaction& tx) {
-        auto sg = require_sg(tx, name, true);
-        sg.master_address = a;
-        db::sgs::update(tx, sg);
-        queue_partial_reconfig(tx, sg);
-        audit_change(tx, m_caller, "set_sg_master_address", sg.name, std::nullopt,
-                     {{"master_address", a}});
-    });
-}
-
-void ServerEngine::set_sg_master_alt_address(std::string_view name, std::string_view address) {
-    const auto a = address_or_throw("master alt address", address);
-    m_session.transaction("set_sg_master_alt_address", [&](db::Transaction& tx) {
-        auto sg = require_sg(tx, name, true);
-        sg.master_alt_address = a;
-        db::sgs::update(tx, sg);
-        queue_partial_reconfig(tx, sg);
-        audit_change(tx, m_caller, "set_sg_master_alt_address", sg.name, std::nullopt,
-                     {{"master_alt_address", a}});
-    });
-}
-
-void ServerEngine::set_replica_sg(std::string_view name) {
-    m_session.transaction("set_sg_replica_sg", [&](db::Transaction& tx) {
-        const auto old = db::sgs::replica(tx);
-        std::optional<db::SgRecord> sg;
-        if (!name.empty()) {
-            sg = require_sg(tx, name, true);
-        }
-        if ((old ? old->id : 0) == (sg ? sg->id : 0)) {
-            return; // already so
-        }
-        db::sgs::set_replica(tx, sg ? std::optional(sg->id) : std::nullopt);
-        // The replica SG serves every zone; the old one goes back to its own zones.
-        if (old) {
-            queue_partial_reconfig(tx, *old);
-        }
-        if (sg) {
-            queue_partial_reconfig(tx, *sg);
-        }
-        audit_change(tx, m_caller, "set_sg_replica_sg", sg ? sg->name : "none", std::nullopt,
-                     {{"old", old ? old->name : ""}});
-    });
-}
-
-// ---- servers ------------------------------------------------------------------------------
 
 std::vector<db::ServerRecord> ServerEngine::list_servers(const db::ServerFilter& filter) {
     return m_session.transaction("ls_server", [&](db::Transaction& tx) {

@@ -9,7 +9,7 @@
 #include "dms/db/server_state.hpp"
 #include "dms/engine/server_context.hpp"
 
-#include "zone_util.hpp"
+#include "audit.hpp"
 
 namespace dms::engine {
 namespace {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Zones: reading, creating and copying them (see zone_engine.hpp); load_zones is
+// load_zones.cpp's, the lifecycle zone_lifecycle.cpp's, edit locks zone_edit_lock.cpp's,
+// serial pokes zone_serial.cpp's.
 #include "dms/engine/zone_engine.hpp"
 
 #include <future>
-#include <set>
-#include <unistd.h>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "dms/core/dns_name.hpp"
@@ -13,14 +13,17 @@
 #include "dms/core/logging.hpp"
 #include "dms/core/serial.hpp"
 #include "dms/core/zone_validate.hpp"
-#include "dms/db/audit.hpp"
 #include "dms/db/references.hpp"
-#include "dms/db/sectags.hpp"
 #include "dms/db/sgs.hpp"
+#include "dms/db/zis.hpp"
 #include "dms/db/zone_cfg.hpp"
+#include "dms/engine/zi_engine.hpp"
+#include "dms/engine/zone_cfg_engine.hpp"
 
+#include "audit.hpp"
+#include "zone_content.hpp"
 #include "zone_events.hpp"
-#include "zone_util.hpp"
+#include "zone_lookup.hpp"
 
 namespace dms::engine {
 
@@ -68,41 +71,6 @@ std::string rename_in_zone(const std::string& rdata, const std::string& from,
     return out;
 }
 
-std::string zi_label(db::Transaction& tx, std::optional<std::int64_t> zi) {
-    if (!zi) {
-        return "none";
-    }
-    const auto h = db::zis::find(tx, *zi);
-    if (!h) {
-        return fmt::format("ZI {}", *zi);
-    }
-    return fmt::format("ZI {} (saved by {} at {:%Y-%m-%d %H:%M:%S} UTC)", *zi, h->change_by,
-                       fmt::gmtime(std::chrono::system_clock::to_time_t(h->ctime)));
-}
-
-/// ZoneChangedError for a save whose copy was taken from candidate `base`.
-[[noreturn]] void throw_zone_changed(db::Transaction& tx, const db::ZoneRecord& zone,
-                                     std::int64_t base) {
-    throw ZoneChangedError(fmt::format("zone '{}' changed since this copy was taken from ZI {}: "
-                                       "its newest ZI is now {}; nothing saved",
-                                       zone.name, base, zi_label(tx, zone.zi_candidate_id)),
-                           base, zone.zi_candidate_id);
-}
-
-ZoneView make_view(db::Transaction& tx, db::ZoneRecord zone, std::int64_t zi_id) {
-    ZoneView v;
-    auto data = db::zis::load(tx, zi_id, &v.zi);
-    if (!data) {
-        throw Error(ErrorCode::zi_not_found, fmt::format("ZI {} not found", zi_id));
-    }
-    v.data = std::move(*data);
-    v.data.name = zone.name;
-    v.data.reference = zone.reference;
-    v.sectags = db::sectags::of_zone(tx, zone.id);
-    v.zone = std::move(zone);
-    return v;
-}
-
 } // namespace
 
 std::string parse_zone_option(std::string_view word, ZoneFlags& flags) {
@@ -148,47 +116,6 @@ db::ZoneRecord ZoneEngine::find_zone_by_id(std::int64_t id) {
                                  [&](db::Transaction& tx) { return require_zone_by_id(tx, id); });
 }
 
-std::vector<db::ZiRecord> ZoneEngine::list_zis(std::string_view name) {
-    return m_session.transaction("list_zis", [&](db::Transaction& tx) {
-        return db::zis::list(tx, require_zone(tx, name).id);
-    });
-}
-
-ZoneView ZoneEngine::show_zone(std::string_view name, std::string_view zi_spec) {
-    return m_session.transaction("show_zone", [&](db::Transaction& tx) {
-        auto zone = require_zone(tx, name);
-        const auto zi = resolve_zi(tx, zone, zi_spec);
-        return make_view(tx, std::move(zone), zi);
-    });
-}
-
-ZoneView ZoneEngine::show_zone_by_id(std::int64_t zone_id, std::string_view zi_spec) {
-    return m_session.transaction("show_zone", [&](db::Transaction& tx) {
-        auto zone = require_zone_by_id(tx, zone_id);
-        const auto zi = resolve_zi(tx, zone, zi_spec);
-        return make_view(tx, std::move(zone), zi);
-    });
-}
-
-ZoneView ZoneEngine::edit_view(std::string_view name, std::string_view zi_spec) {
-    return m_session.transaction("edit_view", [&](db::Transaction& tx) {
-        auto zone = require_zone(tx, name);
-        const auto zi = zi_spec.empty() && zone.zi_candidate_id ? *zone.zi_candidate_id
-                                                                : resolve_zi(tx, zone, zi_spec);
-        return make_view(tx, std::move(zone), zi);
-    });
-}
-
-ZoneView ZoneEngine::show_zi_by_id(std::int64_t zi_id) {
-    return m_session.transaction("show_zi", [&](db::Transaction& tx) {
-        const auto h = db::zis::find(tx, zi_id);
-        if (!h) {
-            throw Error(ErrorCode::zi_not_found, fmt::format("ZI {} not found", zi_id));
-        }
-        return make_view(tx, require_zone_by_id(tx, h->zone_id), zi_id);
-    });
-}
-
 db::ZoneRecord ZoneEngine::zone_for_name(std::string_view name) {
     const auto n = zone_name_or_throw(name);
     return m_session.transaction("zone_for_name", [&](db::Transaction& tx) {
@@ -205,20 +132,7 @@ db::ZoneRecord ZoneEngine::zone_for_name(std::string_view name) {
 
 ZoneTextCheck ZoneEngine::check_zone_text(std::string_view text, std::string_view zone_name,
                                           bool name_from_text, bool validate) {
-    ParseOptions po;
-    po.zone_name = std::string(zone_name);
-    po.name_from_text = name_from_text;
-    auto parsed = parse_zone_text(text, po);
-    ZoneTextCheck out{std::move(parsed.zone), std::move(parsed.findings)};
-    if (out.ok() && validate) {
-        ValidateOptions vo;
-        vo.require_apex_ns = false; // decided per zone (use_apex_ns) when it is saved
-        vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
-        vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
-        auto v = validate_zone(out.zone, vo);
-        out.findings.insert(out.findings.end(), v.begin(), v.end());
-    }
-    return out;
+    return detail::check_zone_text(m_config, text, zone_name, name_from_text, validate);
 }
 
 std::optional<std::string> ZoneEngine::cfg_value(db::Transaction& tx, std::string_view key,
@@ -281,7 +195,8 @@ ZoneEngine::NewZone ZoneEngine::new_zone_record(db::Transaction& tx, const std::
         }
     }
     auto flag = [&](const std::optional<bool>& given, std::string_view key) {
-        return given ? *given : parse_bool(cfg(key, z.sg_id).value_or("false")).value_or(false);
+        return given ? *given
+                     : parse_config_bool(cfg(key, z.sg_id).value_or("false")).value_or(false);
     };
     z.use_apex_ns = flag(opt.flags.use_apex_ns, "use_apex_ns");
     z.edit_lock = flag(opt.flags.edit_lock, "edit_lock");
@@ -303,14 +218,6 @@ void ZoneEngine::prepare_content(db::Transaction& tx, const db::ZoneRecord& z, Z
     req.current = file_serial;
     req.today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
     data.soa.serial = serial::next_serial(req);
-}
-
-ValidateOptions ZoneEngine::validate_options(bool use_apex_ns) const {
-    ValidateOptions vo;
-    vo.require_apex_ns = !use_apex_ns;
-    vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
-    vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
-    return vo;
 }
 
 db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOptions& opt,
@@ -339,10 +246,10 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
             prepare_content(tx, z, data, file_serial, opt.batch);
             // Validate on the core that waits for PostgreSQL during the COPY; both only
             // read `data`. Findings roll the whole transaction back.
-            findings =
-                std::async(std::launch::async, [&data, vo = validate_options(z.use_apex_ns)] {
-                    return validate_zone(data, vo);
-                });
+            findings = std::async(std::launch::async,
+                                  [&data, vo = validate_options(m_config, z.use_apex_ns)] {
+                                      return validate_zone(data, vo);
+                                  });
         }
         z.id = db::zones::insert(tx, z);
         db::zis::InsertOptions io;
@@ -372,133 +279,6 @@ db::ZoneRecord ZoneEngine::create_zone(std::string_view name, const CreateOption
     return created;
 }
 
-void ZoneEngine::load_zones(std::vector<ZoneLoad>& items, const CreateOptions& options) {
-    CreateOptions opt = options;
-    opt.batch = true;
-    // Parsed outside the transaction; only the good ones go on.
-    struct Item {
-        ZoneLoad* load;
-        ZoneData data;
-        std::uint32_t file_serial = 0;
-    };
-    std::vector<Item> parsed;
-    for (auto& item : items) {
-        if (!item.error.empty()) {
-            continue; // failed before (an unreadable file): left as it is
-        }
-        item.zone.reset();
-        try {
-            auto check = check_zone_text(item.text, item.name, item.name.empty(), false);
-            if (!check.ok()) {
-                throw_findings(item.source, check.findings);
-            }
-            check.zone.name = new_zone_name_or_throw(check.zone.name);
-            const auto serial = check.zone.soa.serial;
-            parsed.push_back({&item, std::move(check.zone), serial});
-        } catch (const Error& e) {
-            item.error = e.what();
-        }
-    }
-    if (parsed.empty()) {
-        return;
-    }
-    std::vector<std::pair<std::string, std::int64_t>> new_references;
-    try {
-        m_session.transaction("load_zones", [&](db::Transaction& tx) {
-            new_references.clear();
-            std::vector<std::string> names;
-            for (auto& it : parsed) {
-                it.load->zone.reset();
-                it.load->error.clear();
-                names.push_back(it.data.name);
-            }
-            const auto live = db::zones::live_names(tx, names);
-            std::set<std::string, std::less<>> taken(live.begin(), live.end());
-            std::vector<Item*> good;
-            std::vector<db::ZoneRecord> zones;
-            for (auto& it : parsed) {
-                const auto& zname = it.data.name;
-                if (!taken.insert(zname).second) {
-                    it.load->error = fmt::format("zone '{}' already exists", zname);
-                    continue;
-                }
-                // A refusal of this zone alone (its SG, its reference, its content)
-                // leaves it out; a database error ends the chunk (see below).
-                try {
-                    auto nz = new_zone_record(tx, zname, opt, &it.data);
-                    if (nz.new_reference) {
-                        new_references.push_back(*nz.new_reference);
-                    }
-                    prepare_content(tx, nz.zone, it.data, it.file_serial, true);
-                    const auto f = validate_zone(it.data, validate_options(nz.zone.use_apex_ns));
-                    if (has_errors(f)) {
-                        throw_findings(it.load->source, f);
-                    }
-                    good.push_back(&it);
-                    zones.push_back(std::move(nz.zone));
-                } catch (const DatabaseError&) {
-                    throw;
-                } catch (const Error& e) {
-                    it.load->error = e.what();
-                }
-            }
-            if (good.empty()) {
-                return;
-            }
-            db::zones::insert_many(tx, zones);
-            std::vector<db::zis::NewZi> zis;
-            for (std::size_t i = 0; i < good.size(); ++i) {
-                zis.push_back({zones[i].id, &good[i]->data});
-            }
-            const auto zi_ids = db::zis::insert_many(tx, zis, m_caller.change_by());
-            ZoneBatch batch;
-            std::vector<db::audit::Entry> audits;
-            for (std::size_t i = 0; i < good.size(); ++i) {
-                auto& z = zones[i];
-                batch.events.fresh_zone(z.id);
-                sm::ZoneEventParams p;
-                p.zi_id = zi_ids[i];
-                run_zone_event_batched(tx, m_config, z, sm::EventType::zone_do_batch_config, p,
-                                       m_caller.change_by(), batch);
-                audits.push_back({m_caller.change_by(), "load_zones", z.name, z.id, std::nullopt,
-                                  fmt::format(R"({{"zi_id": {}, "records": {}}})", zi_ids[i],
-                                              good[i]->data.rr_count())});
-            }
-            db::zones::update_many(tx, zones);
-            batch.events.flush(tx);
-            db::audit::record_many(tx, audits);
-            for (std::size_t i = 0; i < good.size(); ++i) {
-                log::info("zone " + zones[i].name, "load_zones",
-                          "created by {} with ZI {} ({} records)", m_caller.change_by(), zi_ids[i],
-                          good[i]->data.rr_count());
-                good[i]->load->zone = zones[i];
-            }
-        });
-    } catch (const DatabaseError& e) {
-        // A zone created by someone else meanwhile, or another zone's data the database
-        // refused: the zones go one by one, each with its own error.
-        log::notice("zone_tool", "load_zones",
-                    "{} zones in one transaction failed ({}); "
-                    "creating them one by one",
-                    parsed.size(), e.what());
-        for (auto& it : parsed) {
-            it.load->zone.reset();
-            it.load->error.clear();
-            try {
-                it.data.soa.serial = it.file_serial;
-                const auto zname = it.data.name;
-                it.load->zone = create_zone(zname, opt, std::move(it.data), it.load->source);
-            } catch (const Error& e2) {
-                it.load->error = e2.what();
-            }
-        }
-        return;
-    }
-    for (auto& r : new_references) {
-        m_defaults.ref_ids.insert(r); // committed now: safe to reuse
-    }
-}
-
 db::ZoneRecord ZoneEngine::load_zone(std::string_view text, std::string_view name,
                                      const CreateOptions& options, std::string_view file_name) {
     // Parse here; create_zone validates with the zone's own settings.
@@ -512,7 +292,7 @@ db::ZoneRecord ZoneEngine::load_zone(std::string_view text, std::string_view nam
 
 db::ZoneRecord ZoneEngine::copy_zone(std::string_view src, std::string_view name,
                                      const CreateOptions& options, std::string_view zi_spec) {
-    auto view = show_zone(src, zi_spec);
+    auto view = ZiEngine(m_session, m_config, m_caller).show_zone(src, zi_spec);
     CreateOptions opt = options;
     if (opt.sg_name.empty()) {
         opt.sg_name = view.zone.sg_name;
@@ -546,101 +326,6 @@ db::ZoneRecord ZoneEngine::copy_zone(std::string_view src, std::string_view name
         }
     }
     return create_zone(zname, opt, std::move(view.data));
-}
-
-std::int64_t ZoneEngine::save_zone_content(std::string_view name, ZoneData content,
-                                           std::optional<std::int64_t> edit_lock_token,
-                                           std::optional<std::int64_t> expected_base) {
-    return m_session.transaction("save_zone", [&](db::Transaction& tx) {
-        // The row stays locked until commit: a concurrent save waits here and then sees
-        // this one's candidate.
-        auto zone = require_zone(tx, name, true);
-        if (expected_base && zone.zi_candidate_id != expected_base) {
-            throw_zone_changed(tx, zone, *expected_base);
-        }
-        if (zone.edit_lock_token != edit_lock_token) {
-            release_lock_of_gone_holder(tx, zone); // not this save's own lock
-        }
-        content.name = zone.name;
-        ValidateOptions vo;
-        vo.require_apex_ns = !zone.use_apex_ns;
-        vo.max_rrset_size = std::stoul(m_config.value("max_rrset_size"));
-        vo.max_zone_size = std::stoul(m_config.value("max_zone_size"));
-        if (const auto f = validate_zone(content, vo); has_errors(f)) {
-            throw_findings(zone.name, f);
-        }
-        if (content.zone_ttl.empty()) {
-            content.zone_ttl = db::zone_cfg::value(tx, "zone_ttl", zone.sg_id).value_or("1h");
-        }
-        db::zis::InsertOptions io;
-        io.change_by = m_caller.change_by();
-        const auto zi = db::zis::insert(tx, zone.id, content, io);
-        sm::ZoneEventParams p;
-        p.zi_id = zi;
-        p.edit_lock_token = edit_lock_token;
-        const auto type = (zone.edit_lock && edit_lock_token)
-                              ? sm::EventType::zone_edit_saved
-                              : sm::EventType::zone_edit_saved_no_lock;
-        const auto outcome = run_zone_event(tx, m_config, zone, type, p, m_caller.change_by());
-        if (outcome.no_transition) {
-            // A save the machine did not take would be stored and never published.
-            throw Error(ErrorCode::zone_sm_failure,
-                        fmt::format("zone '{}' not saved: {}", zone.name, outcome.message));
-        }
-        audit(tx, m_caller, "save_zone", zone.name, zone.id, fmt::format(R"({{"zi_id": {}}})", zi));
-        log::info("zone " + zone.name, "save_zone", "ZI {} saved by {}", zi, m_caller.change_by());
-        return zi;
-    });
-}
-
-std::int64_t ZoneEngine::load_zone_zi(std::string_view text, std::string_view name,
-                                      std::string_view file_name) {
-    const auto zname = zone_name_or_throw(name);
-    auto check = check_zone_text(text, zname, false, false); // save_zone_content validates
-    if (!check.ok()) {
-        throw_findings(file_name, check.findings);
-    }
-    normalize_ttls(check.zone);
-    return save_zone_content(zname, std::move(check.zone));
-}
-
-std::int64_t ZoneEngine::copy_zi(std::string_view src, std::string_view dst,
-                                 std::string_view zi_spec) {
-    return m_session.transaction("copy_zi", [&](db::Transaction& tx) {
-        auto from = require_zone(tx, src);
-        auto to = require_zone(tx, dst, true);
-        const auto src_zi = resolve_zi(tx, from, zi_spec);
-        db::ZiRecord h;
-        auto data = db::zis::load(tx, src_zi, &h);
-        data->name = to.name;
-        for (auto& g : data->groups) {
-            if (g.tag == apex_rr_tag) {
-                g.comment = apex_comment_for(to.name);
-            }
-        }
-        db::zis::InsertOptions io;
-        io.change_by = h.change_by;
-        io.ctime = h.ctime;
-        io.mtime = h.mtime;
-        const auto zi = db::zis::insert(tx, to.id, *data, io);
-        audit(tx, m_caller, "copy_zi", to.name, to.id,
-              fmt::format(R"({{"from_zi": {}, "zi_id": {}}})", src_zi, zi));
-        return zi;
-    });
-}
-
-void ZoneEngine::delete_zi(std::string_view name, std::string_view zi_spec) {
-    m_session.transaction("delete_zi", [&](db::Transaction& tx) {
-        auto zone = require_zone(tx, name, true);
-        const auto zi = resolve_zi(tx, zone, zi_spec);
-        if (zone.zi_id == zi || zone.zi_candidate_id == zi) {
-            throw Error(
-                ErrorCode::zi_in_use,
-                fmt::format("ZI {} of zone '{}' is the published or candidate ZI", zi, zone.name));
-        }
-        db::zis::remove(tx, zone.id, zi);
-        audit(tx, m_caller, "delete_zi", zone.name, zone.id, fmt::format(R"({{"zi_id": {}}})", zi));
-    });
 }
 
 } // namespace dms::engine

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Zone lifecycle operations: each is one ZoneSM event run in the caller's
-// transaction (REFERENCE.md 3.1.3).
+// transaction (REFERENCE.md 3.1.3): delete, undelete, destroy, enable, disable, nuke,
+// refresh, reset, and the flag and reference changes that lead to one.
 #include <fmt/format.h>
 
 #include "dms/core/error.hpp"
@@ -8,8 +9,9 @@
 #include "dms/db/references.hpp"
 #include "dms/engine/zone_engine.hpp"
 
+#include "audit.hpp"
 #include "zone_events.hpp"
-#include "zone_util.hpp"
+#include "zone_lookup.hpp"
 
 namespace dms::engine {
 
@@ -162,65 +164,35 @@ db::ZoneRecord ZoneEngine::set_zone_reference(std::string_view name, std::string
     });
 }
 
-bool ZoneEngine::release_lock_of_gone_holder(db::Transaction& tx, db::ZoneRecord& z) {
-    if (z.lock_state != "EDIT_LOCK" || !z.edit_lock_token || z.state == "UPDATE") {
-        return false; // in UPDATE a saved edit is being published; EditUpdate unlocks
-    }
-    const auto holder = parse_lock_holder(z.locked_by);
-    if (!holder || holder_state(*holder) != HolderState::gone) {
-        return false;
-    }
-    const auto held_by = z.locked_by;
-    const auto token = *z.edit_lock_token;
-    sm::ZoneEventParams p;
-    p.edit_lock_token = token;
-    run_zone_event(tx, m_config, z, sm::EventType::zone_edit_exit, p, m_caller.change_by());
-    audit(tx, m_caller, "clear_edit_lock", z.name, z.id,
-          json_strings({{"edit_lock_token", std::to_string(token)},
-                        {"held_by", held_by},
-                        {"reason", "the holder process has exited"}}));
-    log::notice("zone " + z.name, "clear_edit_lock",
-                "edit lock {} of '{}' released: the holder process has exited", token, held_by);
-    return true;
-}
-
-std::optional<std::int64_t> ZoneEngine::edit_lock(std::string_view name) {
-    return m_session.transaction("edit_lock", [&](db::Transaction& tx) {
+db::ZoneRecord ZoneEngine::reset_zonesm(std::string_view name, std::string_view zi_spec) {
+    return m_session.transaction("reset_zonesm", [&](db::Transaction& tx) {
         auto z = require_zone(tx, name, true);
-        if (!z.edit_lock) {
-            return std::optional<std::int64_t>(); // the zone does not use edit locking
-        }
-        release_lock_of_gone_holder(tx, z);
         sm::ZoneEventParams p;
-        p.locked_by = m_caller.change_by();
-        if (m_caller.process) {
-            p.locked_by += lock_holder_suffix(*m_caller.process);
+        if (!zi_spec.empty()) {
+            p.zi_id = resolve_zi(tx, z, zi_spec);
         }
-        return run_zone_event(tx, m_config, z, sm::EventType::zone_edit, p, m_caller.change_by())
-            .edit_lock_token;
+        run_zone_event(tx, m_config, z, sm::EventType::zone_do_reset, p, m_caller.change_by());
+        audit(tx, m_caller, "reset_zonesm", z.name, z.id,
+              p.zi_id ? fmt::format(R"({{"zi_id": {}}})", *p.zi_id) : "{}");
+        log::notice("zone " + z.name, "reset_zonesm", "by {}", m_caller.change_by());
+        return z;
     });
 }
 
-void ZoneEngine::tickle_edit_lock(std::string_view name, std::int64_t token) {
-    m_session.transaction("tickle_edit_lock", [&](db::Transaction& tx) {
-        auto z = require_zone(tx, name, true);
-        sm::ZoneEventParams p;
-        p.edit_lock_token = token;
-        run_zone_event(tx, m_config, z, sm::EventType::zone_edit_lock_tickle, p,
-                       m_caller.change_by());
-    });
-}
-
-void ZoneEngine::release_edit_lock(std::string_view name, std::optional<std::int64_t> token) {
-    m_session.transaction("release_edit_lock", [&](db::Transaction& tx) {
-        auto z = require_zone(tx, name, true);
-        if (release_lock_of_gone_holder(tx, z)) {
-            return; // whatever token was given: the lock is gone with its holder
+std::vector<std::string> ZoneEngine::reset_all_zones() {
+    return m_session.transaction("reset_all_zones", [&](db::Transaction& tx) {
+        std::vector<std::string> names;
+        for (const auto& listed : db::zones::list(tx, {})) {
+            if (listed.state == "DISABLED" || listed.state == "DELETED") {
+                continue;
+            }
+            auto z = require_zone_by_id(tx, listed.id, true);
+            run_zone_event(tx, m_config, z, sm::EventType::zone_do_reset, {}, m_caller.change_by());
+            names.push_back(z.name);
         }
-        sm::ZoneEventParams p;
-        p.edit_lock_token = token;
-        run_zone_event(tx, m_config, z, sm::EventType::zone_edit_exit, p, m_caller.change_by());
-        record_change(tx, m_caller, "clear_edit_lock", z);
+        audit(tx, m_caller, "reset_all_zones", "", std::nullopt,
+              fmt::format(R"({{"zones": {}}})", names.size()));
+        return names;
     });
 }
 

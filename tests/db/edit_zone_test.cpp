@@ -12,6 +12,7 @@
 
 #include "dms/core/config.hpp"
 #include "dms/core/process.hpp"
+#include "dms/engine/zi_engine.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "zone_tool_db_test.hpp"
@@ -81,8 +82,8 @@ protected:
 
 TEST_F(EditZone, AStaleSaveIsRefusedInTheSavingTransaction) {
     const auto cfg = load_config(Program::zone_tool, m_conf);
-    engine::ZoneEngine zones(session(), cfg, engine::local_caller());
-    auto copy = zones.edit_view("example.org");
+    engine::ZiEngine zi_engine(session(), cfg, engine::local_caller());
+    auto copy = zi_engine.edit_view("example.org");
     const auto base = copy.zone.zi_candidate_id;
     ASSERT_TRUE(base);
     // Someone else saves while this copy is being edited.
@@ -90,7 +91,7 @@ TEST_F(EditZone, AStaleSaveIsRefusedInTheSavingTransaction) {
     const auto now = candidate();
     const auto zis = zi_count();
     try {
-        zones.save_zone_content("example.org", copy.data, std::nullopt, base);
+        zi_engine.save_zone_content("example.org", copy.data, std::nullopt, base);
         ADD_FAILURE() << "the stale copy was saved";
     } catch (const engine::ZoneChangedError& e) {
         EXPECT_EQ(e.code(), ErrorCode::zone_changed);
@@ -107,8 +108,9 @@ TEST_F(EditZone, AStaleSaveIsRefusedInTheSavingTransaction) {
 
     // Taken again from the newest ZI, the same content goes through; without a base
     // (load_zone_zi) there is no check.
-    EXPECT_GT(zones.save_zone_content("example.org", copy.data, std::nullopt, std::stoll(now)), 0);
-    EXPECT_GT(zones.save_zone_content("example.org", copy.data), 0);
+    EXPECT_GT(zi_engine.save_zone_content("example.org", copy.data, std::nullopt, std::stoll(now)),
+              0);
+    EXPECT_GT(zi_engine.save_zone_content("example.org", copy.data), 0);
 }
 
 TEST_F(EditZone, WithoutATerminalAStaleEditIsRefused) {
@@ -227,12 +229,12 @@ TEST_F(EditZone, ASaveWaitingForTheZoneRowSeesTheSaveBeforeIt) {
     // Two saves from one copy at the same moment: the check and the save are one
     // transaction holding the zone's row, so the second sees the first's candidate.
     const auto cfg = load_config(Program::zone_tool, m_conf);
-    engine::ZoneEngine zones(session(), cfg, engine::local_caller());
-    const auto copy = zones.edit_view("example.org");
+    engine::ZiEngine zi_engine(session(), cfg, engine::local_caller());
+    const auto copy = zi_engine.edit_view("example.org");
     const auto base = copy.zone.zi_candidate_id;
     ASSERT_TRUE(base);
     // Another ZI of the zone, for the "other save" to make the candidate.
-    const auto other = zones.copy_zi("example.org", "example.org", "");
+    const auto other = zi_engine.copy_zi("example.org", "example.org", "");
     pqxx::connection them("host=" + m_settings.host + " port=" + std::to_string(m_settings.port) +
                           " user=" + m_settings.user + " dbname=" + m_settings.name);
     pqxx::work tx(them);
@@ -242,7 +244,7 @@ TEST_F(EditZone, ASaveWaitingForTheZoneRowSeesTheSaveBeforeIt) {
     std::thread save([&] {
         try {
             auto own = db::Session::open(m_settings);
-            engine::ZoneEngine z2(own, cfg, engine::local_caller());
+            engine::ZiEngine z2(own, cfg, engine::local_caller());
             z2.save_zone_content("example.org", copy.data, std::nullopt, base);
             outcome = "saved";
         } catch (const engine::ZoneChangedError&) {

@@ -15,6 +15,7 @@
 #include "dms/core/file_util.hpp"
 #include "dms/core/process.hpp"
 #include "dms/core/serial.hpp"
+#include "dms/engine/zi_engine.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "dms_system.hpp"
@@ -531,6 +532,7 @@ TEST_F(Dmsd, EditLocksTimeOutUnlessTickledAndLockedSavesPublish) {
     ASSERT_TRUE(wait_for([&] { return zone_state("lock.test.") == "PUBLISHED"; }));
     const auto config = load_config(Program::zone_tool, m_conf);
     engine::ZoneEngine zones(session(), config, {"tester@test", "Admin", std::nullopt});
+    engine::ZiEngine zis(session(), config, {"tester@test", "Admin", std::nullopt});
     const auto lock_state = [&] {
         return sql_value("SELECT lock_state FROM sm_zone WHERE name = 'lock.test.'");
     };
@@ -561,13 +563,13 @@ TEST_F(Dmsd, EditLocksTimeOutUnlessTickledAndLockedSavesPublish) {
         << "the tickle did not move the timeout to now + edit_lock_timeout (2 s)";
     push_out();
     EXPECT_EQ(lock_state(), "EDIT_LOCK");
-    auto view = zones.show_zone("lock.test.");
+    auto view = zis.show_zone("lock.test.");
     Rr rr;
     rr.label = "locked";
     rr.type = "A";
     rr.rdata = "192.0.2.44";
     view.data.groups.back().rrs.push_back(rr);
-    zones.save_zone_content("lock.test.", view.data, again);
+    zis.save_zone_content("lock.test.", view.data, again);
     ASSERT_TRUE(
         wait_for([&] { return answers("lock.test.", "locked.lock.test.", "A", "192.0.2.44"); }));
     ASSERT_TRUE(wait_for(

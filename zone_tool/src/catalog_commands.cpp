@@ -10,7 +10,9 @@
 #include <fmt/ostream.h>
 
 #include "dms/core/error.hpp"
-#include "dms/engine/catalog_engine.hpp"
+#include "dms/engine/reference_engine.hpp"
+#include "dms/engine/sectag_engine.hpp"
+#include "dms/engine/zone_cfg_engine.hpp"
 #include "dms/zone_tool/cli.hpp"
 
 #include "editor.hpp"
@@ -19,12 +21,20 @@
 namespace dms::zone_tool {
 namespace {
 
-engine::CatalogEngine catalog(Context& ctx) {
-    return engine::CatalogEngine(ctx.session(), engine::local_caller());
+engine::ReferenceEngine references(Context& ctx) {
+    return engine::ReferenceEngine(ctx.session(), engine::local_caller());
+}
+
+engine::SectagEngine sectags(Context& ctx) {
+    return engine::SectagEngine(ctx.session(), engine::local_caller());
+}
+
+engine::ZoneCfgEngine zone_cfg(Context& ctx) {
+    return engine::ZoneCfgEngine(ctx.session(), engine::local_caller());
 }
 
 ExitStatus ls_reference(Context& ctx, Args args) {
-    const auto refs = catalog(ctx).list_references({args.begin(), args.end()});
+    const auto refs = references(ctx).list_references({args.begin(), args.end()});
     if (ctx.json) {
         boost::json::array a;
         for (const auto& r : refs) {
@@ -46,13 +56,13 @@ ExitStatus ls_reference(Context& ctx, Args args) {
 }
 
 ExitStatus create_reference(Context& ctx, Args args) {
-    catalog(ctx).create_reference(args[0]);
+    references(ctx).create_reference(args[0]);
     fmt::print(ctx.out(), "created reference {}\n", args[0]);
     return ExitStatus::ok;
 }
 
 ExitStatus delete_reference(Context& ctx, Args args) {
-    catalog(ctx).delete_reference(args[0]);
+    references(ctx).delete_reference(args[0]);
     fmt::print(ctx.out(), "deleted reference {}\n", args[0]);
     return ExitStatus::ok;
 }
@@ -61,7 +71,7 @@ ExitStatus rename_reference(Context& ctx, Args args) {
     if (!ctx.confirm(fmt::format("Rename reference {} to {}?", args[0], args[1]))) {
         return ExitStatus::temp_fail;
     }
-    catalog(ctx).rename_reference(args[0], args[1]);
+    references(ctx).rename_reference(args[0], args[1]);
     fmt::print(ctx.out(), "renamed reference {} to {}\n", args[0], args[1]);
     return ExitStatus::ok;
 }
@@ -79,33 +89,33 @@ ExitStatus print_list(Context& ctx, const std::vector<std::string>& items) {
 }
 
 ExitStatus show_sectags(Context& ctx, Args /*args*/) {
-    return print_list(ctx, catalog(ctx).list_sectags());
+    return print_list(ctx, sectags(ctx).list_sectags());
 }
 
 ExitStatus create_sectag(Context& ctx, Args args) {
-    catalog(ctx).create_sectag(args[0]);
+    sectags(ctx).create_sectag(args[0]);
     fmt::print(ctx.out(), "created security tag {}\n", args[0]);
     return ExitStatus::ok;
 }
 
 ExitStatus delete_sectag(Context& ctx, Args args) {
-    catalog(ctx).delete_sectag(args[0]);
+    sectags(ctx).delete_sectag(args[0]);
     fmt::print(ctx.out(), "deleted security tag {}\n", args[0]);
     return ExitStatus::ok;
 }
 
 ExitStatus show_zone_sectags(Context& ctx, Args args) {
-    return print_list(ctx, catalog(ctx).zone_sectags(args[0]));
+    return print_list(ctx, sectags(ctx).zone_sectags(args[0]));
 }
 
 ExitStatus add_zone_sectag(Context& ctx, Args args) {
-    catalog(ctx).add_zone_sectag(args[0], args[1]);
+    sectags(ctx).add_zone_sectag(args[0], args[1]);
     fmt::print(ctx.out(), "zone {}: added security tag {}\n", args[0], args[1]);
     return ExitStatus::ok;
 }
 
 ExitStatus delete_zone_sectag(Context& ctx, Args args) {
-    catalog(ctx).delete_zone_sectag(args[0], args[1]);
+    sectags(ctx).delete_zone_sectag(args[0], args[1]);
     fmt::print(ctx.out(), "zone {}: removed security tag {}\n", args[0], args[1]);
     return ExitStatus::ok;
 }
@@ -116,13 +126,13 @@ ExitStatus replace_zone_sectags(Context& ctx, Args args) {
                                  fmt::join(tags, " ")))) {
         return ExitStatus::temp_fail;
     }
-    catalog(ctx).replace_zone_sectags(args[0], tags);
+    sectags(ctx).replace_zone_sectags(args[0], tags);
     fmt::print(ctx.out(), "zone {}: security tags {}\n", args[0], fmt::join(tags, " "));
     return ExitStatus::ok;
 }
 
 ExitStatus show_config(Context& ctx, Args /*args*/) {
-    const auto rows = catalog(ctx).show_config();
+    const auto rows = zone_cfg(ctx).show_config();
     if (ctx.json) {
         boost::json::array a;
         for (const auto& r : rows) {
@@ -147,7 +157,7 @@ ExitStatus set_config(Context& ctx, Args args) {
         sg = args[0];
         i = 1;
     }
-    catalog(ctx).set_config(args[i], args[i + 1], sg);
+    zone_cfg(ctx).set_config(args[i], args[i + 1], sg);
     fmt::print(ctx.out(), "{}{} = {}\n", sg.empty() ? "" : "(" + sg + ") ", args[i], args[i + 1]);
     return ExitStatus::ok;
 }
@@ -157,12 +167,12 @@ std::string sg_arg(Context& ctx, Args args) {
 }
 
 ExitStatus show_apex_ns(Context& ctx, Args args) {
-    return print_list(ctx, catalog(ctx).apex_ns(sg_arg(ctx, args)));
+    return print_list(ctx, zone_cfg(ctx).apex_ns(sg_arg(ctx, args)));
 }
 
 ExitStatus edit_apex_ns(Context& ctx, Args args) {
     const auto sg = sg_arg(ctx, args);
-    auto cat = catalog(ctx);
+    auto cat = zone_cfg(ctx);
     char tmpl[] = "/tmp/zone_tool-apex-XXXXXX";
     const int fd = mkstemp(tmpl);
     if (fd < 0) {

@@ -126,6 +126,7 @@ db::Session& Context::session() {
 
 void Context::close_session() {
     m_zones.reset();
+    m_zis.reset();
     m_session.reset();
 }
 
@@ -134,6 +135,13 @@ engine::ZoneEngine& Context::zones() {
         m_zones.emplace(session(), m_config, engine::local_caller());
     }
     return *m_zones;
+}
+
+engine::ZiEngine& Context::zis() {
+    if (!m_zis) {
+        m_zis.emplace(session(), m_config, engine::local_caller());
+    }
+    return *m_zis;
 }
 
 std::string Context::option(char c) const {

@@ -151,12 +151,12 @@ enum class Resolution { abort, update_anyway, merged };
 /// applied to the current content (diff3) and the result goes back to the editor, with
 /// conflict markers where both changed the same lines. Abort: nothing saved.
 Resolution resolve_conflict(Context& ctx, Edit& ed, const engine::ZoneChangedError& e) {
-    auto& zones = ctx.zones();
+    auto& zis = ctx.zis();
     if (!e.current()) {
         return Resolution::abort;
     }
-    const auto now = zones.show_zi_by_id(*e.current());
-    const auto then = e.base() ? std::optional(zones.show_zi_by_id(*e.base())) : std::nullopt;
+    const auto now = zis.show_zi_by_id(*e.current());
+    const auto then = e.base() ? std::optional(zis.show_zi_by_id(*e.base())) : std::nullopt;
     auto show_diff = [&] {
         fmt::print(ctx.out(), "What changed since your copy was taken:\n");
         diff_texts(ctx, then ? zone_text(*then, false) : std::string(),
@@ -217,6 +217,7 @@ ExitStatus edit_zone(Context& ctx, Args args) {
     ed.name = args[0];
     const std::string spec = args.size() > 1 ? args[1] : "";
     auto& zones = ctx.zones();
+    auto& zis = ctx.zis();
     ed.token = zones.edit_lock(ed.name);
     auto release = [&] {
         if (ed.token) {
@@ -225,7 +226,7 @@ ExitStatus edit_zone(Context& ctx, Args args) {
     };
     engine::ZoneView view;
     try {
-        view = zones.edit_view(ed.name, spec);
+        view = zis.edit_view(ed.name, spec);
     } catch (...) {
         release();
         throw;
@@ -294,7 +295,7 @@ ExitStatus edit_zone(Context& ctx, Args args) {
             std::optional<Resolution> resolved;
             while (!resolved || *resolved == Resolution::update_anyway) {
                 try {
-                    const auto zi = zones.save_zone_content(name, check.zone, ed.token, ed.base);
+                    const auto zi = zis.save_zone_content(name, check.zone, ed.token, ed.base);
                     cleanup();
                     fmt::print(ctx.out(), "{}: saved as ZI {}\n", name, zi);
                     return ExitStatus::ok;

@@ -12,7 +12,7 @@
 #include "dms/core/error.hpp"
 #include "dms/core/file_util.hpp"
 #include "dms/drivers/bind9.hpp"
-#include "dms/engine/event_engine.hpp"
+#include "dms/engine/master_engine.hpp"
 #include "dms/engine/restore.hpp"
 #include "dms/engine/rndc_conf.hpp"
 #include "dms/sm/master_sm.hpp"
@@ -22,8 +22,8 @@
 namespace dms::zone_tool {
 namespace {
 
-engine::EventEngine events(Context& ctx) {
-    return engine::EventEngine(ctx.session(), ctx.config(), engine::local_caller());
+engine::MasterEngine master(Context& ctx) {
+    return engine::MasterEngine(ctx.session(), engine::local_caller());
 }
 
 std::string hold_sg_text(const db::MasterRecord& m) {
@@ -40,7 +40,7 @@ std::string hold_sg_text(const db::MasterRecord& m) {
 }
 
 ExitStatus show_master_status(Context& ctx, Args /*args*/) {
-    const auto s = events(ctx).master_status();
+    const auto s = master(ctx).master_status();
     const auto& m = s.master;
     boost::json::object o{{"state", m.state},
                           {"hold_sg", hold_sg_text(m)},
@@ -77,13 +77,13 @@ ExitStatus show_master_status(Context& ctx, Args /*args*/) {
 }
 
 ExitStatus reset_master(Context& ctx, Args /*args*/) {
-    fmt::print(ctx.out(), "MasterSMReset queued (event {})\n", events(ctx).reset_master());
+    fmt::print(ctx.out(), "MasterSMReset queued (event {})\n", master(ctx).reset_master());
     return ExitStatus::ok;
 }
 
 ExitStatus reconfig_master(Context& ctx, Args /*args*/) {
     fmt::print(ctx.out(), "MasterSMMasterReconfig queued (event {})\n",
-               events(ctx).reconfig_master());
+               master(ctx).reconfig_master());
     return ExitStatus::ok;
 }
 

@@ -10,12 +10,17 @@
 
 #include "dms/core/error.hpp"
 #include "dms/engine/server_engine.hpp"
+#include "dms/engine/sg_engine.hpp"
 #include "dms/zone_tool/cli.hpp"
 
 #include "output.hpp"
 
 namespace dms::zone_tool {
 namespace {
+
+engine::SgEngine server_groups(Context& ctx) {
+    return engine::SgEngine(ctx.session(), ctx.config(), engine::local_caller());
+}
 
 engine::ServerEngine servers(Context& ctx) {
     return engine::ServerEngine(ctx.session(), ctx.config(), engine::local_caller());
@@ -93,7 +98,7 @@ boost::json::object to_json(const engine::SgView& v, bool with_usage) {
 // ---- server groups ----------------------------------------------------------------------
 
 ExitStatus ls_sg(Context& ctx, Args /*args*/) {
-    const auto sgs = servers(ctx).list_sgs();
+    const auto sgs = server_groups(ctx).list_sgs();
     if (ctx.json) {
         boost::json::array a;
         for (const auto& v : sgs) {
@@ -163,11 +168,11 @@ ExitStatus print_sg(Context& ctx, const engine::SgView& v) {
 }
 
 ExitStatus show_sg(Context& ctx, Args args) {
-    return print_sg(ctx, servers(ctx).show_sg(args[0]));
+    return print_sg(ctx, server_groups(ctx).show_sg(args[0]));
 }
 
 ExitStatus show_replica_sg(Context& ctx, Args /*args*/) {
-    return print_sg(ctx, servers(ctx).show_replica_sg());
+    return print_sg(ctx, server_groups(ctx).show_replica_sg());
 }
 
 ExitStatus create_sg(Context& ctx, Args args) {
@@ -177,13 +182,13 @@ ExitStatus create_sg(Context& ctx, Args args) {
     n.master_address = args.size() > 2 ? none_is_empty(args[2]) : "";
     n.master_alt_address = args.size() > 3 ? none_is_empty(args[3]) : "";
     n.replica = ctx.flag('p');
-    const auto sg = servers(ctx).create_sg(n);
+    const auto sg = server_groups(ctx).create_sg(n);
     fmt::print(ctx.out(), "created server group {}{}\n", sg.name, n.replica ? " (replica SG)" : "");
     return ExitStatus::ok;
 }
 
 ExitStatus delete_sg(Context& ctx, Args args) {
-    servers(ctx).delete_sg(args[0]);
+    server_groups(ctx).delete_sg(args[0]);
     fmt::print(ctx.out(), "deleted server group {}\n", args[0]);
     return ExitStatus::ok;
 }
@@ -192,7 +197,7 @@ ExitStatus rename_sg(Context& ctx, Args args) {
     if (!ctx.confirm(fmt::format("Rename server group {} to {}?", args[0], args[1]))) {
         return ExitStatus::temp_fail;
     }
-    servers(ctx).rename_sg(args[0], args[1]);
+    server_groups(ctx).rename_sg(args[0], args[1]);
     fmt::print(ctx.out(), "renamed server group {} to {}\n", args[0], args[1]);
     return ExitStatus::ok;
 }
@@ -203,19 +208,19 @@ ExitStatus set_sg_config(Context& ctx, Args args) {
                                  dir.empty() ? "the default templates" : dir))) {
         return ExitStatus::temp_fail;
     }
-    servers(ctx).set_sg_config(args[0], dir);
+    server_groups(ctx).set_sg_config(args[0], dir);
     fmt::print(ctx.out(), "server group {}: config_dir {}\n", args[0], or_dash(dir));
     return ExitStatus::ok;
 }
 
 ExitStatus set_sg_master_address(Context& ctx, Args args) {
-    servers(ctx).set_sg_master_address(args[0], none_is_empty(args[1]));
+    server_groups(ctx).set_sg_master_address(args[0], none_is_empty(args[1]));
     fmt::print(ctx.out(), "server group {}: master_address {}\n", args[0], args[1]);
     return ExitStatus::ok;
 }
 
 ExitStatus set_sg_master_alt_address(Context& ctx, Args args) {
-    servers(ctx).set_sg_master_alt_address(args[0], none_is_empty(args[1]));
+    server_groups(ctx).set_sg_master_alt_address(args[0], none_is_empty(args[1]));
     fmt::print(ctx.out(), "server group {}: master_alt_address {}\n", args[0], args[1]);
     return ExitStatus::ok;
 }
@@ -228,7 +233,7 @@ ExitStatus set_sg_replica_sg(Context& ctx, Args args) {
                                               sg))) {
         return ExitStatus::temp_fail;
     }
-    servers(ctx).set_replica_sg(sg);
+    server_groups(ctx).set_replica_sg(sg);
     fmt::print(ctx.out(), "replica SG: {}\n", sg.empty() ? "none" : sg);
     return ExitStatus::ok;
 }
@@ -243,40 +248,41 @@ ExitStatus print_change(Context& ctx, const engine::ZoneSgChange& c) {
 
 ExitStatus set_zone_sg(Context& ctx, Args args) {
     const auto sg = args.size() > 1 ? args[1] : ctx.option('g');
-    return print_change(ctx, servers(ctx).set_zone_sg(args[0], sg));
+    return print_change(ctx, server_groups(ctx).set_zone_sg(args[0], sg));
 }
 
 ExitStatus dupe_zone_alt_sg(Context& ctx, Args args) {
-    return print_change(ctx, servers(ctx).dupe_zone_alt_sg(args[0], args[1]));
+    return print_change(ctx, server_groups(ctx).dupe_zone_alt_sg(args[0], args[1]));
 }
 
 ExitStatus delete_zone_alt_sg(Context& ctx, Args args) {
-    return print_change(ctx, servers(ctx).delete_zone_alt_sg(args[0]));
+    return print_change(ctx, server_groups(ctx).delete_zone_alt_sg(args[0]));
 }
 
 ExitStatus swap_zone_sg(Context& ctx, Args args) {
     if (!ctx.confirm(fmt::format("Swap the SG and the alternate SG of {}?", args[0]))) {
         return ExitStatus::temp_fail;
     }
-    return print_change(ctx, servers(ctx).swap_zone_sg(args[0]));
+    return print_change(ctx, server_groups(ctx).swap_zone_sg(args[0]));
 }
 
 // ---- reconfiguring and refreshing --------------------------------------------------------
 
 ExitStatus reconfig_sg(Context& ctx, Args args) {
     fmt::print(ctx.out(), "MasterSMPartialReconfig queued for {} (event {})\n", args[0],
-               servers(ctx).reconfig_sg(args[0]));
+               server_groups(ctx).reconfig_sg(args[0]));
     return ExitStatus::ok;
 }
 
 ExitStatus reconfig_replica_sg(Context& ctx, Args /*args*/) {
     fmt::print(ctx.out(), "MasterSMPartialReconfig queued for the replica SG (event {})\n",
-               servers(ctx).reconfig_replica_sg());
+               server_groups(ctx).reconfig_replica_sg());
     return ExitStatus::ok;
 }
 
 ExitStatus reconfig_all(Context& ctx, Args /*args*/) {
-    fmt::print(ctx.out(), "MasterSMAllReconfig queued (event {})\n", servers(ctx).reconfig_all());
+    fmt::print(ctx.out(), "MasterSMAllReconfig queued (event {})\n",
+               server_groups(ctx).reconfig_all());
     return ExitStatus::ok;
 }
 
@@ -294,14 +300,14 @@ ExitStatus refresh_sg(Context& ctx, Args args) {
             fmt::format("Publish every PUBLISHED zone of server group {} again?", args[0]))) {
         return ExitStatus::temp_fail;
     }
-    return print_refreshed(ctx, servers(ctx).refresh_sg(args[0]));
+    return print_refreshed(ctx, server_groups(ctx).refresh_sg(args[0]));
 }
 
 ExitStatus refresh_all(Context& ctx, Args /*args*/) {
     if (!ctx.confirm("Publish every PUBLISHED zone again?")) {
         return ExitStatus::temp_fail;
     }
-    return print_refreshed(ctx, servers(ctx).refresh_all());
+    return print_refreshed(ctx, server_groups(ctx).refresh_all());
 }
 
 // ---- servers ------------------------------------------------------------------------------

@@ -7,8 +7,10 @@
 #include "dms/core/error.hpp"
 #include "dms/drivers/bind9.hpp"
 #include "dms/engine/event_engine.hpp"
+#include "dms/engine/master_engine.hpp"
 #include "dms/engine/server_context.hpp"
 #include "dms/engine/server_engine.hpp"
+#include "dms/engine/sg_engine.hpp"
 #include "dms/sm/server_sm.hpp"
 
 #include "output.hpp"
@@ -55,17 +57,16 @@ std::string reach(const db::ServerRecord& s) {
 ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
     const auto caller = engine::local_caller();
     engine::EventEngine events(ctx.session(), ctx.config(), caller);
-    engine::ServerEngine catalog(ctx.session(), ctx.config(), caller);
-    const auto st = events.master_status();
+    const auto st = engine::MasterEngine(ctx.session(), caller).master_status();
     std::string replica = "none";
     try {
-        replica = catalog.show_replica_sg().sg.name;
+        replica = engine::SgEngine(ctx.session(), ctx.config(), caller).show_replica_sg().sg.name;
     } catch (const Error& e) {
         if (e.code() != ErrorCode::no_replica_sg_found) {
             throw;
         }
     }
-    const auto servers = catalog.list_servers({});
+    const auto servers = engine::ServerEngine(ctx.session(), ctx.config(), caller).list_servers({});
     const auto pending = events.pending();
     boost::json::array failed_zones;
     for (const auto& [zone, why] : st.failed_zones) {

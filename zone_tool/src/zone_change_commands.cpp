@@ -78,7 +78,7 @@ ExitStatus copy_zone(Context& ctx, Args args) {
 
 ExitStatus copy_zi(Context& ctx, Args args) {
     const auto zi =
-        ctx.zones().copy_zi(args[0], args[1], args.size() > 2 ? args[2] : ctx.option('z'));
+        ctx.zis().copy_zi(args[0], args[1], args.size() > 2 ? args[2] : ctx.option('z'));
     fmt::print(ctx.out(),
                "copied into {} as ZI {} (not published: refresh_zone {} {} to "
                "publish it)\n",
@@ -169,7 +169,7 @@ ExitStatus load_zones(Context& ctx, Args args) {
 
 ExitStatus load_zone_zi(Context& ctx, Args args) {
     const auto text = read_file(args[0]);
-    const auto zi = ctx.zones().load_zone_zi(text, args[1], args[0]);
+    const auto zi = ctx.zis().load_zone_zi(text, args[1], args[0]);
     fmt::print(ctx.out(), "saved ZI {} for {}\n", zi, args[1]);
     return ExitStatus::ok;
 }
@@ -203,7 +203,7 @@ ExitStatus destroy_zone(Context& ctx, Args args) {
 }
 
 ExitStatus delete_zi(Context& ctx, Args args) {
-    ctx.zones().delete_zi(args[0], args[1]);
+    ctx.zis().delete_zi(args[0], args[1]);
     fmt::print(ctx.out(), "deleted ZI {} of {}\n", args[1], args[0]);
     return ExitStatus::ok;
 }
@@ -274,7 +274,7 @@ ExitStatus reset_all_zones(Context& ctx, Args /*args*/) {
 }
 
 ExitStatus refresh_zone_ttl(Context& ctx, Args args) {
-    const auto zi = ctx.zones().refresh_zone_ttl(args[0], args.size() > 1 ? args[1] : "");
+    const auto zi = ctx.zis().refresh_zone_ttl(args[0], args.size() > 1 ? args[1] : "");
     fmt::print(ctx.out(), "zone {}: ZI {} saved with the new zone TTL, publishing\n", args[0], zi);
     return ExitStatus::ok;
 }

@@ -61,9 +61,9 @@ ExitStatus ls_deleted(Context& ctx, Args args) {
 
 ExitStatus ls_zi(Context& ctx, Args args) {
     const auto zone = ctx.zones().find_zone(args[0]);
-    auto zis = ctx.zones().list_zis(args[0]);
+    auto zis = ctx.zis().list_zis(args[0]);
     if (args.size() > 1) {
-        const auto view = ctx.zones().show_zone(args[0], args[1]);
+        const auto view = ctx.zis().show_zone(args[0], args[1]);
         std::erase_if(zis, [&](const db::ZiRecord& z) { return z.id != view.zi.id; });
     }
     if (ctx.json) {
@@ -121,12 +121,12 @@ ExitStatus print_zone(Context& ctx, const engine::ZoneView& v) {
 }
 
 ExitStatus show_zone(Context& ctx, Args args) {
-    return print_zone(ctx, ctx.zones().show_zone(args[0], args.size() > 1 ? args[1] : ""));
+    return print_zone(ctx, ctx.zis().show_zone(args[0], args.size() > 1 ? args[1] : ""));
 }
 
 ExitStatus show_zone_byid(Context& ctx, Args args) {
-    return print_zone(ctx, ctx.zones().show_zone_by_id(id_arg(args[0], "zone id"),
-                                                       args.size() > 1 ? args[1] : ""));
+    return print_zone(
+        ctx, ctx.zis().show_zone_by_id(id_arg(args[0], "zone id"), args.size() > 1 ? args[1] : ""));
 }
 
 ExitStatus print_zi(Context& ctx, const engine::ZoneView& v) {
@@ -150,16 +150,16 @@ ExitStatus print_zi(Context& ctx, const engine::ZoneView& v) {
 }
 
 ExitStatus show_zi(Context& ctx, Args args) {
-    return print_zi(ctx, ctx.zones().show_zone(args[0], args.size() > 1 ? args[1] : ""));
+    return print_zi(ctx, ctx.zis().show_zone(args[0], args.size() > 1 ? args[1] : ""));
 }
 
 ExitStatus show_zi_byid(Context& ctx, Args args) {
-    return print_zi(ctx, ctx.zones().show_zi_by_id(id_arg(args[0], "ZI id")));
+    return print_zi(ctx, ctx.zis().show_zi_by_id(id_arg(args[0], "ZI id")));
 }
 
 ExitStatus diff_zones(Context& ctx, Args args) {
-    const auto a = ctx.zones().show_zone(args[0], args.size() > 2 ? args[2] : "");
-    const auto b = ctx.zones().show_zone(args[1], args.size() > 3 ? args[3] : "");
+    const auto a = ctx.zis().show_zone(args[0], args.size() > 2 ? args[2] : "");
+    const auto b = ctx.zis().show_zone(args[1], args.size() > 3 ? args[3] : "");
     PrintOptions po;
     po.header = false;
     return diff_texts(
@@ -168,8 +168,8 @@ ExitStatus diff_zones(Context& ctx, Args args) {
 }
 
 ExitStatus diff_zone_zi(Context& ctx, Args args) {
-    const auto a = ctx.zones().show_zone(args[0], args[1]);
-    const auto b = ctx.zones().show_zone(args[0], args.size() > 2 ? args[2] : "");
+    const auto a = ctx.zis().show_zone(args[0], args[1]);
+    const auto b = ctx.zis().show_zone(args[0], args.size() > 2 ? args[2] : "");
     PrintOptions po;
     po.header = false;
     return diff_texts(ctx, print_zone_text(a.data, {}, po), fmt::format("ZI {}", a.zi.id),
@@ -184,7 +184,7 @@ ExitStatus record_query_db(Context& ctx, Args args) {
     }
     const auto zone = ctx.option('n').empty() ? ctx.zones().zone_for_name(label)
                                               : ctx.zones().find_zone(ctx.option('n'));
-    const auto view = ctx.zones().show_zone(zone.name, ctx.option('z'));
+    const auto view = ctx.zis().show_zone(zone.name, ctx.option('z'));
     std::string want = label;
     if (!ctx.option('n').empty() && !label.ends_with('.')) {
         want = label == "@" ? zone.name : label + "." + zone.name;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Events and the master: listing, showing and failing events (REFERENCE.md 2.5), the
-// MasterSM status, and asking the master to reconfigure or reset. Each call is one
-// transaction; errors are dms::Error (EventNotFoundById, CantFailEventById).
+// Events: listing, showing and failing events (REFERENCE.md 2.5); the master's status
+// and requests are master_engine.hpp's. Each call is one transaction; errors are
+// dms::Error (EventNotFoundById, CantFailEventById).
 
 #include <cstdint>
 #include <optional>
@@ -10,23 +10,10 @@
 
 #include "dms/core/config.hpp"
 #include "dms/db/events.hpp"
-#include "dms/db/master.hpp"
-#include "dms/db/queue.hpp"
 #include "dms/db/session.hpp"
 #include "dms/engine/caller.hpp"
 
 namespace dms::engine {
-
-struct MasterStatus {
-    db::MasterRecord master;
-    db::queue::QueueCounts counts;
-    /// The pending MasterSMHoldTimeout, when holding.
-    std::optional<db::EventRecord> hold_timeout;
-    /// The last master event processed, if any.
-    std::optional<db::EventRecord> last_event;
-    /// Zones that failed for good (counts.failed_zones), with why: name, message.
-    std::vector<std::pair<std::string, std::string>> failed_zones;
-};
 
 class EventEngine {
 public:
@@ -39,15 +26,7 @@ public:
     /// A pending event becomes FAILURE ("failed by <change_by>").
     void fail(std::int64_t id);
 
-    MasterStatus master_status();
-    /// Queue MasterSMReset (READY, hold cleared, everything reconfigured).
-    std::int64_t reset_master();
-    /// Queue MasterSMMasterReconfig.
-    std::int64_t reconfig_master();
-
 private:
-    std::int64_t queue_master(std::string_view type, std::string_view operation);
-
     db::Session& m_session;
     const Config& m_config;
     Caller m_caller;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Zone operations: everything zone_tool (and later the JSON-RPC API) can ask about
-// zones and zone instances. Each public call is one database transaction: it
-// either happens completely or not at all. Synchronous ZoneSM events run inside
-// that transaction and are recorded in sm_event_queue; queued events are left for
-// dmsd.
+// zones: list, create (one, many, copies), the lifecycle (ZoneSM events), flags,
+// reference, SOA serial pokes, edit locks. Their content, one zone instance (ZI) per
+// save, is zi_engine.hpp's. Each public call is one database transaction: it either
+// happens completely or not at all. Synchronous ZoneSM events run inside that
+// transaction and are recorded in sm_event_queue; queued events are left for dmsd.
 //
 // Errors: dms::Error with the codes of REFERENCE.md 6.4 (ZoneNotFound, ZiNotFound,
 // ZoneExists, ZiTextParseError with the findings in the message, state machine
@@ -22,9 +23,7 @@
 #include "dms/core/zone.hpp"
 #include "dms/core/zone_text.hpp"
 #include "dms/core/zone_validate.hpp"
-#include "dms/db/events.hpp"
 #include "dms/db/session.hpp"
-#include "dms/db/zis.hpp"
 #include "dms/db/zones.hpp"
 #include "dms/engine/caller.hpp"
 
@@ -62,29 +61,6 @@ struct ZoneLoad {
     std::string error;                  ///< set when not
 };
 
-/// A zone with one of its ZIs, ready to show or edit.
-struct ZoneView {
-    db::ZoneRecord zone;
-    db::ZiRecord zi;
-    ZoneData data; ///< name and reference filled in from the zone
-    std::vector<std::string> sectags;
-};
-
-/// A save refused because the zone's newest ZI (its candidate) is no longer the one the
-/// edit started from: someone saved meanwhile (REFERENCE.md 5.3; issue 11 item 3).
-class ZoneChangedError : public Error {
-public:
-    ZoneChangedError(const std::string& message, std::optional<std::int64_t> base,
-                     std::optional<std::int64_t> current)
-        : Error(ErrorCode::zone_changed, message), m_base(base), m_current(current) {}
-    /// The candidate the edit started from, and the candidate now.
-    std::optional<std::int64_t> base() const { return m_base; }
-    std::optional<std::int64_t> current() const { return m_current; }
-
-private:
-    std::optional<std::int64_t> m_base, m_current;
-};
-
 /// Parse problems and validation findings of zone text; thrown as ZiTextParseError
 /// by the calls that take text, and available for callers that want them all.
 struct ZoneTextCheck {
@@ -101,16 +77,6 @@ public:
     std::vector<db::ZoneRecord> list_zones(const db::ZoneFilter& filter);
     db::ZoneRecord find_zone(std::string_view name);
     db::ZoneRecord find_zone_by_id(std::int64_t id);
-    std::vector<db::ZiRecord> list_zis(std::string_view name);
-    /// `zi_spec` in the zi-id syntax (REFERENCE.md 7.5); "" = the published ZI (or
-    /// the candidate when nothing is published yet).
-    ZoneView show_zone(std::string_view name, std::string_view zi_spec = "");
-    ZoneView show_zone_by_id(std::int64_t zone_id, std::string_view zi_spec = "");
-    ZoneView show_zi_by_id(std::int64_t zi_id);
-    /// The start of an edit: the content of the ZI `zi_spec` selects, by default the
-    /// candidate (the newest saved content, which may not be published yet). The view's
-    /// zone.zi_candidate_id is the base to give save_zone_content.
-    ZoneView edit_view(std::string_view name, std::string_view zi_spec = "");
     /// The most specific live zone holding `name` (record_query_db), e.g.
     /// "www.sub.example.org" -> "sub.example.org." if that zone exists.
     db::ZoneRecord zone_for_name(std::string_view name);
@@ -137,23 +103,6 @@ public:
     db::ZoneRecord copy_zone(std::string_view src, std::string_view name,
                              const CreateOptions& options, std::string_view zi_spec = "");
 
-    // ---- changing content --------------------------------------------------------------
-    /// Save `content` as a new ZI and hand it to the zone's state machine
-    /// (load_zone_zi, the edit_zone update path). Returns the new ZI id.
-    /// `expected_base`: the zone's candidate when the copy being saved was taken
-    /// (edit_view); if the candidate is another ZI now, someone saved meanwhile and
-    /// ZoneChangedError is thrown, nothing saved. Checked with the zone row locked, in the
-    /// saving transaction, so two saves from the same base cannot both pass. std::nullopt:
-    /// no check (load_zone_zi replaces the content whatever it was).
-    std::int64_t save_zone_content(std::string_view name, ZoneData content,
-                                   std::optional<std::int64_t> edit_lock_token = std::nullopt,
-                                   std::optional<std::int64_t> expected_base = std::nullopt);
-    std::int64_t load_zone_zi(std::string_view text, std::string_view name,
-                              std::string_view file_name);
-    /// Copy a ZI of `src` into `dst` as a new, unpublished ZI (copy_zi).
-    std::int64_t copy_zi(std::string_view src, std::string_view dst, std::string_view zi_spec);
-    void delete_zi(std::string_view name, std::string_view zi_spec);
-
     // ---- lifecycle (ZoneSM events) -------------------------------------------------------
     db::ZoneRecord delete_zone(std::string_view name);
     db::ZoneRecord undelete_zone(std::int64_t zone_id);
@@ -170,9 +119,6 @@ public:
     db::ZoneRecord reset_zonesm(std::string_view name, std::string_view zi_spec = "");
     /// reset_zonesm of every zone that is neither DISABLED nor DELETED; the names.
     std::vector<std::string> reset_all_zones();
-    /// A new ZI from the candidate with zone TTL `zone_ttl` ("" = zone_cfg zone_ttl),
-    /// published like an edit. Returns the new ZI id.
-    std::int64_t refresh_zone_ttl(std::string_view name, std::string_view zone_ttl = "");
     /// Publish with `serial` as the SOA serial (REFERENCE.md 7.3): refused
     /// (SOASerialCandidateIgnored) when the serial would not be used; `force_update`
     /// publishes even when the records did not change. The zone must be PUBLISHED.
@@ -210,11 +156,7 @@ private:
     /// `file_serial`. Idempotent (a retried transaction runs it again).
     void prepare_content(db::Transaction& tx, const db::ZoneRecord& z, ZoneData& data,
                          std::uint32_t file_serial, bool cached);
-    ValidateOptions validate_options(bool use_apex_ns) const;
-    /// EditExit for a lock whose holder process on this host has exited; true if it was
-    /// released (and audited).
-    bool release_lock_of_gone_holder(db::Transaction& tx, db::ZoneRecord& z);
-    /// What create_zone looks up in zone_cfg and the catalog, kept for batch loads.
+    /// What create_zone looks up (SGs, references, zone_cfg), kept for batch loads.
     struct Defaults {
         std::map<std::string, std::int64_t, std::less<>> sg_ids;  ///< by name
         std::map<std::string, std::int64_t, std::less<>> ref_ids; ///< by name, committed

@@ -16,6 +16,7 @@
 #include "dms/core/config.hpp"
 #include "dms/core/exit_status.hpp"
 #include "dms/db/session.hpp"
+#include "dms/engine/zi_engine.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 namespace dms::zone_tool {
@@ -47,6 +48,8 @@ public:
     db::Session& session();
     /// Zone operations as the local user (Admin), on first use.
     engine::ZoneEngine& zones();
+    /// Zone instance operations as the local user (Admin), on first use.
+    engine::ZiEngine& zis();
     /// Close the database session (it is opened again on next use).
     void close_session();
 
@@ -71,6 +74,7 @@ private:
     std::function<void()> m_flush_output;
     std::optional<db::Session> m_session;
     std::optional<engine::ZoneEngine> m_zones;
+    std::optional<engine::ZiEngine> m_zis;
     std::map<char, std::string> m_switches;
 };
 

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The zone side of server groups (set_zone_sg, alternate SGs, swaps) and the SG-wide
-// reconfigure and refresh requests (see server_engine.hpp).
+// A zone's server group and alternate server group: set_zone_sg, dupe_zone_alt_sg,
+// delete_zone_alt_sg, swap_zone_sg (see sg_engine.hpp).
 #include <fmt/format.h>
 
 #include "dms/core/error.hpp"
-#include "dms/db/servers.hpp"
-#include "dms/engine/server_engine.hpp"
+#include "dms/db/sgs.hpp"
+#include "dms/db/zones.hpp"
+#include "dms/engine/sg_engine.hpp"
 
-#include "server_util.hpp"
+#include "audit.hpp"
+#include "sg_lookup.hpp"
+#include "sg_reconfig.hpp"
 #include "zone_events.hpp"
-#include "zone_util.hpp"
+#include "zone_lookup.hpp"
 
 namespace dms::engine {
 
@@ -30,7 +33,7 @@ db::ZoneRecord reread(db::Transaction& tx, const db::ZoneRecord& z) {
 
 } // namespace
 
-ZoneSgChange ServerEngine::set_zone_sg(std::string_view zone, std::string_view sg_name) {
+ZoneSgChange SgEngine::set_zone_sg(std::string_view zone, std::string_view sg_name) {
     return m_session.transaction("set_zone_sg", [&](db::Transaction& tx) {
         auto z = require_zone(tx, zone, true);
         if (z.state != "DISABLED") {
@@ -59,7 +62,7 @@ ZoneSgChange ServerEngine::set_zone_sg(std::string_view zone, std::string_view s
     });
 }
 
-ZoneSgChange ServerEngine::dupe_zone_alt_sg(std::string_view zone, std::string_view sg_name) {
+ZoneSgChange SgEngine::dupe_zone_alt_sg(std::string_view zone, std::string_view sg_name) {
     return m_session.transaction("dupe_zone_alt_sg", [&](db::Transaction& tx) {
         auto z = require_zone(tx, zone, true);
         const auto sg = require_sg(tx, sg_name, false);
@@ -91,7 +94,7 @@ ZoneSgChange ServerEngine::dupe_zone_alt_sg(std::string_view zone, std::string_v
     });
 }
 
-ZoneSgChange ServerEngine::delete_zone_alt_sg(std::string_view zone) {
+ZoneSgChange SgEngine::delete_zone_alt_sg(std::string_view zone) {
     return m_session.transaction("delete_zone_alt_sg", [&](db::Transaction& tx) {
         auto z = require_zone(tx, zone, true);
         if (!z.alt_sg_id) {
@@ -107,7 +110,7 @@ ZoneSgChange ServerEngine::delete_zone_alt_sg(std::string_view zone) {
     });
 }
 
-ZoneSgChange ServerEngine::swap_zone_sg(std::string_view zone) {
+ZoneSgChange SgEngine::swap_zone_sg(std::string_view zone) {
     return m_session.transaction("swap_zone_sg", [&](db::Transaction& tx) {
         auto z = require_zone(tx, zone, true);
         if (!z.alt_sg_id) {
@@ -123,76 +126,6 @@ ZoneSgChange ServerEngine::swap_zone_sg(std::string_view zone) {
         z = reread(tx, z);
         audit_zone(tx, m_caller, "swap_zone_sg", z);
         return ZoneSgChange{z, true, outcome.message};
-    });
-}
-
-std::int64_t ServerEngine::reconfig_sg(std::string_view name) {
-    return m_session.transaction("reconfig_sg", [&](db::Transaction& tx) {
-        const auto sg = require_sg(tx, name, false);
-        const auto id = queue_partial_reconfig(tx, sg);
-        audit_change(tx, m_caller, "reconfig_sg", sg.name, std::nullopt,
-                     {{"event_id", std::to_string(id)}});
-        return id;
-    });
-}
-
-std::int64_t ServerEngine::reconfig_replica_sg() {
-    return m_session.transaction("reconfig_replica_sg", [&](db::Transaction& tx) {
-        const auto sg = db::sgs::replica(tx);
-        if (!sg) {
-            throw Error(ErrorCode::no_replica_sg_found,
-                        "no server group is the replica SG: nothing to reconfigure");
-        }
-        const auto id = queue_partial_reconfig(tx, *sg);
-        audit_change(tx, m_caller, "reconfig_replica_sg", sg->name, std::nullopt,
-                     {{"event_id", std::to_string(id)}});
-        return id;
-    });
-}
-
-std::int64_t ServerEngine::reconfig_all() {
-    return m_session.transaction("reconfig_all", [&](db::Transaction& tx) {
-        const auto id = queue_all_reconfig(tx);
-        audit_change(tx, m_caller, "reconfig_all", "master", std::nullopt,
-                     {{"event_id", std::to_string(id)}});
-        return id;
-    });
-}
-
-namespace {
-
-/// refresh_zone of each zone, in the caller's transaction; the names.
-std::vector<std::string> refresh_zones(db::Transaction& tx, const Config& config,
-                                       const Caller& caller, std::string_view operation,
-                                       const std::vector<std::int64_t>& ids) {
-    std::vector<std::string> names;
-    names.reserve(ids.size());
-    for (const auto id : ids) {
-        auto z = require_zone_by_id(tx, id, true);
-        if (z.state != "PUBLISHED") {
-            continue; // changed since it was listed (the lock waited for that change)
-        }
-        run_zone_event(tx, config, z, sm::EventType::zone_do_refresh, {}, caller.change_by());
-        audit(tx, caller, operation, z.name, z.id);
-        names.push_back(z.name);
-    }
-    return names;
-}
-
-} // namespace
-
-std::vector<std::string> ServerEngine::refresh_sg(std::string_view name) {
-    return m_session.transaction("refresh_sg", [&](db::Transaction& tx) {
-        const auto sg = require_sg(tx, name, false);
-        return refresh_zones(tx, m_config, m_caller, "refresh_sg",
-                             db::sgs::published_zones(tx, sg.id));
-    });
-}
-
-std::vector<std::string> ServerEngine::refresh_all() {
-    return m_session.transaction("refresh_all", [&](db::Transaction& tx) {
-        return refresh_zones(tx, m_config, m_caller, "refresh_all",
-                             db::sgs::published_zones(tx, std::nullopt));
     });
 }
 

@@ -1,38 +1,27 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// References, security tags and central zone configuration (zone_cfg, apex NS):
-// the operations behind ls_reference ... edit_apex_ns (REFERENCE.md 5.2). Each call
-// is one transaction; refusals are dms::Error and change nothing.
+// Central zone configuration: the zone_cfg defaults (show_config, set_config) and the
+// apex NS servers (show_apex_ns, edit_apex_ns), REFERENCE.md 5.2. Apex NS servers are
+// zone_cfg rows too (key apex_ns, a list per server group or the global one): set_config
+// refuses the key and points to edit_apex_ns, and both resolve the SG and check values
+// alike. Each call is one transaction; refusals are dms::Error (ZoneCfgItemValueError,
+// SgNameRequired, NoSgFound, usage) and change nothing. Every change is audited.
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "dms/db/references.hpp"
 #include "dms/db/session.hpp"
 #include "dms/db/zone_cfg.hpp"
 #include "dms/engine/caller.hpp"
 
 namespace dms::engine {
 
-class CatalogEngine {
+class ZoneCfgEngine {
 public:
-    CatalogEngine(db::Session& session, Caller caller);
-
-    std::vector<db::ReferenceRecord> list_references(const std::vector<std::string>& patterns);
-    void create_reference(std::string_view reference);
-    /// Refused while a zone uses it.
-    void delete_reference(std::string_view reference);
-    void rename_reference(std::string_view reference, std::string_view new_name);
-
-    std::vector<std::string> list_sectags();
-    void create_sectag(std::string_view sectag);
-    /// Refused while a zone carries it.
-    void delete_sectag(std::string_view sectag);
-    std::vector<std::string> zone_sectags(std::string_view zone);
-    void add_zone_sectag(std::string_view zone, std::string_view sectag);
-    void delete_zone_sectag(std::string_view zone, std::string_view sectag);
-    void replace_zone_sectags(std::string_view zone, const std::vector<std::string>& sectags);
+    ZoneCfgEngine(db::Session& session, Caller caller);
 
     std::vector<db::ZoneCfgRow> show_config();
     /// Set a zone_cfg key, globally or for one SG; the value is checked for the key.
@@ -53,5 +42,8 @@ inline constexpr double max_age_days = 36500;
 
 /// Check a zone_cfg value for its key; "" if fine, else the problem.
 std::string check_config_value(std::string_view key, std::string_view value);
+
+/// zone_cfg booleans: true/false, on/off, yes/no, 1/0; std::nullopt for anything else.
+std::optional<bool> parse_config_bool(std::string_view value);
 
 } // namespace dms::engine
