@@ -43,7 +43,7 @@ ErrorCode error_code_of(const std::function<void()>& fn) {
 class SchemaUpgrade : public EmptyDbTest {
 protected:
     /// Everything of the public schema a migration could get wrong, as one text.
-    std::string catalog_signature() {
+    std::string schema_signature() {
         const auto rows = [&](const std::string& q) {
             std::string out;
             for (const auto& r : sql(q)) {
@@ -193,11 +193,11 @@ TEST_F(SchemaUpgrade, RealUpgradesFromVersionOneEqualTheFreshSchema) {
     EXPECT_EQ(sql_value("SELECT count(*) FROM rr_comments c JOIN zone_instances z"
                         " ON z.id = c.zi_id"),
               "2");
-    const auto upgraded = catalog_signature();
+    const auto upgraded = schema_signature();
     sql("DROP SCHEMA public, dms_audit CASCADE");
     sql("CREATE SCHEMA public");
     db::create_schema(session());
-    EXPECT_EQ(catalog_signature(), upgraded);
+    EXPECT_EQ(schema_signature(), upgraded);
 }
 
 TEST_F(SchemaUpgrade, RealSchemaInstallsOnEmptyDatabase) {

@@ -189,7 +189,9 @@ const std::vector<Command>& command_table() {
         add_zone_commands(t);
         add_zone_change_commands(t);
         add_edit_commands(t);
-        add_catalog_commands(t);
+        add_reference_commands(t);
+        add_sectag_commands(t);
+        add_zone_cfg_commands(t);
         add_server_commands(t);
         add_server_sm_commands(t);
         add_event_commands(t);

@@ -142,6 +142,18 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
     }
 }
 
+ExitStatus print_list(Context& ctx, const std::vector<std::string>& items) {
+    if (ctx.json) {
+        boost::json::array a(items.begin(), items.end());
+        print_json(ctx.out(), a);
+        return ExitStatus::ok;
+    }
+    for (const auto& i : items) {
+        ctx.out() << i << '\n';
+    }
+    return ExitStatus::ok;
+}
+
 void print_json(std::ostream& out, const boost::json::value& v) {
     pretty(out, v, 0);
     out << '\n';

@@ -34,6 +34,9 @@ std::string format_time(std::optional<std::chrono::system_clock::time_point> t);
 /// Rows of columns, each column as wide as its widest cell, two spaces apart.
 void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
 
+/// One item per line on ctx.out(), or with --json a JSON array of strings.
+ExitStatus print_list(Context& ctx, const std::vector<std::string>& items);
+
 /// Pretty JSON, one value, then a newline.
 void print_json(std::ostream& out, const boost::json::value& v);
 
