@@ -2,6 +2,7 @@
 // zone_tool create_db / upgrade_db / --version against the test cluster.
 #include <unistd.h>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
@@ -14,6 +15,9 @@
 
 namespace dms::test {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ZoneToolDb : public ::testing::Test {
 protected:
@@ -103,6 +107,31 @@ TEST_F(ZoneToolDb, UpgradeRefusesEmptyAndUnknownDatabases) {
               std::string::npos)
         << newer.err;
     EXPECT_EQ(run({"create_db"}).status, 65);
+}
+
+TEST_F(ZoneToolDb, CreateDbTellsAMissingDatabaseFromARefusedOne) {
+    // Whether the database is missing is not read from the server's words: they come in
+    // its language (lc_messages), and may quote a name that itself reads "does not
+    // exist". Here the database exists, but the role may not connect to it: create_db
+    // reports that, and creates nothing.
+    const auto& c = PgCluster::get();
+    m_db += " does not exist";
+    const std::string role = "dms_zt_role_" + std::to_string(getpid());
+    pqxx::connection conn("host=" + c.host + " port=" + std::to_string(c.port) + " user=" + c.user +
+                          " dbname=postgres");
+    pqxx::nontransaction ntx(conn);
+    ntx.exec("CREATE ROLE " + role + " LOGIN CREATEDB");
+    ntx.exec("CREATE DATABASE " + ntx.quote_name(m_db));
+    ntx.exec("REVOKE CONNECT ON DATABASE " + ntx.quote_name(m_db) + " FROM PUBLIC");
+    m_conf = m_dir.write("role.conf", "[DEFAULT]\ndb_host = " + c.host +
+                                          "\ndb_port = " + std::to_string(c.port) +
+                                          "\ndb_user = " + role + "\ndb_name = " + m_db + "\n");
+    const auto r = run({"create_db"});
+    ntx.exec("DROP ROLE " + role);
+    EXPECT_EQ(r.status, 69) << r.err; // EX_UNAVAILABLE: the connection was refused
+    EXPECT_THAT(r.err, HasSubstr("permission denied for database"));
+    EXPECT_THAT(r.err, Not(HasSubstr("already exists")));
+    EXPECT_EQ(r.out, "");
 }
 
 } // namespace
