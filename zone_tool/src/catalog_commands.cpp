@@ -10,6 +10,7 @@
 #include <fmt/ostream.h>
 
 #include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
 #include "dms/engine/catalog_engine.hpp"
 #include "dms/zone_tool/cli.hpp"
 
@@ -163,13 +164,9 @@ ExitStatus show_apex_ns(Context& ctx, Args args) {
 ExitStatus edit_apex_ns(Context& ctx, Args args) {
     const auto sg = sg_arg(ctx, args);
     auto cat = catalog(ctx);
-    char tmpl[] = "/tmp/zone_tool-apex-XXXXXX";
-    const int fd = mkstemp(tmpl);
-    if (fd < 0) {
-        throw Error(ErrorCode::io, "cannot create a temporary file for the editor");
-    }
-    close(fd);
-    const std::string file = tmpl;
+    TempFile temp("zone_tool-apex-");
+    temp.close();
+    const std::string file = temp.path();
     {
         std::ofstream out(file);
         out << "# apex NS servers" << (sg.empty() ? "" : " of server group " + sg)
@@ -188,7 +185,6 @@ ExitStatus edit_apex_ns(Context& ctx, Args args) {
             names.push_back(w);
         }
     }
-    std::remove(file.c_str());
     cat.set_apex_ns(sg, names);
     fmt::print(ctx.out(), "apex NS: {}\n", fmt::join(names, " "));
     return ExitStatus::ok;
