@@ -196,9 +196,12 @@ public:
         }
         return false;
     }
-    /// zone_tool's wait status once it has ended (the terminal drained meanwhile).
+    /// zone_tool's wait status once it has ended, or -1 after a minute. Once it has
+    /// quit, the terminal reports end of file at once, so the wait is bounded by the
+    /// clock, not by a number of polls.
     int wait_exit() {
-        for (int i = 0; i < 600; ++i) {
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < end) {
             int status = 0;
             if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
                 m_pid = -1;
@@ -209,6 +212,8 @@ public:
                 char buf[4096];
                 if (const auto n = read(m_fd, buf, sizeof buf); n > 0) {
                     seen.append(buf, static_cast<std::size_t>(n));
+                } else {
+                    usleep(10'000); // end of file: zone_tool is exiting
                 }
             }
         }
