@@ -2,6 +2,7 @@
 #include "dms/core/file_util.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -117,6 +119,94 @@ void make_directories(const std::string& path) {
     std::filesystem::create_directories(path, ec);
     if (ec) {
         throw Error(ErrorCode::io, fmt::format("{}: cannot create: {}", path, ec.message()));
+    }
+}
+
+std::string temp_directory() {
+    // A relative $TMPDIR would depend on the working directory of the moment.
+    const char* env = std::getenv("TMPDIR");
+    if (env != nullptr && env[0] == '/') {
+        std::string dir(env);
+        while (dir.size() > 1 && dir.back() == '/') {
+            dir.pop_back();
+        }
+        return dir;
+    }
+    return "/tmp";
+}
+
+TempFile::TempFile(std::string_view prefix, std::string_view suffix) {
+    const auto dir = temp_directory();
+    std::string name = fmt::format("{}/{}XXXXXX{}", dir, prefix, suffix);
+    const int fd = ::mkostemps(name.data(), static_cast<int>(suffix.size()), O_CLOEXEC);
+    if (fd < 0) {
+        fail("cannot create a temporary file", dir, errno);
+    }
+    m_path = std::move(name);
+    m_fd = fd;
+}
+
+TempFile::~TempFile() {
+    close();
+    if (!m_path.empty()) {
+        ::unlink(m_path.c_str());
+    }
+}
+
+TempFile::TempFile(TempFile&& o) noexcept
+    : m_path(std::exchange(o.m_path, {})), m_fd(std::exchange(o.m_fd, -1)) {}
+
+TempFile& TempFile::operator=(TempFile&& o) noexcept {
+    if (this != &o) {
+        close();
+        if (!m_path.empty()) {
+            ::unlink(m_path.c_str());
+        }
+        m_path = std::exchange(o.m_path, {});
+        m_fd = std::exchange(o.m_fd, -1);
+    }
+    return *this;
+}
+
+void TempFile::close() {
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        m_fd = -1;
+    }
+}
+
+TempDirectory::TempDirectory(std::string_view prefix) {
+    const auto dir = temp_directory();
+    std::string name = fmt::format("{}/{}XXXXXX", dir, prefix);
+    if (::mkdtemp(name.data()) == nullptr) {
+        fail("cannot create a temporary directory", dir, errno);
+    }
+    m_path = std::move(name);
+}
+
+TempDirectory::~TempDirectory() {
+    remove();
+}
+
+TempDirectory::TempDirectory(TempDirectory&& o) noexcept : m_path(std::exchange(o.m_path, {})) {}
+
+TempDirectory& TempDirectory::operator=(TempDirectory&& o) noexcept {
+    if (this != &o) {
+        remove();
+        m_path = std::exchange(o.m_path, {});
+    }
+    return *this;
+}
+
+std::string TempDirectory::file(std::string_view name) const {
+    return fmt::format("{}/{}", m_path, name);
+}
+
+void TempDirectory::remove() noexcept {
+    if (!m_path.empty()) {
+        std::error_code ec; // nothing to do about a failure in a destructor
+        std::filesystem::remove_all(m_path, ec);
+        m_path.clear();
     }
 }
 

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <tuple>
 #include <unistd.h>
 #include <utility>
 
@@ -309,15 +310,29 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
         const bool found = ::stat(options.cwd->c_str(), &st) == 0;
         if (!found || !S_ISDIR(st.st_mode)) {
             r.exit_code = 127;
+            r.not_started = true;
             r.err = fmt::format("cannot run '{}': working directory {}: {}", argv[0], *options.cwd,
                                 found ? errno_text(ENOTDIR) : errno_text(errno));
             return r;
         }
     }
 
-    auto [in_read, in_write] = make_pipe();
-    auto [out_read, out_write] = make_pipe();
-    auto [err_read, err_write] = make_pipe();
+    // On the terminal the child has our stdio, except a stdin fed from stdin_text.
+    const bool terminal = options.stdio == StdioMode::terminal;
+    const bool stdin_pipe = !terminal || !options.stdin_text.empty();
+    Fd in_read;
+    Fd in_write;
+    Fd out_read;
+    Fd out_write;
+    Fd err_read;
+    Fd err_write;
+    if (stdin_pipe) {
+        std::tie(in_read, in_write) = make_pipe();
+    }
+    if (!terminal) {
+        std::tie(out_read, out_write) = make_pipe();
+        std::tie(err_read, err_write) = make_pipe();
+    }
 
     std::vector<std::string> args(argv);
     auto env = child_environment(options.extra_env);
@@ -325,23 +340,33 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
     const auto c_env = c_strings(env);
 
     SpawnSetup setup;
-    posix_spawn_file_actions_adddup2(&setup.m_actions, in_read.get(), STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&setup.m_actions, out_write.get(), STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&setup.m_actions, err_write.get(), STDERR_FILENO);
+    if (stdin_pipe) {
+        posix_spawn_file_actions_adddup2(&setup.m_actions, in_read.get(), STDIN_FILENO);
+    }
+    if (!terminal) {
+        posix_spawn_file_actions_adddup2(&setup.m_actions, out_write.get(), STDOUT_FILENO);
+        posix_spawn_file_actions_adddup2(&setup.m_actions, err_write.get(), STDERR_FILENO);
+    }
     if (options.cwd) {
         posix_spawn_file_actions_addchdir_np(&setup.m_actions, options.cwd->c_str());
     }
     // Whatever fds other code opened without O_CLOEXEC stay with us.
     posix_spawn_file_actions_addclosefrom_np(&setup.m_actions, STDERR_FILENO + 1);
-    // Own process group (a timeout kills grandchildren too); default signal
-    // handling and no blocked signals, whatever this process set for itself.
+    // Default signal handling and no blocked signals, whatever this process set for
+    // itself (ignored signals stay ignored across exec: an editor would not get its
+    // Ctrl-C). Captured: its own process group, so that a timeout kills grandchildren
+    // too. On the terminal: ours, the terminal's foreground group, so that it may read
+    // the keyboard (a background group is stopped by SIGTTIN) and gets Ctrl-C.
     sigset_t all;
     sigset_t none;
     sigfillset(&all);
     sigemptyset(&none);
-    posix_spawnattr_setflags(&setup.m_attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                                POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setpgroup(&setup.m_attr, 0);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (!terminal) {
+        flags |= POSIX_SPAWN_SETPGROUP;
+        posix_spawnattr_setpgroup(&setup.m_attr, 0);
+    }
+    posix_spawnattr_setflags(&setup.m_attr, flags);
     posix_spawnattr_setsigmask(&setup.m_attr, &none);
     posix_spawnattr_setsigdefault(&setup.m_attr, &all);
 
@@ -350,6 +375,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
                                            c_args.data(), c_env.data());
     if (spawn_error != 0) {
         r.exit_code = 127;
+        r.not_started = true;
         r.err = fmt::format("cannot run '{}': {}", argv[0], errno_text(spawn_error));
         r.elapsed = since(start);
         return r;
@@ -360,8 +386,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
     err_write.reset();
 
     Streams s{std::move(in_write), std::move(out_read), std::move(err_read)};
-    set_nonblocking(s.out.get());
-    set_nonblocking(s.err.get());
+    if (s.out.open()) {
+        set_nonblocking(s.out.get());
+        set_nonblocking(s.err.get());
+    }
     if (options.stdin_text.empty()) {
         s.in.reset();
     } else {

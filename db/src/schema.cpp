@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <span>
 
 #include <fmt/format.h>
@@ -267,17 +268,35 @@ SchemaChange upgrade_schema(Session& session, const SchemaBundle& bundle) {
 SchemaChange create_database(const DbSettings& settings, const SchemaBundle& bundle) {
     bool created = false;
     std::optional<Session> session;
+    std::exception_ptr refused;
     try {
         session.emplace(Session::open(settings));
-    } catch (const DatabaseError& e) {
-        if (std::string_view(e.what()).find("does not exist") == std::string_view::npos) {
-            throw;
+    } catch (const DatabaseError&) {
+        refused = std::current_exception();
+    }
+    if (refused) {
+        // Missing, or refused for another reason? The server's message tells only in
+        // its own language (lc_messages), and libpq keeps no SQLSTATE of a connection
+        // that failed: ask the catalogue, as the same role, in the maintenance database.
+        // Whatever cannot be asked leaves the first error as the answer.
+        std::optional<Session> admin;
+        try {
+            admin.emplace(Session::open(settings, "postgres"));
+        } catch (const DatabaseError&) {
+            std::rethrow_exception(refused);
         }
-        auto admin = Session::open(settings, "postgres");
-        const auto quoted = admin.transaction(
-            "quote", [&](Transaction& tx) { return work(tx).quote_name(settings.name); });
-        admin.execute_outside_transaction("CREATE DATABASE " + quoted);
-        log::notice(admin.describe(), "create_db", "created database {}", settings.name);
+        const auto quoted = admin->transaction("look for the database", [&](Transaction& tx) {
+            auto& w = work(tx);
+            const bool exists =
+                !w.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", settings.name)
+                     .empty();
+            return exists ? std::string() : w.quote_name(settings.name);
+        });
+        if (quoted.empty()) {
+            std::rethrow_exception(refused);
+        }
+        admin->execute_outside_transaction("CREATE DATABASE " + quoted);
+        log::notice(admin->describe(), "create_db", "created database {}", settings.name);
         created = true;
         session.emplace(Session::open(settings));
     }

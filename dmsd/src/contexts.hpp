@@ -11,9 +11,9 @@
 #include "dms/core/config.hpp"
 #include "dms/core/dns_client.hpp"
 #include "dms/db/session.hpp"
-#include "dms/db/sgs.hpp"
 #include "dms/drivers/named_driver.hpp"
 #include "dms/drivers/slave_driver.hpp"
+#include "dms/engine/master_context.hpp"
 #include "dms/engine/server_context.hpp"
 #include "dms/engine/zone_context.hpp"
 #include "dms/sm/master_sm.hpp"
@@ -42,43 +42,8 @@ private:
     std::string m_detail;
 };
 
-class DmsdMasterContext : public sm::MasterSmContext {
-public:
-    DmsdMasterContext(db::Transaction& tx, const Config& config, drivers::NamedDriver& named,
-                      drivers::SlaveDriver& slaves)
-        : m_tx(tx), m_config(config), m_named(named), m_slaves(slaves) {}
-
-    sm::TimePoint now() override;
-    std::chrono::milliseconds hold_timeout() override;
-    void reconfigure(Scope scope, std::optional<std::int64_t> sg_id) override;
-    std::vector<std::int64_t> sgs_waiting_for_reconfig() override;
-    std::optional<std::string> sg_name(std::int64_t sg_id) override;
-    void queue_master_event(sm::EventType type, std::chrono::milliseconds delay,
-                            const sm::MasterEventParams& params) override;
-    void rndc_zone(std::string_view command, std::string_view zone) override;
-
-private:
-    /// Write one SG's slave config, count its zones, and have its enabled servers
-    /// fetch it (REFERENCE.md 3.2 PartialReconfig, 8.3).
-    void configure_sg(const db::SgRecord& sg, std::optional<std::int64_t> replica_sg_id);
-
-    db::Transaction& m_tx;
-    const Config& m_config;
-    drivers::NamedDriver& m_named;
-    drivers::SlaveDriver& m_slaves;
-    /// What this event's rndc reconfig took, for hold_timeout().
-    std::optional<std::chrono::milliseconds> m_reconfig_took;
-};
-
 /// Uniform in [0, 1), one generator per thread: the jitter of retries and checks.
 double unit_random();
-
-/// This machine's host name (worker names, sm_master.master_hostname).
-std::string host_name();
-
-/// Record in sm_master which machine is the master (db::master::set_identity): at
-/// start and after every reconfiguration.
-void record_master_identity(db::Transaction& tx, const Config& config);
 
 /// ServerSM in dmsd: the steps against the server through the SlaveDriver.
 class DmsdServerContext : public engine::ServerDbContext {
@@ -111,9 +76,5 @@ private:
     std::int64_t m_checked = 0;    ///< zones the serial check compared, for the repair's log
     std::int64_t m_refreshing = 0; ///< zones the server is refreshing (status)
 };
-
-/// JSON parameters of MasterSM events, both ways.
-std::string master_event_params_json(const sm::MasterEventParams& p);
-sm::MasterEventParams master_event_params_from_json(const std::string& json);
 
 } // namespace dms::dmsd

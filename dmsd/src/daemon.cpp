@@ -20,6 +20,7 @@
 #include "dms/core/error.hpp"
 #include "dms/core/exit_status.hpp"
 #include "dms/core/file_util.hpp"
+#include "dms/core/host.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/db/listener.hpp"
 #include "dms/db/schema.hpp"
@@ -373,7 +374,7 @@ int run_daemon(const Config& config) {
                 return to_int(ExitStatus::unavailable);
             }
             s.transaction("master identity",
-                          [&](db::Transaction& tx) { record_master_identity(tx, config); });
+                          [&](db::Transaction& tx) { engine::record_master_identity(tx, config); });
         }
         const auto named = drivers::bind9::make_named_driver(config);
         const auto slaves = drivers::bind9::make_slave_driver(config);

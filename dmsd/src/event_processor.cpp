@@ -20,8 +20,8 @@
 #include "dms/db/server_state.hpp"
 #include "dms/db/zones.hpp"
 #include "dms/engine/zone_context.hpp"
-#include "dms/sm/catalogue.hpp"
 #include "dms/sm/master_sm.hpp"
+#include "dms/sm/names.hpp"
 #include "dms/sm/server_sm.hpp"
 
 #include "contexts.hpp"
@@ -43,24 +43,6 @@ struct Result {
     std::string pre_state, post_state;
     std::string subject; ///< "zone example.org." / "master", for the log
 };
-
-sm::MasterRow to_master_row(const db::MasterRecord& m) {
-    sm::MasterRow r;
-    r.state = sm::from_string<sm::MasterState>(m.state).value_or(sm::MasterState::ready);
-    r.hold_sg = m.hold_sg;
-    r.hold_sg_name = m.hold_sg_name;
-    r.hold_start = m.hold_start;
-    r.hold_stop = m.hold_stop;
-    return r;
-}
-
-void from_master_row(const sm::MasterRow& r, db::MasterRecord& m) {
-    m.state = std::string(sm::to_string(r.state));
-    m.hold_sg = r.hold_sg;
-    m.hold_sg_name = r.hold_sg_name;
-    m.hold_start = r.hold_start;
-    m.hold_stop = r.hold_stop;
-}
 
 Result from_outcome(const sm::Outcome& out, std::string_view detail) {
     Result r;
@@ -200,16 +182,16 @@ EventProcessor::Step EventProcessor::process_one() {
 
     const auto run_master = [&](db::Transaction& tx, const db::EventRecord& ev,
                                 db::MasterRecord& master, sm::EventType type) {
-        auto row = to_master_row(master);
-        sm::MasterEvent mev{type, master_event_params_from_json(ev.parameters), ev.id};
-        DmsdMasterContext ctx(tx, m_config, m_named, m_slaves);
+        auto row = engine::to_master_row(master);
+        sm::MasterEvent mev{type, engine::master_event_params_from_json(ev.parameters), ev.id};
+        engine::MasterContext ctx(tx, m_config, m_named, m_slaves);
         const auto out = sm::process_master_event(row, mev, ctx);
         auto r = from_outcome(out, {});
         r.subject = "master";
         r.pre_state = master.state;
         r.post_state = std::string(sm::to_string(row.state));
         if (r.kind == Result::Kind::done) {
-            from_master_row(row, master);
+            engine::from_master_row(row, master);
             db::master::update(tx, master);
         }
         record(tx, ev, r);

@@ -11,7 +11,6 @@
 #include "dms/db/events.hpp"
 #include "dms/db/master.hpp"
 #include "dms/db/server_state.hpp"
-#include "dms/db/servers.hpp"
 #include "dms/db/sgs.hpp"
 #include "dms/dmsd/event_processor.hpp"
 
@@ -255,30 +254,6 @@ std::chrono::milliseconds DmsdServerContext::check_interval() {
 std::chrono::milliseconds DmsdServerContext::retry_delay(int failures) {
     return EventProcessor::backoff(failures, config().duration("server_retry_base"),
                                    config().duration("server_retry_max"), unit_random());
-}
-
-void DmsdMasterContext::configure_sg(const db::SgRecord& sg,
-                                     std::optional<std::int64_t> replica_sg_id) {
-    drivers::SgConfig c;
-    c.sg_name = sg.name;
-    c.replica = replica_sg_id == sg.id;
-    c.master_address =
-        sg.master_address.empty() ? m_config.value("master_dns_address") : sg.master_address;
-    c.master_port = static_cast<int>(m_config.number("master_dns_port"));
-    c.zones = db::servers::sg_config_zones(m_tx, sg.id, c.replica);
-    m_slaves.write_sg_config(c);
-    db::servers::set_sg_zone_count(m_tx, sg.id, static_cast<std::int64_t>(c.zones.size()));
-    const auto servers = db::servers::enabled_of_sg(m_tx, sg.id);
-    for (const auto id : servers) {
-        db::NewEvent e;
-        e.event_type = std::string(sm::to_string(sm::EventType::server_config_change));
-        e.server_id = id;
-        e.delay = m_config.duration("master_rndc_settle_delay");
-        e.coalesce = true;
-        db::events::insert(m_tx, e);
-    }
-    log::info("server group " + sg.name, "reconfigure", "{} zones in its config, {} servers told",
-              c.zones.size(), servers.size());
 }
 
 } // namespace dms::dmsd

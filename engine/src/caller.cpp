@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "dms/core/host.hpp"
+
 namespace dms::engine {
 namespace {
 
@@ -81,12 +83,6 @@ std::optional<uid_t> sudo_invoker() {
         pid = st->ppid;
     }
     return std::nullopt;
-}
-
-std::string host_name() {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    return host;
 }
 
 } // namespace

@@ -10,14 +10,10 @@
 
 #include <fmt/format.h>
 
+#include "dms/core/host.hpp"
+
 namespace dms::engine {
 namespace {
-
-std::string host_name() {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    return host;
-}
 
 struct ProcStat {
     char state = '?';             ///< field 3: 'Z' for a zombie (exited, not reaped)

@@ -8,7 +8,7 @@
 #include "dms/core/logging.hpp"
 #include "dms/db/events.hpp"
 #include "dms/engine/zone_context.hpp"
-#include "dms/sm/catalogue.hpp"
+#include "dms/sm/names.hpp"
 
 namespace dms::engine::detail {
 

@@ -7,34 +7,22 @@
 
 #include "dms/sm/msm_limits.hpp"
 // (The MPL limits above must come before any Boost header.)
-#include <array>
-#include <exception>
-#include <optional>
-#include <string_view>
-#include <type_traits>
-
-#include <boost/msm/back/favor_compile_time.hpp>
-#include <boost/msm/back/state_machine.hpp>
-#include <boost/msm/front/functor_row.hpp>
-#include <boost/msm/front/state_machine_def.hpp>
-
 #include "dms/sm/server_sm.hpp"
 
+#include "machine_def.hpp"
 #include "server_sm_actions.hpp"
 
 namespace dms::sm {
 namespace {
 
-namespace msm = boost::msm;
 namespace mpl = boost::mpl;
+using namespace detail::machine;
 using detail::ServerSmRun;
 using msm::front::none;
 using msm::front::Row;
 
 template <EventType T>
-struct ServerEv {
-    static constexpr EventType type = T;
-};
+using ServerEv = Ev<T>;
 using Enable = ServerEv<EventType::server_enable>;
 using Disable = ServerEv<EventType::server_disable>;
 using Reset = ServerEv<EventType::server_reset>;
@@ -42,52 +30,17 @@ using Configure = ServerEv<EventType::server_configure>;
 using ConfigChange = ServerEv<EventType::server_config_change>;
 using CheckServer = ServerEv<EventType::server_check_server>;
 
-template <class... Events>
-struct EventList {};
 using ServerEvents = EventList<Enable, Disable, Reset, Configure, ConfigChange, CheckServer>;
 
-struct Restore {
-    ServerState state;
-};
+using Restore = detail::machine::Restore<ServerState>;
 
-struct StateBase {
-    virtual ~StateBase() = default;
-    virtual std::optional<ServerState> persisted() const { return std::nullopt; }
-};
-template <ServerState V>
-struct Persisted : msm::front::state<StateBase> {
-    static constexpr ServerState value = V;
-    std::optional<ServerState> persisted() const override { return V; }
-};
 struct Disabled : Persisted<ServerState::disabled> {};
 struct Config : Persisted<ServerState::config> {};
 struct Ok : Persisted<ServerState::ok> {};
 struct Retry : Persisted<ServerState::retry> {};
 struct Broken : Persisted<ServerState::broken> {};
-struct Loading : msm::front::state<StateBase> {};
-struct StepChoice : msm::front::state<StateBase> {}; // CFG, CHK: how the steps went
-
-template <void (*Fn)(ServerSmRun&)>
-struct Act {
-    template <class Event, class Fsm, class Source, class Target>
-    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
-        Fn(fsm.run());
-    }
-};
-template <bool (*Fn)(const ServerSmRun&)>
-struct If {
-    template <class Event, class Fsm, class Source, class Target>
-    bool operator()(const Event&, Fsm& fsm, Source&, Target&) const {
-        return Fn(fsm.run());
-    }
-};
-template <class State>
-struct Was {
-    template <class Fsm, class Source, class Target>
-    bool operator()(const Restore& e, Fsm&, Source&, Target&) const {
-        return e.state == State::value;
-    }
-};
+using Loading = Pseudo<ServerState>;
+struct StepChoice : Pseudo<ServerState> {}; // CFG, CHK: how the steps went
 
 using En = Act<&detail::enable_server>;
 using Dis = Act<&detail::disable_server>;
@@ -100,12 +53,9 @@ using StepOk = If<&detail::step_ok>;
 using StepRetry = If<&detail::step_retry>;
 using StepBroken = If<&detail::step_broken>;
 
-struct ServerSmDef : msm::front::state_machine_def<ServerSmDef, StateBase> {
-    explicit ServerSmDef(ServerSmRun& run) : m_run(&run) {}
-    ServerSmRun& run() const { return *m_run; }
-
-    using initial_state = Loading;
-    using no_message_queue = int;
+struct ServerSmDef
+    : MachineDef<ServerSmDef, ServerState, ServerSmRun, &detail::server_no_transition> {
+    using MachineDef::MachineDef;
 
     // REFERENCE.md 3.3, plus the choice rows and the restore rows.
     // clang-format off
@@ -140,52 +90,9 @@ struct ServerSmDef : msm::front::state_machine_def<ServerSmDef, StateBase> {
         Row < Loading,    Restore,      Broken,     none,   Was<Broken>     >
     > {};
     // clang-format on
-
-    template <class Fsm, class Event>
-    void no_transition(const Event&, Fsm&, int) {
-        if constexpr (!std::is_same_v<Event, Restore>) {
-            detail::server_no_transition(run());
-        }
-    }
-
-    template <class Fsm, class Event>
-    void exception_caught(const Event&, Fsm&, std::exception&) {
-        m_failure = std::current_exception();
-    }
-
-    std::exception_ptr m_failure;
-
-private:
-    ServerSmRun* m_run;
 };
 
-using ServerMachine = msm::back::state_machine<ServerSmDef, msm::back::favor_compile_time>;
-
-template <class... Events>
-bool feed(ServerMachine& machine, EventType type, EventList<Events...>) {
-    return ((type == Events::type ? (machine.process_event(Events()), true) : false) || ...);
-}
-
-std::optional<ServerState> active_state(const ServerMachine& machine) {
-    const auto* state = machine.get_state_by_id(machine.current_state()[0]);
-    return state ? state->persisted() : std::nullopt;
-}
-
-// The table as data for server_transition_action(): DISABLED, CONFIG, OK, RETRY, BROKEN
-// (the order of ServerState).
-struct GridLine {
-    EventType event;
-    std::array<std::string_view, 5> cells;
-};
-using enum EventType;
-constexpr std::array<GridLine, 6> grid{{
-    {server_enable, {"EN", "AEN", "AEN", "AEN", "AEN"}},
-    {server_disable, {"ADIS", "DIS", "DIS", "DIS", "DIS"}},
-    {server_configure, {"", "CFG", "", "CFG", "CFG"}},
-    {server_reset, {"", "CC", "CC", "CC", "CC"}},
-    {server_config_change, {"", "", "CC", "", ""}},
-    {server_check_server, {"", "", "CHK", "", ""}},
-}};
+using ServerMachine = Backend<ServerSmDef>;
 
 } // namespace
 
@@ -197,35 +104,13 @@ Outcome process_server_event(ServerRow& row, const ServerEvent& event, ServerSmC
     ServerRow work = row;
     ServerSmRun run{work, event, ctx};
     ServerMachine machine(run);
-    machine.start();
-    machine.process_event(Restore{row.state});
-    if (active_state(machine) != row.state) {
-        throw Error(ErrorCode::internal, "ServerSM could not restore its state");
+    auto state = row.state;
+    if (auto refused = run_event(machine, "ServerSM", state, event.type, ServerEvents())) {
+        return *refused;
     }
-    feed(machine, event.type, ServerEvents());
-    if (machine.m_failure) {
-        try {
-            std::rethrow_exception(machine.m_failure);
-        } catch (const detail::Refusal& e) {
-            return Outcome{ResultCode::fatal, e.what(), e.code(), std::nullopt};
-        }
-    }
-    const auto state = active_state(machine);
-    if (!state) {
-        throw Error(ErrorCode::internal, "ServerSM ended in no state");
-    }
-    work.state = *state;
+    work.state = state;
     row = work;
     return run.outcome;
-}
-
-std::string_view server_transition_action(ServerState state, EventType event) {
-    for (const auto& line : grid) {
-        if (line.event == event) {
-            return line.cells[static_cast<std::size_t>(state)];
-        }
-    }
-    return {};
 }
 
 } // namespace dms::sm

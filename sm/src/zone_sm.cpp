@@ -2,16 +2,7 @@
 // ZoneSM as a Boost.MSM machine (functor front end). This is the one translation unit
 // that includes Boost.MSM; the actions live in zone_sm_actions.cpp.
 //
-// Restoring the persisted state: Boost.MSM 1.81 has no public call that makes a given
-// state active (the back end's state array is private, and serialisation is all or
-// nothing). So the machine starts in a Loading pseudo-state and one Restore event, guarded
-// on the stored state, takes it to that state: one row per state, all in the table, and
-// the rest of the machine never sees Loading. A fresh MSM object is built per event; it is
-// cheap (a few ints and empty states).
-//
-// Reading the state back: every state derives from StateBase, whose persisted() gives the
-// stable ZoneState (nothing for the pseudo-states); the back end's get_state_by_id() finds
-// the active state object.
+// How a machine restores its state and reports failures: machine_def.hpp.
 //
 // Actions with more than one possible next state (C, RC, U, RU, EU) do all their work,
 // remember named's answer in the ZoneSmRun and move to a choice pseudo-state whose
@@ -21,35 +12,22 @@
 
 #include "dms/sm/msm_limits.hpp"
 // (The MPL limits above must come before any Boost header.)
-#include <array>
-#include <exception>
-#include <optional>
-#include <string_view>
-#include <type_traits>
-
-#include <boost/msm/back/favor_compile_time.hpp>
-#include <boost/msm/back/state_machine.hpp>
-#include <boost/msm/front/functor_row.hpp>
-#include <boost/msm/front/state_machine_def.hpp>
-
 #include "dms/sm/zone_sm.hpp"
 
+#include "machine_def.hpp"
 #include "zone_sm_actions.hpp"
 
 namespace dms::sm {
 namespace {
 
-namespace msm = boost::msm;
 namespace mpl = boost::mpl;
+using namespace detail::machine;
 using detail::ZoneSmRun;
 using msm::front::none;
 using msm::front::Row;
 
-// Events: one type per ZoneSM event type. The payload stays in the ZoneSmRun.
 template <EventType T>
-struct ZoneEv {
-    static constexpr EventType type = T;
-};
+using ZoneEv = Ev<T>;
 using BatchConfig = ZoneEv<EventType::zone_batch_config>;
 using ReconfigCheck = ZoneEv<EventType::zone_reconfig_check>;
 using Config = ZoneEv<EventType::zone_config>;
@@ -77,30 +55,15 @@ using EditExit = ZoneEv<EventType::zone_edit_exit>;
 using EditSaved = ZoneEv<EventType::zone_edit_saved>;
 using EditLockTickle = ZoneEv<EventType::zone_edit_lock_tickle>;
 
-template <class... Events>
-struct EventList {};
 using ZoneEvents =
     EventList<BatchConfig, ReconfigCheck, Config, ReconfigUpdate, Update, RemoveZoneFiles,
               EditTimeout, EditUpdate, DoReset, DoBatchConfig, DoConfig, DoReconfig, DoRefresh,
               DoSgSwap, DoSetAltSg, Enable, Disable, Delete, NukeStart, DoDestroy, Undelete, Edit,
               EditSavedNoLock, EditExit, EditSaved, EditLockTickle>;
 
-/// Takes the machine from Loading to the row's state.
-struct Restore {
-    ZoneState state;
-};
+using Restore = detail::machine::Restore<ZoneState>;
 
 // States.
-struct StateBase {
-    virtual ~StateBase() = default;
-    /// The stable name stored in sm_zone.state; none for pseudo-states.
-    virtual std::optional<ZoneState> persisted() const { return std::nullopt; }
-};
-template <ZoneState V>
-struct Persisted : msm::front::state<StateBase> {
-    static constexpr ZoneState value = V;
-    std::optional<ZoneState> persisted() const override { return V; }
-};
 struct Init : Persisted<ZoneState::init> {};
 struct Create : Persisted<ZoneState::create> {};
 struct Reset : Persisted<ZoneState::reset> {};
@@ -111,40 +74,10 @@ struct Published : Persisted<ZoneState::published> {};
 struct Updating : Persisted<ZoneState::update> {}; // UPDATE
 struct Disabled : Persisted<ZoneState::disabled> {};
 struct Deleted : Persisted<ZoneState::deleted> {};
-struct Loading : msm::front::state<StateBase> {};       // before Restore
-struct ConfigChoice : msm::front::state<StateBase> {};  // C: named serves the zone or not
-struct CheckChoice : msm::front::state<StateBase> {};   // RC: named loaded the zone or not
-struct PublishChoice : msm::front::state<StateBase> {}; // U, RU, EU: published or lost
-
-// Actions and guards: thin functors over the functions of zone_sm_actions.hpp.
-template <void (*Fn)(ZoneSmRun&)>
-struct Act {
-    template <class Event, class Fsm, class Source, class Target>
-    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
-        Fn(fsm.run());
-    }
-};
-template <bool (*Fn)(const ZoneSmRun&)>
-struct If {
-    template <class Event, class Fsm, class Source, class Target>
-    bool operator()(const Event&, Fsm& fsm, Source&, Target&) const {
-        return Fn(fsm.run());
-    }
-};
-template <class Guard>
-struct Not {
-    template <class Event, class Fsm, class Source, class Target>
-    bool operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const {
-        return !Guard()(e, fsm, s, t);
-    }
-};
-template <class State>
-struct Was {
-    template <class Fsm, class Source, class Target>
-    bool operator()(const Restore& e, Fsm&, Source&, Target&) const {
-        return e.state == State::value;
-    }
-};
+using Loading = Pseudo<ZoneState>;           // before Restore
+struct ConfigChoice : Pseudo<ZoneState> {};  // C: named serves the zone or not
+struct CheckChoice : Pseudo<ZoneState> {};   // RC: named loaded the zone or not
+struct PublishChoice : Pseudo<ZoneState> {}; // U, RU, EU: published or lost
 
 using Dc = Act<&detail::do_config>;
 using Dbc = Act<&detail::do_batch_config>;
@@ -187,12 +120,8 @@ using NamedServes = If<&detail::named_serves>;
 using PublicationDone = If<&detail::publication_done>;
 using NamedLostZone = If<&detail::named_lost_zone>;
 
-struct ZoneSmDef : msm::front::state_machine_def<ZoneSmDef, StateBase> {
-    explicit ZoneSmDef(ZoneSmRun& run) : m_run(&run) {}
-    ZoneSmRun& run() const { return *m_run; }
-
-    using initial_state = Loading;
-    using no_message_queue = int; // actions never post events
+struct ZoneSmDef : MachineDef<ZoneSmDef, ZoneState, ZoneSmRun, &detail::no_transition> {
+    using MachineDef::MachineDef;
 
     // REFERENCE.md 3.1.2, in its row order. Target "none": internal transition, the state
     // stays. Rows with the same source and event are told apart by their guards.
@@ -349,109 +278,9 @@ struct ZoneSmDef : msm::front::state_machine_def<ZoneSmDef, StateBase> {
         Row < Loading,       Restore,         Deleted,       none,          Was<Deleted>       >
     > {};
     // clang-format on
-
-    /// A blank cell of REFERENCE.md 3.1.2: recorded as NOCHANGE with the reason (the
-    /// default would assert).
-    template <class Fsm, class Event>
-    void no_transition(const Event&, Fsm&, int) {
-        if constexpr (!std::is_same_v<Event, Restore>) {
-            detail::no_transition(run());
-        }
-    }
-
-    /// An action threw (a refusal, a retry, or the context failed): keep the exception for
-    /// process_zone_event, which is still inside MSM's catch block here. The state stays.
-    template <class Fsm, class Event>
-    void exception_caught(const Event&, Fsm&, std::exception&) {
-        m_failure = std::current_exception();
-    }
-
-    std::exception_ptr m_failure;
-
-private:
-    ZoneSmRun* m_run;
 };
 
-// favor_compile_time: each event's dispatch table is built once at start-up from that
-// event's rows only: a quarter less compile time and memory than the default policy, and
-// dispatch speed does not matter at one event per database transaction.
-using ZoneMachine = msm::back::state_machine<ZoneSmDef, msm::back::favor_compile_time>;
-
-template <class... Events>
-bool feed(ZoneMachine& machine, EventType type, EventList<Events...>) {
-    return ((type == Events::type ? (machine.process_event(Events()), true) : false) || ...);
-}
-
-std::optional<ZoneState> active_state(const ZoneMachine& machine) {
-    const auto* state = machine.get_state_by_id(machine.current_state()[0]);
-    return state ? state->persisted() : std::nullopt;
-}
-
-// REFERENCE.md 3.1.2 as data, for transition_action(): one line per event, one column per
-// state (RESET shares CREATE's column), "." for a blank cell.
-// clang-format off
-struct GridLine {
-    EventType event;
-    std::string_view cells;
-};
-using enum EventType;
-//                              INIT   BC_1   BC_2   CREATE UNCONF PUBL   UPDATE DISABL DELETED
-constexpr std::array<GridLine, 26> grid{{
-    {zone_do_config,           "DC     .      .      .      .      .      .      .      .  "},
-    {zone_do_batch_config,     "DBC    .      .      .      .      .      .      .      .  "},
-    {zone_batch_config,        ".      BC     .      .      .      .      .      .      .  "},
-    {zone_reconfig_check,      ".      .      RC     .      .      .      .      .      .  "},
-    {zone_config,              ".      .      .      C      .      .      .      .      .  "},
-    {zone_reconfig_update,     ".      .      .      .      RU     .      .      .      .  "},
-    {zone_update,              ".      .      .      .      .      U      .      .      .  "},
-    {zone_edit_update,         ".      .      .      .      .      .      EU     .      .  "},
-    {zone_do_reset,            "DR     DR     DR     DR     DR     DR     DR     F-RST  .  "},
-    {zone_disable,             "F-INIT F-INIT F-INIT DIS    DIS    DIS    DIS    F-DIS  .  "},
-    {zone_enable,              "F-EN   F-EN   F-EN   F-EN   F-EN   F-EN   F-EN   EN     .  "},
-    {zone_delete,              "NUKE   NUKE   DEL    DEL    DEL    DEL    DEL    DEL    .  "},
-    {zone_nuke_start,          "NUKE   NUKE   NUKE   NUKE   NUKE   NUKE   NUKE   NUKE   .  "},
-    {zone_undelete,            ".      .      .      .      .      .      .      .      UND"},
-    {zone_do_destroy,          ".      .      .      .      .      .      .      .      DES"},
-    {zone_remove_zone_files,   ".      .      .      RZF    .      .      .      RZF    RZF"},
-    {zone_do_reconfig,         ".      .      .      .      .      DRC    DRC    .      .  "},
-    {zone_do_refresh,          ".      .      .      .      .      REF    REF    .      .  "},
-    {zone_do_sg_swap,          "SWAP   SWAP   SWAP   SWAP   SWAP   SWAP   SWAP   SWAP   .  "},
-    {zone_do_set_alt_sg,       "ALT    ALT    ALT    ALT    ALT    ALT    ALT    ALT    .  "},
-    {zone_edit,                ".      .      .      ED     ED     ED     F-LCK  ED     .  "},
-    {zone_edit_exit,           ".      .      .      EX     EX     EX     UEX    EX     .  "},
-    {zone_edit_timeout,        ".      .      .      TO     TO     TO     .      TO     .  "},
-    {zone_edit_lock_tickle,    ".      .      .      TK     TK     TK     .      TK     .  "},
-    {zone_edit_saved,          ".      .      .      OES    OES    ES     F-NLK  OES    .  "},
-    {zone_edit_saved_no_lock,  ".      ONL    ONL    ONL    ONL    NL     F-LCK  ONL    .  "},
-}};
-// clang-format on
-
-constexpr std::size_t grid_width = 7; // characters per cell
-
-std::size_t grid_column(ZoneState state) {
-    switch (state) {
-    case ZoneState::init:
-        return 0;
-    case ZoneState::batch_create_1:
-        return 1;
-    case ZoneState::batch_create_2:
-        return 2;
-    case ZoneState::create:
-    case ZoneState::reset:
-        return 3;
-    case ZoneState::unconfig:
-        return 4;
-    case ZoneState::published:
-        return 5;
-    case ZoneState::update:
-        return 6;
-    case ZoneState::disabled:
-        return 7;
-    case ZoneState::deleted:
-        return 8;
-    }
-    return 0;
-}
+using ZoneMachine = Backend<ZoneSmDef>;
 
 } // namespace
 
@@ -463,42 +292,13 @@ Outcome process_zone_event(ZoneRow& row, const ZoneEvent& event, ZoneSmContext& 
     ZoneRow work = row;
     ZoneSmRun run{work, event, ctx};
     ZoneMachine machine(run);
-    machine.start();
-    machine.process_event(Restore{row.state});
-    if (active_state(machine) != row.state) {
-        throw Error(ErrorCode::internal,
-                    "ZoneSM could not restore state " + std::string(to_string(row.state)));
+    auto state = row.state;
+    if (auto refused = run_event(machine, "ZoneSM", state, event.type, ZoneEvents())) {
+        return *refused;
     }
-    feed(machine, event.type, ZoneEvents());
-
-    if (machine.m_failure) {
-        try {
-            std::rethrow_exception(machine.m_failure);
-        } catch (const detail::Refusal& e) {
-            return Outcome{ResultCode::fatal, e.what(), e.code(), std::nullopt};
-        } catch (const detail::RetryLater& e) {
-            return Outcome{ResultCode::error, e.what(), std::nullopt, std::nullopt};
-        }
-    }
-    const auto state = active_state(machine);
-    if (!state) {
-        throw Error(ErrorCode::internal,
-                    "ZoneSM stopped in a choice state after " + std::string(to_string(event.type)));
-    }
-    work.state = *state;
+    work.state = state;
     row = work;
     return run.outcome;
-}
-
-std::string_view transition_action(ZoneState state, EventType event) {
-    for (const auto& line : grid) {
-        if (line.event == event) {
-            auto cell = line.cells.substr(grid_column(state) * grid_width, grid_width);
-            cell = cell.substr(0, cell.find(' '));
-            return cell == "." ? std::string_view() : cell;
-        }
-    }
-    return {};
 }
 
 } // namespace dms::sm

@@ -389,7 +389,7 @@ CREATE TRIGGER zone_cfg_mtime BEFORE UPDATE ON zone_cfg
     FOR EACH ROW EXECUTE FUNCTION dms_touch_mtime();
 
 -- ---------------------------------------------------------------------------
--- Event catalogue: every event type, its machine, and whether dmsd runs it
+-- Event types: every event type, its machine, and whether dmsd runs it
 -- (queued) or the caller runs it in its own transaction (synchronous).
 CREATE TABLE sm_event_types (
     name varchar(80) PRIMARY KEY,

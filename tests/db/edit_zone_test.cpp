@@ -2,6 +2,10 @@
 // edit_zone against a throwaway database: no lost update when someone saves while an
 // edit is open (issue 11 item 3).
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
 
@@ -270,6 +274,44 @@ TEST_F(EditZone, ASaveWaitingForTheZoneRowSeesTheSaveBeforeIt) {
     save.join();
     EXPECT_EQ(outcome.value_or("(none)"), "refused");
     EXPECT_EQ(candidate(), std::to_string(other));
+}
+
+TEST_F(EditZone, TemporaryFilesAreMadeInTmpdirAndRemoved) {
+    const auto tmpdir = m_dir.path() / "tmp";
+    std::filesystem::create_directory(tmpdir);
+    const char* old = std::getenv("TMPDIR");
+    const std::optional<std::string> saved = old != nullptr ? std::optional(old) : std::nullopt;
+    setenv("TMPDIR", tmpdir.c_str(), 1);
+    // The editor notes which file it was given and adds a record.
+    const auto seen = m_dir.path() / "seen";
+    const auto script = m_dir.write("note.sh", "#!/bin/sh\nprintf '%s' \"$1\" > '" + seen.string() +
+                                                   "'\nprintf 'zulu IN A 192.0.2.80\\n' "
+                                                   ">> \"$1\"\n");
+    chmod(script.c_str(), 0755);
+    setenv("VISUAL", script.c_str(), 1);
+    const auto r = zt({"edit_zone", "example.org"});
+    // diff_zones writes both texts to a temporary directory for diff(1).
+    ASSERT_EQ(zt({"load_zone", m_dir.write("v1", zone_v1), "other.org"}).status, 0);
+    const auto diff = zt({"diff_zones", "example.org", "other.org"});
+    setenv("TMPDIR", (m_dir.path() / "no-such-dir").c_str(), 1);
+    const auto no_tmp = zt({"diff_zones", "example.org", "other.org"});
+    if (saved) {
+        setenv("TMPDIR", saved->c_str(), 1);
+    } else {
+        unsetenv("TMPDIR");
+    }
+
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::ifstream in(seen);
+    std::string file;
+    std::getline(in, file);
+    EXPECT_THAT(file, ::testing::StartsWith(tmpdir.string() + "/zone_tool-edit."));
+    EXPECT_THAT(file, ::testing::EndsWith("/example.org.zone"));
+    EXPECT_EQ(diff.status, 0) << diff.err;
+    EXPECT_THAT(diff.out, HasSubstr("zulu"));
+    EXPECT_TRUE(std::filesystem::is_empty(tmpdir)) << "left behind in $TMPDIR";
+    EXPECT_EQ(no_tmp.status, 74) << no_tmp.err; // EX_IOERR
+    EXPECT_THAT(no_tmp.err, HasSubstr((m_dir.path() / "no-such-dir").string()));
 }
 
 } // namespace

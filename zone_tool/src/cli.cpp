@@ -2,9 +2,13 @@
 #include "dms/zone_tool/cli.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <ostream>
+#include <poll.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -115,6 +119,40 @@ std::optional<std::string> take_switches(Context& ctx, const Command& cmd,
     return std::nullopt;
 }
 
+/// Whether `fd` is a pipe or socket whose reader has gone (poll says POLLERR).
+bool reader_gone(int fd) {
+    pollfd p{fd, POLLOUT, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
+/// After a command: whether its output was written. A reader that went away (a
+/// closed pipe: `zone_tool ls | head -1`, SIGPIPE being ignored) ends it quietly, as
+/// SIGPIPE would have; another write error is reported. Either makes an otherwise
+/// successful command fail with EX_IOERR. The stream is usable again afterwards, so
+/// the next command's writes are tried (and judged) afresh.
+ExitStatus check_output(Context& ctx, std::string_view command, ExitStatus status) {
+    auto& out = ctx.out();
+    bool failed = out.fail();
+    // A failed stream skips the flush: clear it first, so the flush tries what is
+    // still buffered, and errno says why it fails (0 if it had nothing to write).
+    out.clear();
+    errno = 0;
+    out.flush();
+    const int e = errno;
+    failed = failed || out.fail();
+    out.clear();
+    if (!failed) {
+        return status;
+    }
+    // The output that fails is zone_tool's stdout (an ostringstream cannot); stdio
+    // drops what it could not write, so errno of the first failure may be gone.
+    if (e != EPIPE && !reader_gone(STDOUT_FILENO)) {
+        fmt::print(ctx.err(), "zone_tool: {}: cannot write the output{}{}\n", command,
+                   e != 0 ? ": " : "", e != 0 ? std::strerror(e) : "");
+    }
+    return status == ExitStatus::ok ? ExitStatus::io_err : status;
+}
+
 } // namespace
 
 db::Session& Context::session() {
@@ -218,23 +256,36 @@ ExitStatus run_command(Context& ctx, const std::vector<std::string>& words) {
                    words.front());
         return ExitStatus::usage;
     }
-    std::vector<std::string> args(words.begin() + 1, words.end());
-    if (auto problem = take_switches(ctx, *cmd, args)) {
-        fmt::print(ctx.err(), "zone_tool: {}\nusage: {} {}\n", *problem, cmd->name, cmd->args);
+    return run_command(ctx, *cmd, std::vector<std::string>(words.begin() + 1, words.end()));
+}
+
+ExitStatus run_command(Context& ctx, const Command& cmd, std::vector<std::string> args) {
+    if (auto problem = take_switches(ctx, cmd, args)) {
+        fmt::print(ctx.err(), "zone_tool: {}\nusage: {} {}\n", *problem, cmd.name, cmd.args);
         return ExitStatus::usage;
     }
     const int n = static_cast<int>(args.size());
-    if (n < cmd->min_args || (cmd->max_args >= 0 && n > cmd->max_args)) {
-        fmt::print(ctx.err(), "zone_tool: {}: wrong number of arguments\nusage: {} {}\n", cmd->name,
-                   cmd->name, cmd->args);
+    if (n < cmd.min_args || (cmd.max_args >= 0 && n > cmd.max_args)) {
+        fmt::print(ctx.err(), "zone_tool: {}: wrong number of arguments\nusage: {} {}\n", cmd.name,
+                   cmd.name, cmd.args);
         return ExitStatus::usage;
     }
+    ExitStatus status = ExitStatus::ok;
+    // Whatever a command throws ends that command only: the shell goes on with the
+    // next one. Only dms::Error is expected; anything else is a fault of zone_tool.
     try {
-        return cmd->run(ctx, args);
+        status = cmd.run(ctx, args);
     } catch (const Error& e) {
-        fmt::print(ctx.err(), "zone_tool: {}: {}\n", cmd->name, e.what());
-        return e.exit_status();
+        fmt::print(ctx.err(), "zone_tool: {}: {}\n", cmd.name, e.what());
+        status = e.exit_status();
+    } catch (const std::exception& e) {
+        fmt::print(ctx.err(), "zone_tool: {}: {}\n", cmd.name, e.what());
+        status = ExitStatus::software;
+    } catch (...) {
+        fmt::print(ctx.err(), "zone_tool: {}: unknown exception\n", cmd.name);
+        status = ExitStatus::software;
     }
+    return check_output(ctx, cmd.name, status);
 }
 
 int main_entry(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -244,6 +295,10 @@ int main_entry(const std::vector<std::string>& args, std::ostream& out, std::ost
 
 int main_entry(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                std::ostream& err, bool interactive) {
+    // Output to a reader that went away (a pager quit early, `| head`) is a write that
+    // fails with EPIPE, which the command's output check reports, not a signal that
+    // ends zone_tool, or its shell, in the middle of a command.
+    std::signal(SIGPIPE, SIG_IGN);
     // Global options stop at the first word that is not an option: the command.
     std::size_t split = 0;
     while (split < args.size() && args[split].starts_with("-")) {
@@ -297,6 +352,12 @@ int main_entry(const std::vector<std::string>& args, std::istream& in, std::ostr
     } catch (const Error& e) {
         fmt::print(err, "zone_tool: {}\n", e.what());
         return to_int(e.exit_status());
+    } catch (const std::exception& e) {
+        fmt::print(err, "zone_tool: {}\n", e.what());
+        return to_int(ExitStatus::software);
+    } catch (...) {
+        fmt::print(err, "zone_tool: unknown exception\n");
+        return to_int(ExitStatus::software);
     }
 }
 

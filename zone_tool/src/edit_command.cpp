@@ -4,6 +4,7 @@
 // starts from the candidate (the newest saved ZI) and its save is refused when another
 // ZI became the candidate meanwhile: merge, update anyway or abort (docs/zone_tool.md).
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include <fmt/ostream.h>
 
 #include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/core/process.hpp"
 #include "dms/core/zone_text.hpp"
@@ -118,6 +120,18 @@ std::string zone_text(const engine::ZoneView& view, bool header = true) {
     PrintOptions po;
     po.header = header;
     return print_zone_text(view.data, header_of(view), po);
+}
+
+/// The editor's file for `zone`: "example.org.zone" (a '/' of a classless reverse
+/// zone, or any other odd character, becomes '_').
+std::string file_name(const std::string& zone) {
+    std::string name = zone.empty() ? "zone." : zone;
+    for (auto& c : name) {
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '-' && c != '_') {
+            c = '_';
+        }
+    }
+    return name.ends_with('.') ? name + "zone" : name + ".zone";
 }
 
 /// The first line of a diff3 conflict in `text` (1-based), or 0.
@@ -232,22 +246,21 @@ ExitStatus edit_zone(Context& ctx, Args args) {
         throw;
     }
     ed.base = view.zone.zi_candidate_id;
-    char tmpl[] = "/tmp/zone_tool-XXXXXX.zone";
-    const int fd = mkstemps(tmpl, 5);
-    if (fd < 0) {
+    // The files (the copy, what it started from, the merge's third text) in a
+    // directory of our own: their names can be known in advance, nobody else can make
+    // them. It goes, with them, whichever way the edit ends.
+    std::optional<TempDirectory> dir;
+    try {
+        dir.emplace("zone_tool-edit.");
+    } catch (...) {
         release();
-        throw Error(ErrorCode::io, "cannot create a temporary file for the editor");
+        throw;
     }
-    close(fd);
-    ed.file = tmpl;
+    ed.file = dir->file(file_name(view.zone.name));
     ed.orig = ed.file + ".orig";
     ed.original = zone_text(view);
     std::ofstream(ed.file) << ed.original;
     std::ofstream(ed.orig) << ed.original;
-    auto cleanup = [&] {
-        std::remove(ed.file.c_str());
-        std::remove(ed.orig.c_str());
-    };
     const auto& name = ed.name;
 
     while (true) {
@@ -261,7 +274,6 @@ ExitStatus edit_zone(Context& ctx, Args args) {
             lost = tickler && tickler->lost();
         }
         if (lost) {
-            cleanup();
             fmt::print(ctx.err(),
                        "zone_tool: edit_zone: the edit lock of {} was lost; "
                        "nothing saved\n",
@@ -271,14 +283,12 @@ ExitStatus edit_zone(Context& ctx, Args args) {
         const auto text = slurp(ed.file);
         if (text == ed.original) {
             release();
-            cleanup();
             fmt::print(ctx.out(), "{}: no change\n", name);
             return ExitStatus::ok;
         }
         const char choice = prompt(ctx);
         if (choice == 'a') {
             release();
-            cleanup();
             fmt::print(ctx.out(), "{}: edit aborted\n", name);
             return ExitStatus::temp_fail;
         }
@@ -296,13 +306,11 @@ ExitStatus edit_zone(Context& ctx, Args args) {
             while (!resolved || *resolved == Resolution::update_anyway) {
                 try {
                     const auto zi = zis.save_zone_content(name, check.zone, ed.token, ed.base);
-                    cleanup();
                     fmt::print(ctx.out(), "{}: saved as ZI {}\n", name, zi);
                     return ExitStatus::ok;
                 } catch (const engine::ZoneChangedError& e) {
                     if (!ctx.interactive()) {
                         release();
-                        cleanup();
                         fmt::print(ctx.err(),
                                    "zone_tool: edit_zone: {}\n"
                                    "(what changed: zone_tool diff_zone_zi {} {} {})\n",
@@ -312,13 +320,11 @@ ExitStatus edit_zone(Context& ctx, Args args) {
                     resolved = resolve_conflict(ctx, ed, e);
                     if (*resolved == Resolution::abort) {
                         release();
-                        cleanup();
                         fmt::print(ctx.out(), "{}: edit aborted\n", name);
                         return ExitStatus::temp_fail;
                     }
                 } catch (const Error& e) {
                     if (e.code() != ErrorCode::zi_text_parse) {
-                        cleanup();
                         release();
                         throw;
                     }
@@ -340,13 +346,11 @@ ExitStatus edit_zone(Context& ctx, Args args) {
         }
         if (!ctx.interactive()) {
             release();
-            cleanup();
             return ExitStatus::data_err;
         }
         const auto answer = ctx.ask("Re-edit? [Y]/n> ");
         if (!answer || (!answer->empty() && std::tolower((*answer)[0]) == 'n')) {
             release();
-            cleanup();
             return ExitStatus::data_err;
         }
     }

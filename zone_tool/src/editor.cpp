@@ -3,12 +3,12 @@
 
 #include <cstdlib>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "dms/core/error.hpp"
+#include "dms/core/process.hpp"
 
 #include "terminal.hpp"
 
@@ -41,12 +41,11 @@ bool run_editor(const std::string& file, int line) {
     argv.push_back(file);
     // Ctrl-C belongs to the editor while it runs (as with system()).
     const ScopedSigint ignore(ScopedSigint::Mode::ignore);
-    const pid_t pid = spawn_on_terminal(argv);
-    if (pid < 0) {
-        throw Error(ErrorCode::io, fmt::format("cannot start editor '{}'", argv[0]));
+    const auto r = run_process(argv, RunOptions::on_terminal());
+    if (r.not_started) {
+        throw Error(ErrorCode::io, "editor: " + r.err);
     }
-    const int status = wait_for(pid);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return r.ok();
 }
 
 } // namespace dms::zone_tool

@@ -14,6 +14,7 @@
 #include <fmt/ostream.h>
 
 #include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
 #include "dms/core/process.hpp"
 
 namespace dms::zone_tool {
@@ -242,13 +243,9 @@ void print_fields(std::ostream& out, const boost::json::object& o) {
 
 ExitStatus diff_texts(Context& ctx, const std::string& a, const std::string& a_label,
                       const std::string& b, const std::string& b_label) {
-    char dir_tmpl[] = "/tmp/zone_tool-diff.XXXXXX";
-    const char* dir = mkdtemp(dir_tmpl);
-    if (dir == nullptr) {
-        throw Error(ErrorCode::io, "cannot create a temporary directory for diff");
-    }
-    const std::string fa = std::string(dir) + "/a";
-    const std::string fb = std::string(dir) + "/b";
+    const TempDirectory dir("zone_tool-diff.");
+    const std::string fa = dir.file("a");
+    const std::string fb = dir.file("b");
     std::ofstream(fa) << a;
     std::ofstream(fb) << b;
     const std::vector<std::string> argv{"diff",    "-uNw",  "--label", a_label,
@@ -258,9 +255,6 @@ ExitStatus diff_texts(Context& ctx, const std::string& a, const std::string& a_l
     RunOptions options;
     options.max_output = std::numeric_limits<std::size_t>::max();
     const auto r = run_process(argv, options);
-    std::remove(fa.c_str());
-    std::remove(fb.c_str());
-    rmdir(dir);
     if (r.exit_code > 1 || r.timed_out || r.truncated) {
         throw Error(ErrorCode::io, describe_failure(argv, r));
     }

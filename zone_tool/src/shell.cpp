@@ -20,6 +20,7 @@
 #include <fmt/ostream.h>
 
 #include "dms/core/error.hpp"
+#include "dms/core/process.hpp"
 #include "dms/zone_tool/cli.hpp"
 
 #include "terminal.hpp"
@@ -91,8 +92,10 @@ int terminal_rows() {
 }
 
 /// Show `text` through $PAGER (default less -REXK: Ctrl-C quits it) when it does not
-/// fit the screen. Ctrl-C belongs to the pager while it runs.
-void page(const std::string& text, std::ostream& out) {
+/// fit the screen. Ctrl-C belongs to the pager while it runs. A pager that quits before
+/// the end (q in less) is no error: the rest is dropped. One that cannot be started
+/// leaves the text printed as it is.
+void page(std::string text, std::ostream& out) {
     const auto lines = std::count(text.begin(), text.end(), '\n');
     if (isatty(STDOUT_FILENO) == 0 || lines < terminal_rows() - 1) {
         out << text;
@@ -106,38 +109,22 @@ void page(const std::string& text, std::ostream& out) {
     for (std::string w; words >> w;) {
         argv.push_back(w);
     }
-    int fds[2];
-    if (argv.empty() || pipe(fds) != 0) {
-        out << text;
-        return;
-    }
-    const ScopedSigint ignore(ScopedSigint::Mode::ignore);
-    const pid_t pid = spawn_on_terminal(argv, fds[0], fds[1]);
-    close(fds[0]);
-    if (pid < 0) {
-        close(fds[1]);
-        out << text;
-        return;
-    }
-    // A pager that quits early closes the pipe: EPIPE, not SIGPIPE.
-    struct sigaction no_pipe {};
-    struct sigaction old_pipe {};
-    no_pipe.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &no_pipe, &old_pipe);
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n = write(fds[1], text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
+    bool shown = false;
+    if (!argv.empty()) {
+        const ScopedSigint ignore(ScopedSigint::Mode::ignore);
+        auto options = RunOptions::on_terminal();
+        options.stdin_text = std::move(text);
+        try {
+            shown = !run_process(argv, options).not_started;
+        } catch (const Error&) {
+            // No pipe for it (out of file descriptors): print it ourselves.
         }
-        if (n <= 0) {
-            break; // the reader quit early
-        }
-        done += static_cast<std::size_t>(n);
+        text = std::move(options.stdin_text);
     }
-    close(fds[1]);
-    sigaction(SIGPIPE, &old_pipe, nullptr);
-    wait_for(pid);
+    if (!shown) {
+        out << text;
+        out.flush();
+    }
 }
 
 /// Run one command line in a child process, so that Ctrl-C (SIGINT to the terminal's
@@ -173,6 +160,9 @@ void run_in_child(Context& ctx, const std::vector<std::string>& words, std::ostr
             ctx.close_session();
         } catch (const std::exception& e) {
             fmt::print(std::cerr, "zone_tool: {}: {}\n", words.front(), e.what());
+            status = to_int(ExitStatus::software);
+        } catch (...) {
+            fmt::print(std::cerr, "zone_tool: {}: unknown exception\n", words.front());
             status = to_int(ExitStatus::software);
         }
         real_out.flush();

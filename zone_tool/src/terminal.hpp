@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Ctrl-C and the programs zone_tool runs on the operator's terminal (editor, pager).
+// Ctrl-C and the programs zone_tool runs on the operator's terminal (editor, pager;
+// started by run_process with RunOptions::on_terminal(), signals at their defaults).
 //
 // SIGINT reaches every process of the terminal's foreground group: zone_tool and the
 // editor or pager it waits for. zone_tool ignores it while such a program runs (that
@@ -8,9 +9,7 @@
 // answer it turns Ctrl-C into "no answer" instead of dying.
 
 #include <csignal>
-#include <string>
 #include <sys/types.h>
-#include <vector>
 
 namespace dms::zone_tool {
 
@@ -33,11 +32,6 @@ private:
 /// Whether SIGINT arrived since the last clear_interrupted() (Mode::interrupt only).
 bool interrupted();
 void clear_interrupted();
-
-/// Start `argv` (looked up in PATH) on the terminal with SIGINT, SIGQUIT and SIGPIPE
-/// at their defaults, optionally with `stdin_fd` as its standard input. Returns the pid,
-/// or -1 (errno set) when it cannot be started.
-pid_t spawn_on_terminal(const std::vector<std::string>& argv, int stdin_fd = -1, int close_fd = -1);
 
 /// Wait for `pid` (through EINTR); its wait status.
 int wait_for(pid_t pid);

@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Zone configuration commands: the zone_cfg defaults and the apex NS servers
 // (REFERENCE.md 5.2).
-#include <cstdio>
 #include <fstream>
 #include <ostream>
 #include <sstream>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
 #include "dms/engine/zone_cfg_engine.hpp"
 #include "dms/zone_tool/cli.hpp"
 
@@ -65,19 +63,15 @@ ExitStatus show_apex_ns(Context& ctx, Args args) {
 
 ExitStatus edit_apex_ns(Context& ctx, Args args) {
     const auto sg = sg_arg(ctx, args);
-    auto cat = zone_cfg(ctx);
-    char tmpl[] = "/tmp/zone_tool-apex-XXXXXX";
-    const int fd = mkstemp(tmpl);
-    if (fd < 0) {
-        throw Error(ErrorCode::io, "cannot create a temporary file for the editor");
-    }
-    close(fd);
-    const std::string file = tmpl;
+    auto cfg = zone_cfg(ctx);
+    TempFile temp("zone_tool-apex-");
+    temp.close();
+    const std::string file = temp.path();
     {
         std::ofstream out(file);
         out << "# apex NS servers" << (sg.empty() ? "" : " of server group " + sg)
             << ", one per line\n";
-        for (const auto& n : cat.apex_ns(sg)) {
+        for (const auto& n : cfg.apex_ns(sg)) {
             out << n << '\n';
         }
     }
@@ -91,8 +85,7 @@ ExitStatus edit_apex_ns(Context& ctx, Args args) {
             names.push_back(w);
         }
     }
-    std::remove(file.c_str());
-    cat.set_apex_ns(sg, names);
+    cfg.set_apex_ns(sg, names);
     fmt::print(ctx.out(), "apex NS: {}\n", fmt::join(names, " "));
     return ExitStatus::ok;
 }

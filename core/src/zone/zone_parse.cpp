@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Zone text parser: our own line handling (DMS comment tags, line numbers,
-// parentheses, directives, $GENERATE) around ldns, which parses each record.
+// Zone text line reader: our own line handling (DMS comment tags, line numbers,
+// parentheses, directives) around ldns, which parses each record. $GENERATE is
+// expanded by zone_generate.cpp; parse_zone_text, which splits big zones for two
+// threads, is in zone_parse_parallel.cpp.
+#include "zone_parse.hpp"
+
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
-#include <limits>
 #include <map>
 #include <optional>
-#include <thread>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -16,61 +20,16 @@
 #include "dms/core/zone_text.hpp"
 
 #include "ldns_rr.hpp"
+#include "zone_generate.hpp"
+#include "zone_tokens.hpp"
 
 namespace dms {
 namespace {
 
-bool blank(char c) {
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        if (c >= 'a' && c <= 'z') {
-            c = static_cast<char>(c - 'a' + 'A');
-        }
-    }
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && blank(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (blank(s.back()) || s.back() == '\n')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-/// Split presentation text into tokens; quoted strings stay one token (with quotes).
-std::vector<std::string_view> tokenize(std::string_view s) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && blank(s[i])) {
-            ++i;
-        }
-        if (i >= s.size()) {
-            break;
-        }
-        const std::size_t start = i;
-        bool quoted = false;
-        while (i < s.size() && (quoted || !blank(s[i]))) {
-            if (s[i] == '\\' && i + 1 < s.size()) {
-                i += 2;
-                continue;
-            }
-            if (s[i] == '"') {
-                quoted = !quoted;
-            }
-            ++i;
-        }
-        out.push_back(s.substr(start, i - start));
-    }
-    return out;
-}
+using zone_detail::blank;
+using zone_detail::tokenize;
+using zone_detail::trim;
+using zone_detail::upper;
 
 bool is_class(std::string_view t) {
     const auto u = upper(t);
@@ -92,9 +51,7 @@ class Parser {
 public:
     Parser(std::string_view text, const ParseOptions& opt) : m_text(text), m_opt(opt) {}
 
-    /// Parse the second part of a zone split for parallel parsing: lines are
-    /// numbered from `first_line`, relative names use `origin`, and no whole-zone
-    /// check (one SOA) is made.
+    /// See zone_detail::read_zone_part.
     Parser(std::string_view text, const ParseOptions& opt, int first_line, std::string origin)
         : m_text(text), m_opt(opt), m_line(first_line - 1), m_part_origin(std::move(origin)) {}
 
@@ -130,7 +87,6 @@ private:
     void handle_comment_tag(std::string_view line);
     void end_group();
     void handle_directive(std::string_view line, int line_no);
-    void handle_generate(std::string_view args, int line_no);
     /// Read one record from `first` (and following lines while parentheses are open).
     bool collect_record(std::string_view first, std::string& logical);
     void handle_record(std::string_view logical, bool owner_omitted, int line_no);
@@ -396,163 +352,22 @@ void Parser::handle_directive(std::string_view line, int line_no) {
     } else if (d == "$INCLUDE") {
         error(line_no, "$INCLUDE is not supported: put the records in the file");
     } else if (d == "$GENERATE") {
-        handle_generate(line.substr(line.find_first_of(" \t") == std::string_view::npos
-                                        ? line.size()
-                                        : line.find_first_of(" \t")),
-                        line_no);
+        const auto args = line.substr(line.find_first_of(" \t") == std::string_view::npos
+                                          ? line.size()
+                                          : line.find_first_of(" \t"));
+        const auto problem =
+            zone_detail::expand_generate(args, m_opt.max_generate, [&](std::string_view record) {
+                handle_record(record, false, line_no);
+            });
+        if (!problem.empty()) {
+            error(line_no, problem);
+        }
     } else if (d == "$UPDATE_TYPE") {
         if (!m_opt.update_mode) {
             error(line_no, "$UPDATE_TYPE is only allowed in incremental update files");
         }
     } else {
         error(line_no, fmt::format("unknown directive {}", t[0]));
-    }
-}
-
-/// The widest field of a $GENERATE modifier ${offset,width,base}: a domain name has
-/// at most 255 octets.
-constexpr int max_generate_width = 255;
-
-/// Substitute $GENERATE iterator references in `tmpl`; "" + error on bad syntax.
-std::string substitute(std::string_view tmpl, long value, std::string& err) {
-    std::string out;
-    for (std::size_t i = 0; i < tmpl.size(); ++i) {
-        const char c = tmpl[i];
-        if (c == '\\' && i + 1 < tmpl.size() && tmpl[i + 1] == '$') {
-            out += '$';
-            ++i;
-            continue;
-        }
-        if (c != '$') {
-            out += c;
-            continue;
-        }
-        long offset = 0;
-        int width = 0;
-        char base = 'd';
-        if (i + 1 < tmpl.size() && tmpl[i + 1] == '{') {
-            const auto close = tmpl.find('}', i);
-            if (close == std::string_view::npos) {
-                err = "unterminated ${";
-                return {};
-            }
-            const auto spec = tmpl.substr(i + 2, close - i - 2);
-            std::vector<std::string_view> parts;
-            std::size_t s = 0;
-            while (true) {
-                const auto comma = spec.find(',', s);
-                parts.push_back(
-                    spec.substr(s, comma == std::string_view::npos ? spec.npos : comma - s));
-                if (comma == std::string_view::npos) {
-                    break;
-                }
-                s = comma + 1;
-            }
-            auto num = [&](std::string_view p, auto& v) {
-                const char* b = p.data();
-                if (!p.empty() && p.front() == '+') {
-                    ++b;
-                }
-                const auto r = std::from_chars(b, p.data() + p.size(), v);
-                return r.ec == std::errc{} && r.ptr == p.data() + p.size();
-            };
-            if (parts.size() > 3 || !num(parts[0], offset) ||
-                (parts.size() > 1 &&
-                 (!num(parts[1], width) || width < 0 || width > max_generate_width)) ||
-                (parts.size() > 2 &&
-                 (parts[2].size() != 1 ||
-                  std::string_view("doxXnN").find(parts[2][0]) == std::string_view::npos))) {
-                err = fmt::format("bad modifier ${{{}}}", spec);
-                return {};
-            }
-            if (parts.size() > 2) {
-                base = parts[2][0];
-            }
-            i = close;
-        }
-        long v = 0;
-        if (__builtin_add_overflow(value, offset, &v)) {
-            err =
-                fmt::format("the offset makes a value beyond {}", std::numeric_limits<long>::max());
-            return {};
-        }
-        if (v < 0) {
-            err = "negative value";
-            return {};
-        }
-        if (base == 'n' || base == 'N') {
-            // Nibbles, least significant first, dot separated (ip6.arpa labels). As in
-            // BIND, the width counts the dots too: ${0,5,n} of 0xab is "b.a.0", and an
-            // even width ends in a dot.
-            const char* digits = base == 'n' ? "0123456789abcdef" : "0123456789ABCDEF";
-            const auto min_size = static_cast<std::size_t>(std::max(width, 0));
-            std::string nib;
-            for (long rest = v;;) {
-                nib += digits[rest & 0xf];
-                rest >>= 4;
-                if (rest == 0 && nib.size() >= min_size) {
-                    break;
-                }
-                nib += '.';
-                if (rest == 0 && nib.size() >= min_size) {
-                    break;
-                }
-            }
-            out += nib;
-        } else {
-            const char* f = base == 'o'   ? "{:0{}o}"
-                            : base == 'x' ? "{:0{}x}"
-                            : base == 'X' ? "{:0{}X}"
-                                          : "{:0{}d}";
-            out += fmt::format(fmt::runtime(f), v, width);
-        }
-    }
-    return out;
-}
-
-void Parser::handle_generate(std::string_view args, int line_no) {
-    // $GENERATE start-stop[/step] lhs [ttl] [class] type rhs
-    const auto t = tokenize(args);
-    if (t.size() < 4) {
-        error(line_no, "$GENERATE needs: start-stop[/step] lhs [ttl] [class] type rhs");
-        return;
-    }
-    long start = 0;
-    long stop = 0;
-    long step = 1;
-    const auto range = t[0];
-    const auto dash = range.find('-');
-    const auto slash = range.find('/');
-    auto num = [](std::string_view s, long& v) {
-        const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-        return !s.empty() && r.ec == std::errc{} && r.ptr == s.data() + s.size();
-    };
-    if (dash == std::string_view::npos || !num(range.substr(0, dash), start) ||
-        !num(range.substr(dash + 1,
-                          (slash == std::string_view::npos ? range.size() : slash) - dash - 1),
-             stop) ||
-        (slash != std::string_view::npos && !num(range.substr(slash + 1), step)) || step < 1 ||
-        start < 0 || stop < start) {
-        error(line_no, fmt::format("$GENERATE: bad range '{}' (start-stop[/step])", range));
-        return;
-    }
-    if (static_cast<std::size_t>((stop - start) / step + 1) > m_opt.max_generate) {
-        error(line_no, fmt::format("$GENERATE range {} makes more than {} records", range,
-                                   m_opt.max_generate));
-        return;
-    }
-    // Everything after the lhs token is the template of the rest of the line.
-    const auto lhs = t[1];
-    const auto rest = args.substr(static_cast<std::size_t>(lhs.data() + lhs.size() - args.data()));
-    for (long v = start; v <= stop; v += step) {
-        std::string err;
-        const auto owner = substitute(lhs, v, err);
-        const auto tail = err.empty() ? substitute(rest, v, err) : std::string{};
-        if (!err.empty()) {
-            error(line_no, fmt::format("$GENERATE: {}", err));
-            return;
-        }
-        handle_record(owner + " " + tail, false, line_no);
     }
 }
 
@@ -804,96 +619,18 @@ ParseResult Parser::run() {
 
 } // namespace
 
-namespace {
+namespace zone_detail {
 
-/// Where a big zone can be cut in two for parallel parsing: after a blank line
-/// past the middle, with the next line starting a record or a comment at column 0
-/// and no directive after the cut. Returns 0 when there is no such place.
-/// Also gives the $ORIGIN in force at the cut and the cut's line number.
-std::size_t split_point(std::string_view text, std::string& origin, int& line_no) {
-    const std::size_t mid = text.size() / 2;
-    std::size_t cut = text.find("\n\n", mid);
-    while (cut != std::string_view::npos && cut + 2 < text.size() &&
-           (blank(text[cut + 2]) || text[cut + 2] == '\n')) {
-        cut = text.find("\n\n", cut + 2);
-    }
-    if (cut == std::string_view::npos || cut + 2 >= text.size()) {
-        return 0;
-    }
-    cut += 2; // the first character of the second part
-    // Directives after the cut would need the first part's state: keep it simple.
-    if (text.find("\n$", cut - 1) != std::string_view::npos) {
-        return 0;
-    }
-    for (std::size_t pos = 0; pos < cut;) {
-        auto nl = text.find('\n', pos);
-        if (nl == std::string_view::npos || nl > cut) {
-            nl = cut;
-        }
-        const auto line = text.substr(pos, nl - pos);
-        if (line.size() > 8 && (line[0] == '$') && upper(line.substr(0, 7)) == "$ORIGIN") {
-            const auto t = tokenize(line);
-            if (t.size() >= 2) {
-                origin = std::string(t[1]);
-            }
-        }
-        pos = nl + 1;
-    }
-    line_no =
-        static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(cut), '\n')) + 1;
-    return cut;
-}
-
-/// Join the second part's groups to the first part's (same comment and tag).
-void merge(ParseResult& into, ParseResult&& part) {
-    auto& groups = into.zone.groups;
-    for (auto& g : part.zone.groups) {
-        auto it = std::find_if(groups.begin(), groups.end(), [&](const RrGroup& x) {
-            return x.comment == g.comment && x.tag == g.tag;
-        });
-        if (it == groups.end()) {
-            groups.push_back(std::move(g));
-        } else {
-            it->rrs.insert(it->rrs.end(), std::make_move_iterator(g.rrs.begin()),
-                           std::make_move_iterator(g.rrs.end()));
-        }
-    }
-}
-
-} // namespace
-
-ParseResult parse_zone_text(std::string_view text, const ParseOptions& options) {
-    // Big zones are parsed in two halves on two threads. Any problem at all sends
-    // the whole text through the sequential parser, so findings and line numbers
-    // are always those of a plain parse.
-    constexpr std::size_t parallel_threshold = 4U << 20;
-    if (options.parallel && text.size() >= parallel_threshold && !options.zone_name.empty() &&
-        std::thread::hardware_concurrency() > 1) {
-        std::string origin;
-        int line_no = 0;
-        if (const auto cut = split_point(text, origin, line_no); cut != 0) {
-            std::string zone_origin = origin;
-            if (zone_origin.empty()) {
-                zone_origin = normalize_zone_name(options.zone_name).value_or("");
-            } else if (auto n = normalize_zone_name(zone_origin)) {
-                zone_origin = *n;
-            }
-            ParseResult second;
-            std::thread t([&] {
-                Parser p(text.substr(cut), options, line_no, zone_origin);
-                second = p.run();
-            });
-            Parser p(text.substr(0, cut), options);
-            ParseResult first = p.run();
-            t.join();
-            if (first.findings.empty() && second.findings.empty() && !zone_origin.empty()) {
-                merge(first, std::move(second));
-                return first;
-            }
-        }
-    }
+ParseResult read_zone(std::string_view text, const ParseOptions& options) {
     Parser p(text, options);
     return p.run();
 }
 
+ParseResult read_zone_part(std::string_view text, const ParseOptions& options, int first_line,
+                           std::string origin) {
+    Parser p(text, options, first_line, std::move(origin));
+    return p.run();
+}
+
+} // namespace zone_detail
 } // namespace dms

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <functional>
+#include <optional>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -199,6 +205,159 @@ TEST(Process, ManyThreadsAtOnce) {
 TEST(Process, BadArgvThrows) {
     EXPECT_THROW(run_process({}), Error);
     EXPECT_THROW(run_process({std::string("a\0b", 3)}), Error);
+}
+
+/// Runs `fn` with our fd 1 (and, when `stdin_text` is given, fd 0) redirected to
+/// files; returns what was written to fd 1 meanwhile.
+std::string with_our_stdio(const std::function<void()>& fn,
+                           const std::optional<std::string>& stdin_text = std::nullopt) {
+    std::fflush(stdout);
+    FILE* out = std::tmpfile();
+    FILE* in = std::tmpfile();
+    if (out == nullptr || in == nullptr) {
+        ADD_FAILURE() << "tmpfile: " << std::strerror(errno);
+        return {};
+    }
+    if (stdin_text) {
+        std::fputs(stdin_text->c_str(), in);
+        std::fflush(in);
+        std::rewind(in);
+    }
+    const int saved_out = ::dup(STDOUT_FILENO);
+    const int saved_in = ::dup(STDIN_FILENO);
+    ::dup2(fileno(out), STDOUT_FILENO);
+    if (stdin_text) {
+        ::dup2(fileno(in), STDIN_FILENO);
+    }
+    fn();
+    ::dup2(saved_out, STDOUT_FILENO);
+    ::dup2(saved_in, STDIN_FILENO);
+    ::close(saved_out);
+    ::close(saved_in);
+    std::string text;
+    std::rewind(out);
+    for (int c = 0; (c = std::fgetc(out)) != EOF;) {
+        text += static_cast<char>(c);
+    }
+    std::fclose(out);
+    std::fclose(in);
+    return text;
+}
+
+TEST(ProcessOnTerminal, NoTimeLimitByDefault) {
+    const auto o = RunOptions::on_terminal();
+    EXPECT_EQ(o.stdio, StdioMode::terminal);
+    EXPECT_LE(o.timeout.count(), 0);
+    EXPECT_EQ(RunOptions{}.stdio, StdioMode::capture);
+}
+
+TEST(ProcessOnTerminal, TheChildHasOurStdoutAndStdin) {
+    ProcessResult r;
+    const auto seen = with_our_stdio(
+        [&] {
+            r = run_process({"sh", "-c", "echo to our stdout; cat"}, RunOptions::on_terminal());
+        },
+        "from our stdin\n");
+    EXPECT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(seen, "to our stdout\nfrom our stdin\n");
+    expect_no_children();
+}
+
+TEST(ProcessOnTerminal, StdinTextIsFedToThePager) {
+    auto o = RunOptions::on_terminal();
+    o.stdin_text = "page one\npage two\n";
+    ProcessResult r;
+    const auto seen = with_our_stdio([&] { r = run_process({"cat"}, o); }, "not this\n");
+    EXPECT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(seen, o.stdin_text);
+}
+
+TEST(ProcessOnTerminal, APagerThatQuitsEarlyIsNoError) {
+    // Several pipe buffers of text for a pager that takes one byte and quits (q in
+    // less): the rest is dropped, and no SIGPIPE reaches us even where it is at its
+    // default action.
+    struct sigaction dfl {};
+    struct sigaction old {};
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGPIPE, &dfl, &old);
+    auto o = RunOptions::on_terminal();
+    o.stdin_text.assign(4 << 20, 'x');
+    ProcessResult r;
+    const auto seen = with_our_stdio([&] { r = run_process({"head", "-c", "1"}, o); });
+    sigaction(SIGPIPE, &old, nullptr);
+    EXPECT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(seen, "x");
+    expect_no_children();
+}
+
+TEST(ProcessOnTerminal, SignalsWeIgnoreOrBlockAreAtTheirDefaultsInTheChild) {
+    // zone_tool ignores SIGINT while its editor runs, SIGPIPE always, and its shell
+    // blocks SIGINT: the editor or pager must still get Ctrl-C.
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    std::array<struct sigaction, 3> old{};
+    const std::array<int, 3> sigs{SIGINT, SIGQUIT, SIGPIPE};
+    for (std::size_t i = 0; i < sigs.size(); ++i) {
+        sigaction(sigs[i], &ign, &old[i]);
+    }
+    sigset_t block;
+    sigset_t old_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &old_mask);
+    std::array<int, 3> got{};
+    for (std::size_t i = 0; i < sigs.size(); ++i) {
+        got[i] = run_process({"sh", "-c", "kill -" + std::to_string(sigs[i]) + " $$; exit 3"},
+                             RunOptions::on_terminal())
+                     .signal;
+    }
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    for (std::size_t i = 0; i < sigs.size(); ++i) {
+        sigaction(sigs[i], &old[i], nullptr);
+        EXPECT_EQ(got[i], sigs[i]) << "signal " << sigs[i];
+    }
+}
+
+TEST(ProcessOnTerminal, TheChildStaysInOurProcessGroup) {
+    // The terminal's foreground group: a background group reading the keyboard would
+    // be stopped (SIGTTIN). Field 5 of /proc/<pid>/stat is the process group.
+    const auto field5 = [](const std::string& stat) {
+        std::istringstream words(stat.substr(stat.rfind(')') + 2));
+        std::string w;
+        for (int i = 0; i < 3 && words >> w; ++i) {
+        }
+        return w;
+    };
+    const auto ours = std::to_string(::getpgrp());
+    const auto seen = with_our_stdio([&] {
+        run_process({"cat", "/proc/self/stat"}, RunOptions::on_terminal());
+    });
+    EXPECT_EQ(field5(seen), ours) << seen;
+    // Captured programs get their own (a timeout kills their children too).
+    const auto captured = run_process({"cat", "/proc/self/stat"});
+    EXPECT_NE(field5(captured.out), ours) << captured.out;
+}
+
+TEST(ProcessOnTerminal, AProgramThatCannotStartSaysWhy) {
+    const auto r = run_process({"dms-no-such-editor-xyz"}, RunOptions::on_terminal());
+    EXPECT_TRUE(r.not_started);
+    EXPECT_EQ(r.exit_code, 127);
+    EXPECT_THAT(r.err, HasSubstr("dms-no-such-editor-xyz"));
+    // A program that exits 127 by itself was started.
+    const auto s = run_process({"sh", "-c", "exit 127"}, RunOptions::on_terminal());
+    EXPECT_FALSE(s.not_started);
+    EXPECT_EQ(s.exit_code, 127);
+    EXPECT_FALSE(run_process({"true"}).not_started);
+}
+
+TEST(ProcessOnTerminal, ATimeoutStillAppliesWhenGiven) {
+    auto o = RunOptions::on_terminal();
+    o.timeout = 200ms;
+    const auto r = run_process({"sleep", "10"}, o);
+    EXPECT_TRUE(r.timed_out);
+    EXPECT_EQ(r.signal, SIGTERM);
+    expect_no_children();
 }
 
 TEST(ProcessDescribe, NamesProgramAndFirstArgumentOnly) {

@@ -8,6 +8,8 @@
 #include "dms/core/error.hpp"
 #include "dms/sm/master_sm.hpp"
 
+#include "transition_grids.hpp"
+
 namespace dms::sm {
 namespace {
 

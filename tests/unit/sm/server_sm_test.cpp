@@ -9,6 +9,8 @@
 #include "dms/core/error.hpp"
 #include "dms/sm/server_sm.hpp"
 
+#include "transition_grids.hpp"
+
 namespace dms::sm {
 namespace {
 

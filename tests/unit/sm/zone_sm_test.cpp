@@ -11,6 +11,8 @@
 #include "dms/core/error.hpp"
 #include "dms/sm/zone_sm.hpp"
 
+#include "transition_grids.hpp"
+
 namespace dms::sm {
 namespace {
 
@@ -253,7 +255,7 @@ TEST(ZoneSm, WalksEveryStateAndEvent) {
             if (type.machine != Machine::zone) {
                 continue;
             }
-            const auto action = transition_action(state.value, type.value);
+            const auto action = zone_transition_action(state.value, type.value);
             SCOPED_TRACE(std::string(state.name) + " x " + std::string(type.name) + " -> " +
                          std::string(action));
             auto row = zone(state.value);
@@ -295,21 +297,21 @@ TEST(ZoneSm, WalksEveryStateAndEvent) {
 }
 
 TEST(ZoneSm, TransitionActionsAreReferenceNames) {
-    EXPECT_EQ(transition_action(ZoneState::init, zone_do_config), "DC");
-    EXPECT_EQ(transition_action(ZoneState::init, zone_delete), "NUKE");
-    EXPECT_EQ(transition_action(ZoneState::batch_create_2, zone_delete), "DEL");
-    EXPECT_EQ(transition_action(ZoneState::reset, zone_config), "C");
-    EXPECT_EQ(transition_action(ZoneState::create, zone_edit_saved), "OES");
-    EXPECT_EQ(transition_action(ZoneState::published, zone_edit_saved), "ES");
-    EXPECT_EQ(transition_action(ZoneState::update, zone_edit), "F-LCK");
-    EXPECT_EQ(transition_action(ZoneState::update, zone_edit_saved), "F-NLK");
-    EXPECT_EQ(transition_action(ZoneState::update, zone_edit_exit), "UEX");
-    EXPECT_EQ(transition_action(ZoneState::update, zone_do_refresh), "REF");
-    EXPECT_EQ(transition_action(ZoneState::disabled, zone_do_reset), "F-RST");
-    EXPECT_EQ(transition_action(ZoneState::deleted, zone_remove_zone_files), "RZF");
-    EXPECT_EQ(transition_action(ZoneState::update, zone_edit_timeout), "");
-    EXPECT_EQ(transition_action(ZoneState::deleted, zone_do_reset), "");
-    EXPECT_EQ(transition_action(ZoneState::unconfig, zone_update), "");
+    EXPECT_EQ(zone_transition_action(ZoneState::init, zone_do_config), "DC");
+    EXPECT_EQ(zone_transition_action(ZoneState::init, zone_delete), "NUKE");
+    EXPECT_EQ(zone_transition_action(ZoneState::batch_create_2, zone_delete), "DEL");
+    EXPECT_EQ(zone_transition_action(ZoneState::reset, zone_config), "C");
+    EXPECT_EQ(zone_transition_action(ZoneState::create, zone_edit_saved), "OES");
+    EXPECT_EQ(zone_transition_action(ZoneState::published, zone_edit_saved), "ES");
+    EXPECT_EQ(zone_transition_action(ZoneState::update, zone_edit), "F-LCK");
+    EXPECT_EQ(zone_transition_action(ZoneState::update, zone_edit_saved), "F-NLK");
+    EXPECT_EQ(zone_transition_action(ZoneState::update, zone_edit_exit), "UEX");
+    EXPECT_EQ(zone_transition_action(ZoneState::update, zone_do_refresh), "REF");
+    EXPECT_EQ(zone_transition_action(ZoneState::disabled, zone_do_reset), "F-RST");
+    EXPECT_EQ(zone_transition_action(ZoneState::deleted, zone_remove_zone_files), "RZF");
+    EXPECT_EQ(zone_transition_action(ZoneState::update, zone_edit_timeout), "");
+    EXPECT_EQ(zone_transition_action(ZoneState::deleted, zone_do_reset), "");
+    EXPECT_EQ(zone_transition_action(ZoneState::unconfig, zone_update), "");
 }
 
 TEST(ZoneSm, NoTransitionIsRecordedNotDropped) {

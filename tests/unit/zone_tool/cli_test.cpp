@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <csignal>
+#include <fcntl.h>
+#include <functional>
 #include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include "dms/core/error.hpp"
 #include "dms/core/version.hpp"
 #include "dms/zone_tool/cli.hpp"
 
@@ -86,6 +93,101 @@ TEST_F(ZoneToolCli, BadConfigIsExConfig) {
     EXPECT_EQ(r.status, 78); // EX_CONFIG
     EXPECT_EQ(r.err,
               "zone_tool: " + m_conf + ":2: unknown option 'db_prot' in section [DEFAULT]\n");
+}
+
+/// A command table entry for the dispatch tests.
+Command test_command(std::string_view name, std::function<ExitStatus(Context&, Args)> run) {
+    return Command{name, "", "test", 0, 0, "", "", std::move(run)};
+}
+
+TEST_F(ZoneToolCli, AnyExceptionEndsTheCommandOnlyWithAStatus) {
+    std::istringstream in;
+    std::ostringstream out;
+    std::ostringstream err;
+    Context ctx(load_config(Program::zone_tool, m_conf), in, out, err, false);
+    const auto std_error = test_command(
+        "std_error", [](Context&, Args) -> ExitStatus { throw std::runtime_error("kaput"); });
+    const auto odd = test_command("odd", [](Context&, Args) -> ExitStatus { throw 42; });
+    const auto dms_error = test_command(
+        "dms_error", [](Context&, Args) -> ExitStatus { throw Error(ErrorCode::io, "disk gone"); });
+    const auto fine = test_command("fine", [](Context& c, Args) {
+        c.out() << "fine\n";
+        return ExitStatus::ok;
+    });
+
+    EXPECT_EQ(run_command(ctx, std_error, {}), ExitStatus::software);
+    EXPECT_EQ(err.str(), "zone_tool: std_error: kaput\n");
+    err.str({});
+    EXPECT_EQ(run_command(ctx, odd, {}), ExitStatus::software);
+    EXPECT_EQ(err.str(), "zone_tool: odd: unknown exception\n");
+    err.str({});
+    EXPECT_EQ(run_command(ctx, dms_error, {}), ExitStatus::io_err);
+    EXPECT_EQ(err.str(), "zone_tool: dms_error: disk gone\n");
+    // The same context goes on with the next command.
+    EXPECT_EQ(run_command(ctx, fine, {}), ExitStatus::ok);
+    EXPECT_EQ(out.str(), "fine\n");
+    // Arguments are still checked before the command runs.
+    err.str({});
+    EXPECT_EQ(run_command(ctx, std_error, {"surplus"}), ExitStatus::usage);
+    EXPECT_NE(err.str().find("std_error: wrong number of arguments"), std::string::npos);
+}
+
+/// build/bin/zone_tool with `args`, its stdout `out_fd` and SIGPIPE at its default, as
+/// a shell starts it: its wait status and what it wrote to stderr.
+std::pair<int, std::string> run_program(int out_fd, const std::vector<std::string>& args) {
+    int err_pipe[2];
+    if (pipe(err_pipe) != 0) {
+        return {-1, "pipe failed"};
+    }
+    const pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        dup2(out_fd, STDOUT_FILENO);
+        dup2(err_pipe[1], STDERR_FILENO);
+        close(err_pipe[0]);
+        close(err_pipe[1]);
+        const std::string tool = std::string(DMS_BIN_DIR) + "/zone_tool";
+        std::vector<char*> argv{const_cast<char*>(tool.c_str())};
+        for (const auto& a : args) {
+            argv.push_back(const_cast<char*>(a.c_str()));
+        }
+        argv.push_back(nullptr);
+        execv(tool.c_str(), argv.data());
+        _exit(127);
+    }
+    close(err_pipe[1]);
+    std::string err;
+    char buf[4096];
+    for (ssize_t n = 0; (n = read(err_pipe[0], buf, sizeof buf)) > 0;) {
+        err.append(buf, static_cast<std::size_t>(n));
+    }
+    close(err_pipe[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return {status, err};
+}
+
+TEST_F(ZoneToolCli, AClosedStdoutEndsTheCommandQuietlyNotBySigpipe) {
+    // `zone_tool help | true`: the reader is gone before zone_tool writes.
+    int p[2];
+    ASSERT_EQ(pipe(p), 0);
+    close(p[0]);
+    const auto [status, err] = run_program(p[1], {"-c", m_conf, "help"});
+    close(p[1]);
+    ASSERT_FALSE(WIFSIGNALED(status)) << "killed by signal " << WTERMSIG(status);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 74); // EX_IOERR
+    EXPECT_EQ(err, "");
+}
+
+TEST_F(ZoneToolCli, AnOutputThatCannotBeWrittenIsReported) {
+    const int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(full, 0);
+    const auto [status, err] = run_program(full, {"-c", m_conf, "help"});
+    close(full);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 74);
+    EXPECT_NE(err.find("zone_tool: help: cannot write the output"), std::string::npos) << err;
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The interactive shell on a real terminal (a pseudo-terminal): Ctrl-C clears the line
-// at the prompt and ends only a running command or the pager (issue 11 item 8).
+// at the prompt and ends only a running command or the pager (issue 11 item 8); a
+// pager that quits before the end of the output ends nothing else (issue 12 item 4).
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -69,7 +70,11 @@ protected:
         if (m_pid == 0) {
             setenv("HOME", m_dir.path().c_str(), 1);
             setenv("TERM", "xterm", 1);
-            unsetenv("PAGER");
+            if (m_pager.empty()) {
+                unsetenv("PAGER");
+            } else {
+                setenv("PAGER", m_pager.c_str(), 1);
+            }
             unsetenv("LESS");
             const std::string tool = std::string(DMS_BIN_DIR) + "/zone_tool";
             execl(tool.c_str(), "zone_tool", "-c", m_conf.c_str(), nullptr);
@@ -130,6 +135,7 @@ protected:
 
     TempDir m_dir;
     BlackHole m_db;
+    std::string m_pager; ///< $PAGER (set before SetUp); empty: the default
     std::string m_conf;
     pid_t m_pid = -1;
     int m_fd = -1;
@@ -187,6 +193,63 @@ TEST_F(ShellOnPty, CtrlCEndsThePager) {
     EXPECT_TRUE(alive());
     send("help create_db\n");
     EXPECT_TRUE(wait_for("usage: create_db")) << m_seen;
+}
+
+/// The shell with a pager that reads `m_pager`'s share of the output and quits.
+class ShellWithQuitter : public ShellOnPty {
+protected:
+    explicit ShellWithQuitter(std::string pager) { m_pager = std::move(pager); }
+
+    /// Long output through the pager, then another command: its output arrives, and
+    /// the shell ends normally.
+    void survives_the_pager() {
+        ASSERT_TRUE(wait_for(prompt)) << m_seen;
+        // The command list is longer than 10 rows: it goes through $PAGER.
+        send("help\n");
+        ASSERT_TRUE(wait_for(prompt)) << m_seen;
+        EXPECT_TRUE(alive());
+        EXPECT_EQ(m_seen.find("zone_tool: help"), std::string::npos) << m_seen;
+        EXPECT_EQ(m_seen.find("command killed"), std::string::npos) << m_seen;
+        send("help create_db\n");
+        EXPECT_TRUE(wait_for("usage: create_db")) << m_seen;
+        ASSERT_TRUE(wait_for(prompt)) << m_seen;
+        send("quit\n");
+        const int status = wait_exit();
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << m_seen;
+    }
+};
+
+class ShellWithPagerQuittingAtOnce : public ShellWithQuitter {
+protected:
+    ShellWithPagerQuittingAtOnce() : ShellWithQuitter("true") {}
+};
+
+class ShellWithPagerQuittingEarly : public ShellWithQuitter {
+protected:
+    // Reads the first line of the page, shows it, and quits (as q in less does).
+    ShellWithPagerQuittingEarly() : ShellWithQuitter("head -n 1") {}
+};
+
+class ShellWithMissingPager : public ShellWithQuitter {
+protected:
+    ShellWithMissingPager() : ShellWithQuitter("dms-no-such-pager-xyz -R") {}
+};
+
+TEST_F(ShellWithPagerQuittingAtOnce, GoesOn) {
+    survives_the_pager();
+}
+
+TEST_F(ShellWithPagerQuittingEarly, GoesOn) {
+    survives_the_pager();
+    EXPECT_NE(m_seen.find("commands (zone_tool help COMMAND for one):"), std::string::npos)
+        << m_seen;
+    // The lines after the first never reached the terminal.
+    EXPECT_EQ(m_seen.find("list the commands, or describe one"), std::string::npos) << m_seen;
+}
+
+TEST_F(ShellWithMissingPager, PrintsTheOutputItself) {
+    survives_the_pager();
+    EXPECT_NE(m_seen.find("show_zone"), std::string::npos) << m_seen;
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Files written the way named and rsync readers need them: whole or not at all.
+// Files written the way named and rsync readers need them: whole or not at all; and
+// temporary files and directories of our own (in $TMPDIR, removed with their object).
 
 #include <string>
 #include <string_view>
@@ -49,5 +50,58 @@ std::string read_file(const std::string& path);
 
 /// Create `path` and its parents if missing (mode 0755). @throws dms::Error(ErrorCode::io)
 void make_directories(const std::string& path);
+
+/// Where temporary files go: $TMPDIR when it is an absolute path, else /tmp.
+std::string temp_directory();
+
+/// A new file of our own in temp_directory(), "<prefix>XXXXXX<suffix>" made by
+/// mkstemps (mode 0600, never an existing file or a link someone placed there), open
+/// for reading and writing. The object owns it: the descriptor is closed and the file
+/// removed when it goes. Not thread-safe; movable, not copyable.
+class TempFile {
+public:
+    /// @param prefix start of the file name, e.g. "zone_tool-apex-"
+    /// @param suffix end of the file name, e.g. ".zone" (some editors go by it)
+    /// @throws dms::Error(ErrorCode::io) naming the directory and the system error
+    explicit TempFile(std::string_view prefix, std::string_view suffix = {});
+    ~TempFile();
+    TempFile(TempFile&& o) noexcept;
+    TempFile& operator=(TempFile&& o) noexcept;
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+
+    const std::string& path() const { return m_path; }
+    /// The open descriptor (close-on-exec); -1 once closed.
+    int fd() const { return m_fd; }
+    /// Close the descriptor now (the file stays until the object goes).
+    void close();
+
+private:
+    std::string m_path;
+    int m_fd = -1;
+};
+
+/// A new directory of our own in temp_directory(), "<prefix>XXXXXX" made by mkdtemp
+/// (mode 0700: files made in it by name cannot be raced by other users). Removed with
+/// everything in it when the object goes. Movable, not copyable.
+class TempDirectory {
+public:
+    /// @param prefix start of the directory name, e.g. "zone_tool-diff."
+    /// @throws dms::Error(ErrorCode::io) naming the directory and the system error
+    explicit TempDirectory(std::string_view prefix);
+    ~TempDirectory();
+    TempDirectory(TempDirectory&& o) noexcept;
+    TempDirectory& operator=(TempDirectory&& o) noexcept;
+    TempDirectory(const TempDirectory&) = delete;
+    TempDirectory& operator=(const TempDirectory&) = delete;
+
+    const std::string& path() const { return m_path; }
+    /// path() + "/" + `name`.
+    std::string file(std::string_view name) const;
+
+private:
+    void remove() noexcept;
+    std::string m_path;
+};
 
 } // namespace dms

@@ -2,11 +2,16 @@
 #pragma once
 // Running external programs (rndc, rsync, named-checkzone, dnssec-*, pg_dump):
 // always an argv vector, never a shell string; a timeout; stdout and stderr captured;
-// optional stdin text.
+// optional stdin text. Or a program for the operator (editor, pager) on our terminal:
+// StdioMode::terminal, see RunOptions::on_terminal().
 //
-// Contract: the child gets its own process group; on timeout the group gets SIGTERM
-// and, after `kill_grace`, SIGKILL. The child is always reaped before run_process
-// returns or throws, so no zombie is left. Only fds 0, 1 and 2 reach the child.
+// Contract: the child gets its own process group (StdioMode::capture; a terminal
+// program stays in ours, the terminal's foreground group, so that it may read the
+// keyboard and gets Ctrl-C); on timeout the child (and its group) gets SIGTERM and,
+// after `kill_grace`, SIGKILL. The child is always reaped before run_process returns
+// or throws, so no zombie is left. Only fds 0, 1 and 2 reach the child. It starts
+// with every signal at its default action and none blocked, whatever this process
+// ignores or blocks (SIGINT, SIGQUIT, SIGPIPE included).
 // A program that cannot be started (not found, not executable, bad cwd) is a result
 // with exit code 127 and the reason in `err`, like a shell would report it; only
 // failures of this process itself (no fds or memory left) throw.
@@ -23,12 +28,31 @@
 
 namespace dms {
 
+/// Where a child's stdin, stdout and stderr are.
+enum class StdioMode {
+    capture,  ///< pipes: stdin from RunOptions::stdin_text, stdout and stderr captured
+    terminal, ///< ours (the operator's terminal), nothing captured; stdin from
+              ///< RunOptions::stdin_text instead when that is not empty (a pager)
+};
+
 struct RunOptions {
+    /// An editor or pager for the operator: our stdin, stdout and stderr, no time limit.
+    static RunOptions on_terminal() {
+        RunOptions o;
+        o.stdio = StdioMode::terminal;
+        o.timeout = std::chrono::milliseconds{0};
+        return o;
+    }
+
+    /// Captured (the default) or the terminal.
+    StdioMode stdio = StdioMode::capture;
     /// Wall-clock limit from start to exit; zero or negative: no limit.
     std::chrono::milliseconds timeout{30000};
     /// Time between SIGTERM and SIGKILL once the timeout has passed.
     std::chrono::milliseconds kill_grace{2000};
-    /// Written to the child's stdin, which is then closed (empty: EOF at once).
+    /// Written to the child's stdin, which is then closed (empty: EOF at once, or with
+    /// StdioMode::terminal our own stdin). A child that exits or closes its stdin
+    /// before reading it all is no error: the rest is dropped.
     std::string stdin_text;
     /// Working directory of the child; none: ours.
     std::optional<std::string> cwd;
@@ -40,12 +64,14 @@ struct RunOptions {
 };
 
 struct ProcessResult {
-    int exit_code = -1;     ///< exit status; -1 if killed by a signal; 127 if not started
-    int signal = 0;         ///< the signal that ended the child, 0 if it exited
-    bool timed_out = false; ///< we killed it because `timeout` passed
-    bool truncated = false; ///< stdout or stderr went beyond `max_output`
-    std::string out;        ///< captured stdout
-    std::string err;        ///< captured stderr (or why the program could not run)
+    int exit_code = -1;       ///< exit status; -1 if killed by a signal; 127 if not started
+    int signal = 0;           ///< the signal that ended the child, 0 if it exited
+    bool timed_out = false;   ///< we killed it because `timeout` passed
+    bool truncated = false;   ///< stdout or stderr went beyond `max_output`
+    bool not_started = false; ///< could not be started (exit code 127, the reason in `err`)
+    std::string out;          ///< captured stdout (empty with StdioMode::terminal)
+    std::string err;          ///< captured stderr (or why the program could not run; with
+                              ///< StdioMode::terminal only that)
     std::chrono::milliseconds elapsed{0}; ///< start to reaped
     std::chrono::milliseconds timeout{0}; ///< the limit that applied
 

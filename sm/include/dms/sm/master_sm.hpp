@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dms/sm/catalogue.hpp"
+#include "dms/sm/names.hpp"
 #include "dms/sm/zone_sm.hpp"
 
 namespace dms::sm {
@@ -106,8 +106,5 @@ public:
 /// unchanged).
 /// @throws dms::Error(ErrorCode::internal) if `event` is not a MasterSM event
 Outcome process_master_event(MasterRow& row, const MasterEvent& event, MasterSmContext& ctx);
-
-/// The transition table as data: the action's name for (state, event), "" for none.
-std::string_view master_transition_action(MasterState state, EventType event);
 
 } // namespace dms::sm

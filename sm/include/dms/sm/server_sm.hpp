@@ -46,7 +46,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dms/sm/catalogue.hpp"
+#include "dms/sm/names.hpp"
 #include "dms/sm/zone_sm.hpp"
 
 namespace dms::sm {
@@ -156,8 +156,5 @@ public:
 /// Outcome::error and leave `row` unchanged; exceptions pass through, `row` unchanged).
 /// @throws dms::Error(ErrorCode::internal) if `event` is not a ServerSM event
 Outcome process_server_event(ServerRow& row, const ServerEvent& event, ServerSmContext& ctx);
-
-/// The transition table as data: the action's name for (state, event), "" for none.
-std::string_view server_transition_action(ServerState state, EventType event);
 
 } // namespace dms::sm

@@ -60,7 +60,7 @@
 #include <string_view>
 
 #include "dms/core/error.hpp"
-#include "dms/sm/catalogue.hpp"
+#include "dms/sm/names.hpp"
 
 namespace dms::sm {
 
@@ -212,10 +212,5 @@ public:
 /// Throws dms::Error with ErrorCode::internal if `event` is not a ZoneSM event, and
 /// passes through unchanged whatever the context throws (`row` is unchanged then).
 Outcome process_zone_event(ZoneRow& row, const ZoneEvent& event, ZoneSmContext& ctx);
-
-/// The transition table as data, for tests and documentation: the action REFERENCE.md
-/// 3.1.2 names for (state, event), e.g. "DC", "F-INIT"; "" where there is no transition.
-/// RESET has CREATE's column.
-std::string_view transition_action(ZoneState state, EventType event);
 
 } // namespace dms::sm

@@ -95,12 +95,21 @@ struct Command {
 const std::vector<Command>& command_table();
 const Command* find_command(std::string_view name);
 
-/// Run one command line (already split into words, command first).
+/// Run one command line (already split into words, command first) from command_table().
 ExitStatus run_command(Context& ctx, const std::vector<std::string>& words);
+/// Run `cmd` with `args` (the words after its name): switches and argument count are
+/// checked, then cmd.run. Whatever it throws is reported on ctx.err() as
+/// "zone_tool: <command>: <what>": a dms::Error with its exit status, any other
+/// exception with ExitStatus::software; nothing propagates. Output that could not be
+/// written (see ctx.out()) makes a successful command ExitStatus::io_err.
+ExitStatus run_command(Context& ctx, const Command& cmd, std::vector<std::string> args);
 
 /// The whole program: global options, then one command. `args` excludes argv[0].
 /// Without a command, commands are read from `in` one per line, or, when
-/// `interactive`, from an editing prompt on the terminal.
+/// `interactive`, from an editing prompt on the terminal. Ignores SIGPIPE for the
+/// whole process: writes to a closed pipe fail with EPIPE instead. Never throws:
+/// errors are reported on `err` and give a sysexits status (ExitStatus::software for
+/// an exception that is not a dms::Error).
 int main_entry(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                std::ostream& err, bool interactive);
 /// As above with no input (tests, one-shot use).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dms/sm/catalogue.hpp"
+#include "dms/sm/names.hpp"
 
 #include <array>
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "dms/sm/catalogue.hpp"
+#include "dms/sm/names.hpp"
 
 namespace dms::sm {
 namespace {
@@ -23,7 +23,7 @@ void check_table(std::span<const NameEntry<E>> table) {
     EXPECT_EQ(from_string<E>("NO_SUCH_NAME"), std::nullopt);
 }
 
-TEST(Catalogue, StateTablesRoundTrip) {
+TEST(SmNames, StateTablesRoundTrip) {
     check_table(zone_states());
     check_table(lock_states());
     check_table(master_states());
@@ -36,7 +36,7 @@ TEST(Catalogue, StateTablesRoundTrip) {
     EXPECT_EQ(static_cast<int>(ResultCode::nochange), 220);
 }
 
-TEST(Catalogue, EventTypesAreUniqueAndNamedAfterTheirMachine) {
+TEST(SmNames, EventTypesAreUniqueAndNamedAfterTheirMachine) {
     std::set<std::string_view> names;
     for (const auto& e : event_types()) {
         EXPECT_TRUE(names.insert(e.name).second) << e.name;

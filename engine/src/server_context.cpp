@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ServerSM's database context and zone_tool's synchronous server events.
+#include "dms/engine/server_context.hpp"
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -7,7 +9,6 @@
 #include "dms/core/logging.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/server_state.hpp"
-#include "dms/engine/server_context.hpp"
 
 #include "audit.hpp"
 

@@ -4,16 +4,16 @@
 
 #include <gtest/gtest.h>
 
-#include "dms/sm/catalogue.hpp"
+#include "dms/sm/names.hpp"
 
 #include "pg_fixture.hpp"
 
 namespace dms::test {
 namespace {
 
-class CatalogueDb : public DbTest {};
+class SmNamesDb : public DbTest {};
 
-TEST_F(CatalogueDb, EveryZoneStateIsAcceptedAndNoOther) {
+TEST_F(SmNamesDb, EveryZoneStateIsAcceptedAndNoOther) {
     int n = 0;
     for (const auto& s : sm::zone_states()) {
         const auto name = "z" + std::to_string(n++) + ".test.";
@@ -33,7 +33,7 @@ TEST_F(CatalogueDb, EveryZoneStateIsAcceptedAndNoOther) {
     }
 }
 
-TEST_F(CatalogueDb, EveryServerAndMasterStateIsAccepted) {
+TEST_F(SmNamesDb, EveryServerAndMasterStateIsAccepted) {
     int n = 0;
     for (const auto& s : sm::server_states()) {
         EXPECT_EQ(sql_error("INSERT INTO sm_servers (name, sg_id, address, state) VALUES ('s" +
@@ -52,7 +52,7 @@ TEST_F(CatalogueDb, EveryServerAndMasterStateIsAccepted) {
     }
 }
 
-TEST_F(CatalogueDb, EventStatesAndResultCodesAreAccepted) {
+TEST_F(SmNamesDb, EventStatesAndResultCodesAreAccepted) {
     for (const auto& s : sm::event_states()) {
         const bool pending = s.value == sm::EventState::new_ || s.value == sm::EventState::retry;
         EXPECT_EQ(sql_error("INSERT INTO sm_event_queue (event_type, state, processed) VALUES "
@@ -70,7 +70,7 @@ TEST_F(CatalogueDb, EventStatesAndResultCodesAreAccepted) {
     }
 }
 
-TEST_F(CatalogueDb, EventTypeTableMatchesTheCode) {
+TEST_F(SmNamesDb, EventTypeTableMatchesTheCode) {
     std::set<std::string> in_code;
     for (const auto& e : sm::event_types()) {
         in_code.insert(std::string(e.name) + "/" + std::string(sm::to_string(e.machine)) + "/" +
