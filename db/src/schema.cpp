@@ -277,7 +277,7 @@ SchemaChange create_database(const DbSettings& settings, const SchemaBundle& bun
     if (refused) {
         // Missing, or refused for another reason? The server's message tells only in
         // its own language (lc_messages), and libpq keeps no SQLSTATE of a connection
-        // that failed: ask the catalogue, as the same role, in the maintenance database.
+        // that failed: ask pg_database, as the same role, in the maintenance database.
         // Whatever cannot be asked leaves the first error as the answer.
         std::optional<Session> admin;
         try {
