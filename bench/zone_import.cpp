@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
         return 65;
     }
     const auto n = r.zone.rr_count();
-    fmt::print("{} {} records {:.2f} s {:.0f} RR/s {} MB{}\n", mode, n, s, n / s, peak_mb(),
+    fmt::print("{} {} records {:.2f} s {:.0f} RR/s {} MB{}\n", mode, n, s,
+               static_cast<double>(n) / s, peak_mb(),
                out_bytes ? fmt::format(" ({} bytes printed)", out_bytes) : "");
     return 0;
 }

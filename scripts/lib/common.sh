@@ -4,6 +4,12 @@
 DMS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DMS_BUILD=${DMS_BUILD:-$DMS_TOP/build}
 
+# Configure the build directory (Ninja; BUILD_TYPE, default RelWithDebInfo).
+dms_configure() {
+    cmake -S "$DMS_TOP" -B "$DMS_BUILD" -G Ninja \
+        -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+}
+
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
 

@@ -131,7 +131,7 @@ ExitStatus write_rndc_conf(Context& ctx, Args /*args*/) {
 }
 
 ExitStatus generate_tsig_key(Context& ctx, Args args) {
-    const std::string name = args[0];
+    const std::string& name = args[0];
     const std::string algorithm = args.size() > 1 ? args[1] : "hmac-sha256";
     const auto& algorithms = dns::tsig_algorithms();
     if (std::find(algorithms.begin(), algorithms.end(), algorithm) == algorithms.end()) {

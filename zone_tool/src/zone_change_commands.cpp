@@ -44,7 +44,7 @@ std::string read_file(const std::string& path) {
     }
     std::stringstream s;
     s << in.rdbuf();
-    const auto text = s.str();
+    auto text = s.str();
     // Zone files are text: refuse binary input early (BinaryFileError).
     for (std::size_t i = 0; i < std::min<std::size_t>(text.size(), 256); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
@@ -152,6 +152,7 @@ ExitStatus load_zones(Context& ctx, Args args) {
         sessions.push_back(db::Session::open(ctx.config().db));
     }
     std::vector<std::thread> workers;
+    workers.reserve(sessions.size());
     for (auto& s : sessions) {
         workers.emplace_back([&] {
             engine::ZoneEngine zones(s, ctx.config(), engine::local_caller());

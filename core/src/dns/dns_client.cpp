@@ -427,8 +427,11 @@ AxfrReply read_axfr_replies(const std::string& what, const std::string& name, co
     return r;
 }
 
-/// The server named in the texts of the reply_detail functions.
-const Server offline_server{"127.0.0.1", 53};
+/// The server named in the texts of the reply_detail functions (a function, not a
+/// global: a std::string built at static initialisation may throw before main).
+Server offline_server() {
+    return {"127.0.0.1", 53};
+}
 
 } // namespace
 
@@ -536,7 +539,7 @@ SoaReply read_soa(std::string_view zone, std::uint16_t id, const std::vector<std
     const auto name = zone_name(zone);
     const PktPtr query = make_query(name, LDNS_RR_TYPE_SOA);
     ldns_pkt_set_id(query.get(), id);
-    return read_soa_reply(subject(offline_server, name, "SOA"), query.get(), reply);
+    return read_soa_reply(subject(offline_server(), name, "SOA"), query.get(), reply);
 }
 
 UpdateReply read_update(const Update& update, const TsigKey& key, std::uint16_t id,
@@ -546,7 +549,7 @@ UpdateReply read_update(const Update& update, const TsigKey& key, std::uint16_t 
     const PktPtr query = make_update(name, update);
     ldns_pkt_set_id(query.get(), id);
     const RdfPtr mac = tsig.sign(query.get());
-    return read_update_reply(subject(offline_server, name, "UPDATE"), tsig, key.name, query.get(),
+    return read_update_reply(subject(offline_server(), name, "UPDATE"), tsig, key.name, query.get(),
                              mac.get(), reply);
 }
 
@@ -577,7 +580,7 @@ AxfrReply read_axfr(std::string_view zone, const std::optional<TsigKey>& key, st
         stream = stream.subspan(2 + size);
         return std::nullopt;
     };
-    return read_axfr_replies(subject(offline_server, name, "AXFR"), name, tsig ? &*tsig : nullptr,
+    return read_axfr_replies(subject(offline_server(), name, "AXFR"), name, tsig ? &*tsig : nullptr,
                              query.get(), std::move(mac), skip, receive);
 }
 

@@ -347,6 +347,7 @@ std::string generate_tsig_key_text(std::string_view name, std::string_view algor
 const std::vector<std::string>& tsig_algorithms() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> v;
+        v.reserve(algorithm_table.size());
         for (const auto& a : algorithm_table) {
             v.emplace_back(a.name);
         }
