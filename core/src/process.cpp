@@ -259,9 +259,9 @@ int poll_timeout(Clock::time_point now, std::optional<Clock::time_point> until, 
     if (cap) {
         wait = std::min(wait, exit_poll_interval);
     }
-    return wait == milliseconds::max()
-               ? -1
-               : static_cast<int>(std::min<milliseconds::rep>(wait.count(), 24 * 3600 * 1000));
+    return wait == milliseconds::max() ? -1
+                                       : static_cast<int>(std::min<milliseconds::rep>(
+                                             wait.count(), milliseconds::rep{24} * 3600 * 1000));
 }
 
 /// Every pipe of the child and where the conversation stands.

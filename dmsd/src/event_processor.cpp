@@ -294,6 +294,7 @@ EventProcessor::Step EventProcessor::process_one() {
     // rows and results of all are written at the end (flush).
     const auto run_batch = [&](db::Transaction& tx, const std::vector<db::EventRecord>& events) {
         std::vector<std::int64_t> ids;
+        ids.reserve(events.size());
         for (const auto& ev : events) {
             ids.push_back(*ev.zone_id);
         }

@@ -87,7 +87,7 @@ sm::StepResult DmsdServerContext::probe(const sm::ServerRow&) {
 sm::StepResult DmsdServerContext::status(const sm::ServerRow&,
                                          std::optional<std::int64_t>& zone_count) {
     drivers::SlaveStatus st;
-    const auto r = to_step(m_slaves.status(m_target, st));
+    auto r = to_step(m_slaves.status(m_target, st));
     zone_count = st.zones;
     m_refreshing = st.refreshing;
     return r;
@@ -153,11 +153,10 @@ sm::StepResult DmsdServerContext::check_serials(const sm::ServerRow& row, sm::Se
         if (a.kind == K::serial) {
             lag.seen = fmt::format("serial {} < {}", a.serial, lag.serial);
             found.behind.push_back(std::move(lag));
-        } else if (!config_settled()) {
-            ++found.in_transit;
-        } else if (a.kind == K::not_loaded && m_refreshing > 0) {
-            // Loading zones: it is working through its queue (BIND starts at most
-            // serial-query-rate refreshes a second), maybe this one among them.
+        } else if (!config_settled() || (a.kind == K::not_loaded && m_refreshing > 0)) {
+            // Its configuration is still arriving, or it is loading zones: working
+            // through its queue (BIND starts at most serial-query-rate refreshes a
+            // second), maybe this one among them.
             ++found.in_transit;
         } else if (a.kind == K::not_loaded) {
             lag.seen = a.detail;

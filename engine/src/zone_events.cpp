@@ -22,7 +22,7 @@ sm::Outcome run(db::Transaction& tx, const Config& config, db::ZoneRecord& zone,
     auto row = to_zone_row(zone);
     const auto before = zone.state;
     sm::ZoneEvent ev{type, params, 0};
-    const auto outcome = sm::process_zone_event(row, ev, ctx);
+    auto outcome = sm::process_zone_event(row, ev, ctx);
     if (outcome.error) {
         // The caller's transaction rolls back: nothing of this attempt stays.
         throw Error(*outcome.error, outcome.message);
@@ -55,7 +55,7 @@ sm::Outcome run_zone_event(db::Transaction& tx, const Config& config, db::ZoneRe
                            std::string_view change_by) {
     db::NewEvent record;
     bool destroyed = false;
-    const auto outcome = run(tx, config, zone, type, params, change_by, nullptr, record, destroyed);
+    auto outcome = run(tx, config, zone, type, params, change_by, nullptr, record, destroyed);
     db::events::insert(tx, record);
     if (!destroyed) {
         db::zones::update(tx, zone);
@@ -68,7 +68,7 @@ sm::Outcome run_zone_event_batched(db::Transaction& tx, const Config& config, db
                                    std::string_view change_by, ZoneBatch& batch) {
     db::NewEvent record;
     bool destroyed = false;
-    const auto outcome = run(tx, config, zone, type, params, change_by, &batch, record, destroyed);
+    auto outcome = run(tx, config, zone, type, params, change_by, &batch, record, destroyed);
     batch.events.add(std::move(record));
     return outcome;
 }

@@ -62,7 +62,9 @@ class Tickler {
 public:
     Tickler(const Config& config, std::string zone, std::int64_t token, std::string file,
             std::chrono::seconds interval)
-        : m_thread([=, this] { loop(config, zone, token, file, interval); }) {}
+        : m_thread([=, this, zone = std::move(zone), file = std::move(file)] {
+              loop(config, zone, token, file, interval);
+          }) {}
     ~Tickler() {
         {
             std::lock_guard lock(m_mutex);
@@ -181,7 +183,11 @@ Resolution resolve_conflict(Context& ctx, Edit& ed, const engine::ZoneChangedErr
     show_diff();
     while (true) {
         const auto answer = ctx.ask("--[M]erge and re-edit/u(pdate anyway)/a(bort)/d(iff)> ");
-        const char c = !answer ? 'a' : answer->empty() ? 'm' : std::tolower((*answer)[0]);
+        const char c =
+            !answer ? 'a'
+            : answer->empty()
+                ? 'm'
+                : static_cast<char>(std::tolower(static_cast<unsigned char>((*answer)[0])));
         if (c == 'a') {
             return Resolution::abort;
         }

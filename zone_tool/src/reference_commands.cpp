@@ -34,6 +34,7 @@ ExitStatus ls_reference(Context& ctx, Args args) {
         return ExitStatus::no_host;
     }
     std::vector<std::vector<std::string>> rows;
+    rows.reserve(refs.size());
     for (const auto& r : refs) {
         rows.push_back({r.reference, std::to_string(r.zone_count)});
     }

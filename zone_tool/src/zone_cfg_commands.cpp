@@ -33,6 +33,7 @@ ExitStatus show_config(Context& ctx, Args /*args*/) {
         return ExitStatus::ok;
     }
     std::vector<std::vector<std::string>> table;
+    table.reserve(rows.size());
     for (const auto& r : rows) {
         table.push_back({r.key, r.value, r.sg_name.empty() ? "" : "(" + r.sg_name + ")"});
     }

@@ -59,7 +59,7 @@ struct MasterEventParams {
 };
 
 struct MasterEvent {
-    EventType type;
+    EventType type{};
     MasterEventParams params;
     std::int64_t event_id = 0;
 };

@@ -90,7 +90,7 @@ struct SerialCheck {
 };
 
 struct ServerEvent {
-    EventType type;
+    EventType type{};
     std::int64_t event_id = 0;
 };
 

@@ -102,7 +102,7 @@ struct ZoneEventParams {
 };
 
 struct ZoneEvent {
-    EventType type;
+    EventType type{};
     ZoneEventParams params;
     std::int64_t event_id = 0; ///< sm_event_queue.id of this event
 };
