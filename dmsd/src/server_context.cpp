@@ -56,12 +56,8 @@ double unit_random() {
 
 DmsdServerContext::DmsdServerContext(db::Transaction& tx, const Config& config,
                                      const db::ServerRecord& server, drivers::SlaveDriver& slaves)
-    : ServerDbContext(tx, config, server), m_slaves(slaves) {
-    m_target.name = server.name;
-    m_target.address = server.address;
-    m_target.dns_port = server.dns_port;
-    m_target.rndc_port = server.rndc_port;
-    m_target.rsync_port = server.rsync_port;
+    : ServerDbContext(tx, config, server), m_slaves(slaves),
+      m_target(engine::to_slave_target(server)) {
     const auto sg = db::sgs::find_by_id(tx, server.sg_id);
     m_target.sg_name = sg ? sg->name : server.sg_name;
     m_replica = db::master::get(tx).replica_sg_id == server.sg_id;

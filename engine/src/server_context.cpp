@@ -21,6 +21,10 @@ namespace {
 
 } // namespace
 
+drivers::SlaveTarget to_slave_target(const db::ServerRecord& s) {
+    return {s.name, s.address, s.dns_port, s.rndc_port, s.rsync_port, s.sg_name};
+}
+
 sm::ServerRow to_server_row(const db::ServerRecord& s) {
     sm::ServerRow r;
     r.id = s.id;

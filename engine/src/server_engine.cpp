@@ -11,6 +11,7 @@
 #include "dms/core/error.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/sgs.hpp"
+#include "dms/engine/server_context.hpp"
 
 #include "audit.hpp"
 #include "sg_lookup.hpp"
@@ -274,8 +275,7 @@ void ServerEngine::set_server_ssh_address(std::string_view name, std::string_vie
 AdminConfigSent ServerEngine::send_admin_config(std::string_view name, drivers::SlaveDriver& slaves,
                                                 bool reload) {
     const auto s = show_server(name);
-    const drivers::SlaveTarget target{s.name,      s.address,    s.dns_port,
-                                      s.rndc_port, s.rsync_port, s.sg_name};
+    const auto target = to_slave_target(s);
     AdminConfigSent sent;
     sent.dir = m_config.value("server_admin_config_dir") + "/" + s.server_type;
     sent.send = slaves.send_directory(target, sent.dir);

@@ -16,6 +16,7 @@
 #include "dms/core/config.hpp"
 #include "dms/db/servers.hpp"
 #include "dms/db/session.hpp"
+#include "dms/drivers/slave_driver.hpp"
 #include "dms/engine/caller.hpp"
 #include "dms/sm/server_sm.hpp"
 
@@ -23,6 +24,8 @@ namespace dms::engine {
 
 /// sm::ServerRow <-> db::ServerRecord (the ServerSM columns).
 sm::ServerRow to_server_row(const db::ServerRecord& s);
+/// The server as a SlaveDriver addresses it (its record's name, address, ports, SG).
+drivers::SlaveTarget to_slave_target(const db::ServerRecord& s);
 void from_server_row(const sm::ServerRow& r, db::ServerRecord& s);
 
 class ServerDbContext : public sm::ServerSmContext {
