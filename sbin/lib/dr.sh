@@ -219,6 +219,8 @@ dr_init() {
     DMS_REPL_SLOT=$REPL_SLOT DMS_REPL_APP=$REPL_APP DMS_BASEBACKUP_TIMEOUT=$DR_BASEBACKUP_TIMEOUT
     mkdir -p "$(dirname "$DR_LOCK")"
     exec 9>>"$DR_LOCK"
+    # The start hooks get the lock's descriptor closed (9>&-): a daemon they start
+    # directly (not through systemd) would otherwise hold the lock as long as it runs.
     flock -n 9 || die "another DR program runs (lock $DR_LOCK)"
     DR_T0=$EPOCHREALTIME
     step
@@ -240,7 +242,7 @@ dr_ensure_pg() {
         did "PostgreSQL runs already"
         return 0
     fi
-    dr_start_pg || die "PostgreSQL did not start"
+    dr_start_pg 9>&- || die "PostgreSQL did not start"
     dr_wait_pg || die "PostgreSQL does not accept connections after ${DR_TIMEOUT} s"
     did "started PostgreSQL"
 }
@@ -257,7 +259,7 @@ dr_named() {
         dr_stop_named || die "named did not stop"
         did "stopped named${now:+ (the $now config)}"
     fi
-    dr_start_named "$role" || die "named did not start with the $role config ($(dr_named_conf "$role"))"
+    dr_start_named "$role" 9>&- || die "named did not start with the $role config ($(dr_named_conf "$role"))"
     did "started named with the $role config"
 }
 
@@ -269,7 +271,7 @@ dr_dmsd_start() {
         did "dmsd runs already"
         return 0
     fi
-    if ! out=$(dr_start_dmsd 2>&1); then
+    if ! out=$(dr_start_dmsd 2>&1 9>&-); then
         [[ -n $out ]] && printf '%s\n' "$out" >&2
         if grep -qi fenced <<<"$out"; then
             die "dmsd refuses to start: this site is fenced (another site is the master)." \
