@@ -184,14 +184,16 @@ RNDC
 site_rsyncd_conf() {
     local site=$1 dnsconf=$2 dnssec=$3 allow
     allow="$(site_addr master) $(site_addr replica)"
+    # As root the daemon writes as root; as another user it cannot change ids.
+    local ids=""
+    if [[ $(id -u) == 0 ]]; then ids=$'uid = root\ngid = root'; fi
     site_vars "$site"
     cat >"$S_DIR/rsyncd.conf.tmp" <<RSYNCD
 # The rsync daemon of the sandbox's $S_SITE site; written by scripts/lib/site.sh.
 pid file = $S_DIR/rsyncd.pid
 log file = $S_DIR/rsyncd.log
 use chroot = no
-uid = root
-gid = root
+$ids
 read only = no
 hosts allow = $allow
 secrets file = $S_DIR/rsyncd.secrets
