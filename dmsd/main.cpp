@@ -18,10 +18,12 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr std::string_view usage =
-    "usage: dmsd [-c FILE] [--check] [--version] [--help]\n"
+    "usage: dmsd [-c FILE] [--check] [--force] [--version] [--help]\n"
     "\n"
     "  -c, --config FILE   configuration file (default $DMS_CONFIG, then /etc/dms/dms.conf)\n"
     "      --check         check the configuration and the database schema, then exit\n"
+    "      --force         start even if fenced: the database, or the DR partner's, records\n"
+    "                      another node as the active master (docs/disaster-recovery.md)\n"
     "  -V, --version       print the version\n"
     "  -h, --help          this text\n";
 
@@ -42,8 +44,8 @@ int check(const dms::Config& cfg) {
 
 int main(int argc, char** argv) {
     po::options_description desc;
-    desc.add_options()("config,c", po::value<std::string>())("check", "")("version,V", "")("help,h",
-                                                                                           "");
+    desc.add_options()("config,c", po::value<std::string>())("check", "")("force", "")(
+        "version,V", "")("help,h", "");
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
@@ -69,7 +71,7 @@ int main(int argc, char** argv) {
         if (vm.count("check") != 0U) {
             return check(cfg);
         }
-        return dms::dmsd::run_daemon(cfg);
+        return dms::dmsd::run_daemon(cfg, vm.count("force") != 0U);
     } catch (const dms::Error& e) {
         std::cerr << "dmsd: " << e.what() << "\n";
         return dms::to_int(e.exit_status());

@@ -77,6 +77,15 @@ constexpr std::array options{
                "seconds the master waits after a reconfiguration before the next one "
                "(requests meanwhile are merged)"},
     OptionSpec{"dmsd_pid_file", common, path, "/run/dms/dmsd.pid", "dmsd's PID file"},
+    // The DR pair (docs/disaster-recovery.md).
+    OptionSpec{"node_name", common, text, "",
+               "this site's name, recorded in the database as the active master by dmsd and "
+               "promote_replica (empty: the host name); the two sites of a DR pair need "
+               "different names"},
+    OptionSpec{"dr_partner_db_host", common, text, "",
+               "the DR partner site's PostgreSQL; dmsd refuses to start while that database "
+               "is a promoted primary naming another node as master (empty: no partner)"},
+    OptionSpec{"dr_partner_db_port", common, port, "5432", "port of the partner's PostgreSQL"},
     // Slave and replica servers.
     OptionSpec{"server_template_dir", common, path, "/etc/dms/server-config-templates",
                "templates of the slaves' zone stanzas (bind9.conf, bind9-replica.conf)"},
@@ -110,6 +119,9 @@ constexpr std::array options{
     OptionSpec{"drift_check_sample", dmsd, count, "100",
                "published zones whose serial on the master each reconciler run compares "
                "with the database (0: none)"},
+    OptionSpec{"standby_check_interval", dmsd, seconds, "5",
+               "seconds between dmsd's checks whether its database, a hot standby, has been "
+               "promoted"},
     OptionSpec{"server_check_interval", dmsd, seconds, "300",
                "seconds between checks of a slave that is OK (SOA probe, rndc status, "
                "serials)"},

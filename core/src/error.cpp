@@ -91,6 +91,8 @@ constexpr std::array<ErrorInfo, static_cast<std::size_t>(last_error_code) + 1> t
     {server_already_enabled,       "ServerAlreadyEnabled",           -140, ExitStatus::data_err,  "the server is already enabled"},
     {server_already_disabled,      "ServerAlreadyDisabled",          -141, ExitStatus::data_err,  "the server is already disabled"},
     {server_enable_failure,        "ServerEnableFailure",            -142, ExitStatus::data_err,  "another enabled server has the address"},
+    {master_fenced,                "MasterFencedError",              -143, ExitStatus::temp_fail, "another node is the active master"},
+    {promote_failure,              "PromoteReplicaError",            -144, ExitStatus::unavailable, "the replica could not be promoted"},
 }};
 // clang-format on
 

@@ -131,6 +131,16 @@ void protect_audit(pqxx::work& w, const std::string& app) {
     }
 }
 
+/// What the application role needs on a DR pair (docs/disaster-recovery.md): to see its
+/// standbys in pg_stat_replication (pg_monitor) and to promote a standby
+/// (zone_tool promote_replica). Idempotent; needs a superuser.
+void grant_replication_rights(pqxx::work& w, const std::string& app) {
+    const auto a = w.quote_name(app);
+    w.exec(fmt::format("GRANT pg_monitor TO {0};"
+                       " GRANT EXECUTE ON FUNCTION pg_promote(boolean, integer) TO {0};",
+                       a));
+}
+
 SchemaChange apply(Session& session, const SchemaBundle& bundle, bool allow_install) {
     return session.transaction("schema", [&](Transaction& tx) {
         auto& w = work(tx);
@@ -160,6 +170,9 @@ SchemaChange apply(Session& session, const SchemaBundle& bundle, bool allow_inst
                 protect_audit(w, roles.app);
                 change.audit_protected = audit_protected(w);
                 change.audit_handed_over = change.audit_protected;
+            }
+            if (roles.superuser && !roles.app_superuser) {
+                grant_replication_rights(w, roles.app);
             }
         };
         switch (st.state) {

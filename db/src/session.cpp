@@ -63,7 +63,11 @@ void rethrow_db_error(std::string_view what, const std::exception& e) {
     }
     if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
         if (sql->sqlstate() == "25006") {
-            throw Error(ErrorCode::db_read_only, fmt::format("{}: DB in Read Only mode", what));
+            throw Error(ErrorCode::db_read_only,
+                        fmt::format("{}: read-only replica: the database is a hot standby (DB in "
+                                    "Read Only mode); make changes on the master site, or "
+                                    "promote this one (dms_promote_replica)",
+                                    what));
         }
         // Class 08 (connection exception); 57P01-57P03: the server shuts down, crashed
         // or does not take connections yet.

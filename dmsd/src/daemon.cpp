@@ -27,6 +27,8 @@
 #include "dms/dmsd/event_processor.hpp"
 #include "dms/dmsd/reconciler.hpp"
 #include "dms/drivers/bind9.hpp"
+#include "dms/engine/dr.hpp"
+#include "dms/engine/master_context.hpp"
 
 #include "contexts.hpp"
 
@@ -358,27 +360,90 @@ private:
     DatabaseWatch m_database;
 };
 
+/// Wait while the database is a hot standby; false if a signal asked us to stop first.
+/// SIGINT and SIGTERM are blocked meanwhile and taken by sigtimedwait, so that they end
+/// the wait at once; the mask is restored before any thread starts.
+bool wait_while_standby(const Config& config, std::optional<db::Session>& session) {
+    if (!session->in_recovery()) {
+        return true;
+    }
+    const auto interval = std::max<std::chrono::milliseconds>(
+        config.duration("standby_check_interval"), std::chrono::milliseconds(100));
+    const auto name = session->describe();
+    log::warning("dmsd", "standby",
+                 "database {} is a hot standby (read-only replica): waiting for its promotion, "
+                 "checking every {:.1f} s",
+                 name, std::chrono::duration<double>(interval).count());
+    sigset_t stop_signals;
+    sigset_t old;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
+    const auto started = std::chrono::steady_clock::now();
+    bool promoted = false;
+    bool away = false;
+    while (!promoted) {
+        const auto s = std::chrono::duration_cast<std::chrono::seconds>(interval);
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(interval - s);
+        const timespec ts{static_cast<time_t>(s.count()), static_cast<long>(ns.count())};
+        const int sig = sigtimedwait(&stop_signals, nullptr, &ts);
+        if (sig == SIGINT || sig == SIGTERM) {
+            pthread_sigmask(SIG_SETMASK, &old, nullptr);
+            log::info("dmsd", "stop", "signal {} while waiting for the standby's promotion", sig);
+            return false;
+        }
+        try {
+            if (!session) {
+                session.emplace(db::Session::open(config.db));
+            }
+            promoted = !session->in_recovery();
+            if (away) {
+                log::info("dmsd", "standby", "database {} reachable again, still a standby", name);
+                away = false;
+            }
+        } catch (const DatabaseUnavailable& e) {
+            if (!away) {
+                log::warning("dmsd", "standby", "{}; still waiting", e.what());
+                away = true;
+            }
+            session.reset();
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    log::notice("dmsd", "standby", "database {} was promoted after {:.1f} s of waiting: starting",
+                name,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return true;
+}
+
 } // namespace
 
-int run_daemon(const Config& config) {
+int run_daemon(const Config& config, bool force) {
     try {
+        // The PID file first: a second dmsd must not wait beside the first.
+        const PidFile pid(config.value("dmsd_pid_file"));
         {
-            auto s = db::Session::open(config.db);
-            const auto st = db::inspect_schema(s);
+            std::optional<db::Session> s(db::Session::open(config.db));
+            if (!wait_while_standby(config, s)) {
+                return 0;
+            }
+            const auto st = db::inspect_schema(*s);
             if (st.state != db::SchemaState::current) {
                 log::critical("dmsd", "start",
                               "database {} has schema version {}, not {}: run "
                               "zone_tool upgrade_db",
-                              s.describe(), st.version,
+                              s->describe(), st.version,
                               db::SchemaBundle::embedded().latest_version());
                 return to_int(ExitStatus::unavailable);
             }
-            s.transaction("master identity",
-                          [&](db::Transaction& tx) { engine::record_master_identity(tx, config); });
+            engine::check_not_fenced(*s, config, force);
+            s->transaction("master identity", [&](db::Transaction& tx) {
+                engine::record_master_identity(tx, config);
+            });
         }
         const auto named = drivers::bind9::make_named_driver(config);
         const auto slaves = drivers::bind9::make_slave_driver(config);
-        const PidFile pid(config.value("dmsd_pid_file"));
         Daemon d(config, *named, *slaves);
         return d.run();
     } catch (const Error& e) {

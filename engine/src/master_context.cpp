@@ -7,12 +7,12 @@
 #include <fmt/format.h>
 
 #include "dms/core/error.hpp"
-#include "dms/core/host.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/db/events.hpp"
 #include "dms/db/queue.hpp"
 #include "dms/db/server_state.hpp"
 #include "dms/db/sgs.hpp"
+#include "dms/engine/dr.hpp"
 #include "dms/engine/master_config.hpp"
 
 namespace dms::engine {
@@ -81,7 +81,7 @@ void MasterContext::reconfigure(Scope scope, std::optional<std::int64_t> sg_id) 
 }
 
 void record_master_identity(db::Transaction& tx, const Config& config) {
-    db::master::set_identity(tx, host_name(), config.value("master_dns_address"),
+    db::master::set_identity(tx, node_name(config), config.value("master_dns_address"),
                              config.number("master_dns_port"));
 }
 
@@ -142,6 +142,27 @@ sm::MasterEventParams master_event_params_from_json(const std::string& json) {
     return p;
 }
 
+std::vector<std::string> MasterContext::alternate_masters(const db::SgRecord& sg) {
+    std::vector<std::string> out;
+    const auto& self = m_config.value("master_dns_address");
+    const auto port = m_config.number("master_dns_port");
+    if (!sg.master_alt_address.empty() && sg.master_alt_address != self) {
+        out.push_back(fmt::format("{} port {}", sg.master_alt_address, port));
+    }
+    const auto replica = db::master::get(m_tx).replica_sg_id;
+    for (const auto& s : db::servers::addresses(m_tx)) {
+        if (s.sg_id != replica || s.state == "DISABLED" ||
+            (s.address == self && s.dns_port == port)) {
+            continue;
+        }
+        auto entry = fmt::format("{} port {}", s.address, s.dns_port);
+        if (std::find(out.begin(), out.end(), entry) == out.end()) {
+            out.push_back(std::move(entry));
+        }
+    }
+    return out;
+}
+
 void MasterContext::configure_sg(const db::SgRecord& sg,
                                  std::optional<std::int64_t> replica_sg_id) {
     drivers::SgConfig c;
@@ -150,6 +171,9 @@ void MasterContext::configure_sg(const db::SgRecord& sg,
     c.master_address =
         sg.master_address.empty() ? m_config.value("master_dns_address") : sg.master_address;
     c.master_port = static_cast<int>(m_config.number("master_dns_port"));
+    if (!c.replica) {
+        c.alt_masters = alternate_masters(sg);
+    }
     c.zones = db::servers::sg_config_zones(m_tx, sg.id, c.replica);
     m_slaves.write_sg_config(c);
     db::servers::set_sg_zone_count(m_tx, sg.id, static_cast<std::int64_t>(c.zones.size()));

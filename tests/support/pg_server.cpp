@@ -132,6 +132,33 @@ std::string PgServer::log_tail(std::size_t lines) const {
     return ::testing::AssertionSuccess();
 }
 
+::testing::AssertionResult PgServer::start_as_standby_of(const PgServer& primary) {
+    if (const auto why = pg_server_missing(); !why.empty()) {
+        return ::testing::AssertionFailure() << why;
+    }
+    const auto data = dir() / "pg" / "data";
+    if (!std::filesystem::exists(data / "PG_VERSION")) {
+        const auto argv = as_owner({m_bin + "/pg_basebackup", "-h", primary.host(), "-p",
+                                    std::to_string(primary.port()), "-U", primary.user(), "-D",
+                                    data.string(), "-X", "stream", "-R", "-c", "fast"});
+        if (const auto r = run_process(argv, with_timeout(120s)); !r.ok()) {
+            return ::testing::AssertionFailure() << describe_failure(argv, r) << "\n"
+                                                 << r.out << r.err;
+        }
+    }
+    return start();
+}
+
+::testing::AssertionResult PgServer::promote() {
+    const auto argv = as_owner(
+        {m_bin + "/pg_ctl", "-D", (dir() / "pg" / "data").string(), "-w", "-t", "60", "promote"});
+    if (const auto r = run_process(argv, with_timeout(90s)); !r.ok()) {
+        return ::testing::AssertionFailure() << describe_failure(argv, r) << "\nserver log:\n"
+                                             << log_tail();
+    }
+    return ::testing::AssertionSuccess();
+}
+
 void PgServer::stop(StopMode mode) {
     if (!running()) {
         return;

@@ -43,6 +43,11 @@ public:
     /// initdb (first time only), then `pg_ctl start -w` on port(). On failure the
     /// message holds the end of the server log.
     ::testing::AssertionResult start();
+    /// Make this (not yet initialised) cluster a hot standby of `primary` (pg_basebackup
+    /// -R: streaming replication, standby.signal), then start it. The primary must run.
+    ::testing::AssertionResult start_as_standby_of(const PgServer& primary);
+    /// `pg_ctl promote -w`: the standby becomes a primary on a new timeline.
+    ::testing::AssertionResult promote();
     /// `pg_ctl stop -w`; nothing happens if it is not running.
     void stop(StopMode mode = StopMode::fast);
     /// `pg_ctl status` says it runs.

@@ -166,6 +166,43 @@ TEST_F(DmsSlaves, AZoneAndItsEditsReachBothSlaves) {
               sql_value("SELECT count(*) FROM sm_zone WHERE state = 'PUBLISHED'"));
 }
 
+// The DR replica's named (a server of the replica SG) is listed after the master in the
+// other SGs' stanzas: after a fail-over the slaves take NOTIFY and transfers from it
+// before dmsd has reconfigured them. The replica's own stanza keeps its zone file in
+// dynamic/, text format, for its named to serve as the master after promotion.
+TEST_F(DmsSlaves, TheReplicaIsTheSlavesAlternateMaster) {
+    ASSERT_EQ(zt({"create_sg", "-p", "replica-sg"}).status, 0);
+    add_slave(*m_slaves[0]);
+    add_slave(*m_slaves[1], "replica-sg");
+    ASSERT_EQ(zt({"create_zone", "alt.test."}).status, 0);
+    ASSERT_TRUE(wait_for([&] { return served("alt.test."); }));
+    const auto serial = master_serial("alt.test.");
+    ASSERT_TRUE(m_slaves[0]->wait_serial("alt.test.", serial, 20s))
+        << m_slaves[0]->named_log_tail(20);
+    const auto slave_conf = read_text(m_slaves[0]->config_dir() / "bind9.conf");
+    EXPECT_NE(
+        slave_conf.find(fmt::format("masters {{ 127.0.0.1 port {}; {} port {}; }};", m_named.port(),
+                                    m_slaves[1]->address(), m_slaves[1]->dns_port())),
+        std::string::npos)
+        << slave_conf;
+    ASSERT_TRUE(wait_for(
+        [&] { return std::filesystem::exists(m_slaves[1]->config_dir() / "bind9-replica.conf"); }));
+    const auto replica_conf = read_text(m_slaves[1]->config_dir() / "bind9-replica.conf");
+    EXPECT_NE(replica_conf.find("file \"dynamic/alt.test\";"), std::string::npos) << replica_conf;
+    EXPECT_NE(replica_conf.find(fmt::format("masters {{ 127.0.0.1 port {}; }};", m_named.port())),
+              std::string::npos)
+        << "the replica transfers from the master alone\n"
+        << replica_conf;
+    // A disabled replica server is no alternate.
+    ASSERT_EQ(zt({"disable_server", m_slaves[1]->name()}).status, 0);
+    ASSERT_EQ(zt({"reconfig_sg", "someorg-one"}).status, 0);
+    EXPECT_TRUE(wait_for([&] {
+        return read_text(m_slaves[0]->config_dir() / "bind9.conf")
+                   .find(fmt::format("masters {{ 127.0.0.1 port {}; }};", m_named.port())) !=
+               std::string::npos;
+    })) << read_text(m_slaves[0]->config_dir() / "bind9.conf");
+}
+
 TEST_F(DmsSlaves, AStoppedSlaveIsRetryWithTheRealErrorThenOkByItself) {
     auto& s = *m_slaves[0];
     add_slave(s);

@@ -12,6 +12,7 @@
 #include "dms/core/error.hpp"
 #include "dms/core/file_util.hpp"
 #include "dms/drivers/bind9.hpp"
+#include "dms/engine/dr.hpp"
 #include "dms/engine/master_engine.hpp"
 #include "dms/engine/restore.hpp"
 #include "dms/engine/rndc_conf.hpp"
@@ -123,6 +124,52 @@ ExitStatus restore_named_db(Context& ctx, Args /*args*/) {
     return ExitStatus::ok;
 }
 
+ExitStatus promote_replica(Context& ctx, Args /*args*/) {
+    const auto& cfg = ctx.config();
+    if (dmsd_running(cfg.value("dmsd_pid_file"))) {
+        throw Error(ErrorCode::dmsd_still_running,
+                    fmt::format("dmsd is running ({} is locked): stop it first; start it again "
+                                "once named runs with the master configuration "
+                                "(dms_promote_replica does all of it)",
+                                cfg.value("dmsd_pid_file")));
+    }
+    if (!ctx.confirm(fmt::format("Make this site (node {}) the master: promote its database {}, "
+                                 "record it as the active master, disable the old master's "
+                                 "server row?",
+                                 engine::node_name(cfg), ctx.session().describe()))) {
+        return ExitStatus::temp_fail;
+    }
+    const auto named = drivers::bind9::make_named_driver(cfg);
+    const auto slaves = drivers::bind9::make_slave_driver(cfg);
+    const auto r =
+        engine::promote_replica(ctx.session(), cfg, *named, *slaves, engine::local_caller());
+    if (ctx.json) {
+        boost::json::array done;
+        for (const auto& d : r.done) {
+            done.emplace_back(d);
+        }
+        boost::json::array unreachable;
+        for (const auto& u : r.unreachable) {
+            unreachable.emplace_back(u);
+        }
+        print_json(ctx.out(), boost::json::object{{"node", engine::node_name(cfg)},
+                                                  {"promoted_database", r.promoted_database},
+                                                  {"old_master", r.old_master},
+                                                  {"zones", r.zones},
+                                                  {"republished", r.republished},
+                                                  {"unreachable", unreachable},
+                                                  {"reconfig_event", r.reconfig_event},
+                                                  {"done", done}});
+        return ExitStatus::ok;
+    }
+    for (const auto& d : r.done) {
+        fmt::print(ctx.out(), "promote_replica: {}\n", d);
+    }
+    fmt::print(ctx.out(), "promote_replica: now start named with the master configuration, "
+                          "then dmsd\n");
+    return ExitStatus::ok;
+}
+
 ExitStatus write_rndc_conf(Context& ctx, Args /*args*/) {
     const auto n = engine::write_rndc_conf(ctx.session(), ctx.config());
     fmt::print(ctx.out(), "wrote {} ({} server entries)\n", ctx.config().value("rndc_conf_file"),
@@ -171,6 +218,11 @@ void add_master_commands(std::vector<Command>& t) {
     t.push_back({"restore_named_db", "[-f]",
                  "with named and dmsd stopped: rewrite every zone file and the includes from "
                  "the database (asks first)", 0, 0, "f", "", restore_named_db});
+    t.push_back({"promote_replica", "[-f]",
+                 "on the DR replica site, with dmsd stopped: promote its database, make it the "
+                 "active master, raise serials the slaves are ahead on, write the master "
+                 "includes and rndc.conf, queue reconfig_all (asks first; "
+                 "sbin/dms_promote_replica runs it)", 0, 0, "f", "", promote_replica});
     t.push_back({"write_rndc_conf", "", "write rndc.conf: the master and every server", 0, 0,
                  "", "", write_rndc_conf});
     t.push_back({"generate_tsig_key", "[-f] <key-name> [hmac-type] [file]",

@@ -6,6 +6,7 @@
 
 #include "dms/core/error.hpp"
 #include "dms/drivers/bind9.hpp"
+#include "dms/engine/dr.hpp"
 #include "dms/engine/event_engine.hpp"
 #include "dms/engine/master_engine.hpp"
 #include "dms/engine/server_context.hpp"
@@ -54,8 +55,71 @@ std::string reach(const db::ServerRecord& s) {
     return s.state == "CONFIG" ? "?" : "no";
 }
 
+std::string lag_text(std::int64_t bytes, std::optional<double> seconds) {
+    return seconds ? fmt::format("{} B ({:.1f} s)", bytes, *seconds) : fmt::format("{} B", bytes);
+}
+
+/// The DR pair as this database sees it: one line, then one per standby.
+void print_database(std::ostream& out, const engine::ReplicationStatus& r) {
+    const auto master = r.active_master.empty() ? std::string("none recorded")
+                        : r.active_master == r.node
+                            ? fmt::format("node {} (this node)", r.active_master)
+                            : fmt::format("node {}", r.active_master);
+    if (r.standby) {
+        const auto& rec = r.recovery;
+        fmt::print(out,
+                   "database:    hot standby (read-only replica), receiver {} from {}, replay "
+                   "lag {}{}; active master {}\n",
+                   dash(rec.receiver_status), dash(rec.sender), rec.replay_lag_bytes,
+                   rec.last_replay_age_seconds
+                       ? fmt::format(" B, last transaction replayed {:.1f} s ago",
+                                     *rec.last_replay_age_seconds)
+                       : std::string(" B"),
+                   master);
+        return;
+    }
+    fmt::print(out, "database:    primary, {} standby{}; active master {}\n", r.standbys.size(),
+               r.standbys.size() == 1 ? "" : "s", master);
+    for (const auto& s : r.standbys) {
+        fmt::print(out, "  standby {} {} {} {}, replay lag {}{}\n", dash(s.application_name),
+                   dash(s.client_address), dash(s.state), dash(s.sync_state),
+                   lag_text(s.replay_lag_bytes, s.replay_lag_seconds),
+                   s.slot_name.empty() ? "" : ", slot " + s.slot_name);
+    }
+}
+
+boost::json::object database_json(const engine::ReplicationStatus& r) {
+    boost::json::object o{{"role", r.standby ? "standby" : "primary"},
+                          {"node", r.node},
+                          {"active_master", r.active_master}};
+    if (r.standby) {
+        o["receiver_status"] = r.recovery.receiver_status;
+        o["sender"] = r.recovery.sender;
+        o["replay_lag_bytes"] = r.recovery.replay_lag_bytes;
+        o["last_replay_age_seconds"] = r.recovery.last_replay_age_seconds
+                                           ? boost::json::value(*r.recovery.last_replay_age_seconds)
+                                           : boost::json::value(nullptr);
+        return o;
+    }
+    boost::json::array standbys;
+    for (const auto& s : r.standbys) {
+        standbys.push_back(
+            {{"application_name", s.application_name},
+             {"client_address", s.client_address},
+             {"state", s.state},
+             {"sync_state", s.sync_state},
+             {"replay_lag_bytes", s.replay_lag_bytes},
+             {"replay_lag_seconds", s.replay_lag_seconds ? boost::json::value(*s.replay_lag_seconds)
+                                                         : boost::json::value(nullptr)},
+             {"slot_name", s.slot_name}});
+    }
+    o["standbys"] = std::move(standbys);
+    return o;
+}
+
 ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
     const auto caller = engine::local_caller();
+    const auto database = engine::replication_status(ctx.session(), ctx.config());
     engine::EventEngine events(ctx.session(), ctx.config(), caller);
     const auto st = engine::MasterEngine(ctx.session(), caller).master_status();
     std::string replica = "none";
@@ -91,6 +155,7 @@ ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
                             {"retry_msg", s.retry_msg}});
         }
         print_json(ctx.out(), boost::json::object{{"master_state", st.master.state},
+                                                  {"database", database_json(database)},
                                                   {"replica_sg", replica},
                                                   {"servers", list},
                                                   {"pending_events", st.counts.pending},
@@ -105,6 +170,7 @@ ExitStatus show_dms_status(Context& ctx, Args /*args*/) {
                st.master.state == "HOLD"
                    ? fmt::format(" until {}", format_time(st.master.hold_stop))
                    : std::string());
+    print_database(out, database);
     fmt::print(out, "replica SG:  {}\n", replica);
     fmt::print(out, "events:      {} pending ({} retrying), {} failed, {} reconciler repairs\n",
                st.counts.pending, st.counts.retrying, st.counts.failed, st.counts.repairs);

@@ -68,7 +68,8 @@ public:
         for (const auto& z : config.zones) {
             text += stanza->render({{"name", bare(z)},
                                     {"master_address", config.master_address},
-                                    {"master_port", port}});
+                                    {"master_port", port},
+                                    {"alt_masters", config.alt_masters}});
         }
         try {
             make_directories(dir);

@@ -101,10 +101,13 @@ enum class ErrorCode {
     // ServerSM (REFERENCE.md 3.3)
     server_already_enabled,  ///< enable of a server that is not DISABLED
     server_already_disabled, ///< disable of a DISABLED server
-    server_enable_failure    ///< another enabled server has the same address and port
+    server_enable_failure,   ///< another enabled server has the same address and port
+    // The DR pair (docs/disaster-recovery.md)
+    master_fenced,   ///< dmsd: another node is the active master
+    promote_failure, ///< promote_replica could not promote the database
 };
 /// The last code above (the table in error.cpp has one entry per code up to it).
-inline constexpr ErrorCode last_error_code = ErrorCode::server_enable_failure;
+inline constexpr ErrorCode last_error_code = ErrorCode::promote_failure;
 
 struct ErrorInfo {
     ErrorCode code;

@@ -15,6 +15,12 @@ namespace dms::dmsd {
 /// Run until SIGTERM/SIGINT. Returns the exit status (sysexits): EX_TEMPFAIL if another
 /// dmsd holds the PID file, EX_CONFIG for configuration errors (key file, templates),
 /// EX_UNAVAILABLE if the database cannot be reached at start.
-int run_daemon(const Config& config);
+///
+/// A database that is a hot standby (a replica site's) is waited for: dmsd logs it once,
+/// checks every standby_check_interval seconds and starts when it has been promoted
+/// (SIGTERM meanwhile ends it cleanly). Before it works it checks that it is not fenced
+/// (engine::check_not_fenced; EX_TEMPFAIL "fenced: ..." when another node took over);
+/// `force` (dmsd --force) overrides that check.
+int run_daemon(const Config& config, bool force = false);
 
 } // namespace dms::dmsd

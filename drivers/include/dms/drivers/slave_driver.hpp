@@ -68,6 +68,11 @@ struct SgConfig {
     bool replica = false;       ///< the replica SG: its own stanza template
     std::string master_address; ///< where the slaves transfer from
     int master_port = 53;
+    /// Further masters, "address port N", listed after the master: the DR replica's named
+    /// (it holds every zone and becomes the master on promotion), so that the slaves take
+    /// NOTIFY and transfers from it at once after a fail-over, before they are
+    /// reconfigured (docs/disaster-recovery.md).
+    std::vector<std::string> alt_masters;
     std::vector<std::string> zones; ///< absolute names ("example.org.")
 };
 

@@ -59,6 +59,9 @@ private:
     /// Write one SG's slave config, count its zones, and have its enabled servers
     /// fetch it (REFERENCE.md 3.2 PartialReconfig, 8.3).
     void configure_sg(const db::SgRecord& sg, std::optional<std::int64_t> replica_sg_id);
+    /// The masters an ordinary SG's slaves list after this site: the SG's alternate
+    /// master address and the replica SG's enabled servers other than this site.
+    std::vector<std::string> alternate_masters(const db::SgRecord& sg);
 
     db::Transaction& m_tx;
     const Config& m_config;

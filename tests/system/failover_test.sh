@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The DR fail-over (docs/disaster-recovery.md) on a private sandbox with its replica
+# site: real PostgreSQL primary and hot standby, the master's and the replica's named,
+# two slaves, dmsd, on 127.0.N.x (DMS_SANDBOX_NET) in a temp dir.
+#
+#  1. The replica serves every zone with the master's serial; show_dms_status shows the
+#     standby streaming (master) and the replay state (replica).
+#  2. A stream of 100 record changes (zone_tool load_zone_zi, each a new TXT record) runs
+#     while the whole master site is killed (kill -9 of PostgreSQL, named and dmsd) in
+#     its middle.
+#  3. DMS_DR_CONF=replica/dr.conf sbin/dms_promote_replica -f.
+#  4. Every change zone_tool reported as committed is served by the new master and by
+#     both slaves; a change made after the promotion reaches both slaves.
+#  5. The old master site comes back: its dmsd refuses to run (fenced); then
+#     dms_start_as_replica re-seeds it as the new replica: its PostgreSQL streams from the
+#     new master, and its dmsd, started against that standby, waits.
+#
+#   tests/system/failover_test.sh BUILD_DIR
+# Exit 0 on success; with CI unset and a missing tool, 77 (skipped). Logs of a failed
+# run are kept in $DMS_TEST_LOGS (default /tmp/dms-failover-logs.PID).
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+export DMS_BUILD=${1:-${DMS_BUILD:-$TOP/build}}
+source "$TOP/scripts/lib/common.sh"
+source "$TOP/scripts/lib/named.sh"
+
+skip() {
+    if [[ -n ${CI:-} ]]; then die "$* (CI is set, so this is a failure)"; fi
+    echo "SKIP: $*"; exit 77
+}
+for tool in named rsync dig psql; do
+    command -v "$tool" >/dev/null || skip "$tool is not installed"
+done
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || skip "PostgreSQL server binaries missing"
+
+export DMS_SANDBOX_NO_BUILD=1
+export DMS_SANDBOX
+DMS_SANDBOX=$(mktemp -d /tmp/dms-failover.XXXXXX)
+chmod 755 "$DMS_SANDBOX"
+# A /24 of its own, so that a developer's sandbox on 127.0.0.x is left alone.
+export DMS_SANDBOX_NET=${DMS_SANDBOX_NET:-127.0.$((100 + RANDOM % 100))}
+SB=$TOP/scripts/sandbox
+ZT=$DMS_BUILD/bin/zone_tool
+MCONF=$DMS_SANDBOX/dms.conf
+RCONF=$DMS_SANDBOX/replica/dms.conf
+LOGS=${DMS_TEST_LOGS:-/tmp/dms-failover-logs.$$}
+
+step() { echo "== $(date +%T) $*"; }
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+cleanup() {
+    local rc=$?
+    set +e
+    if (( rc != 0 )); then
+        mkdir -p "$LOGS"
+        find "$DMS_SANDBOX" -name '*.log' -size -20M -exec cp --parents {} "$LOGS" \; 2>/dev/null
+        echo "logs kept in $LOGS" >&2
+        for f in "$DMS_SANDBOX"/dmsd.log "$DMS_SANDBOX"/replica/dmsd.log; do
+            [[ -f $f ]] && { echo "---- $f" >&2; tail -n 40 "$f" >&2; }
+        done
+    fi
+    [[ -n ${STREAM_PID:-} ]] && kill "$STREAM_PID" 2>/dev/null
+    "$SB" down >/dev/null 2>&1
+    rm -rf "$DMS_SANDBOX"
+    exit "$rc"
+}
+trap cleanup EXIT
+
+# wait_until SECONDS COMMAND...: poll every 0.2 s.
+wait_for() {
+    local limit=$1 t0=$SECONDS; shift
+    until "$@"; do
+        (( SECONDS - t0 < limit )) || return 1
+        sleep 0.2
+    done
+}
+
+# The sandbox's servers: "NAME ROLE ADDRESS PORT PID" lines.
+component() { "$SB" status | awk -v n="$1" '$1 == n'; }
+addr_port() { component "$1" | awk '{print $3, $4}'; }
+
+# answers ADDR PORT NAME TYPE TEXT: the server answers with TEXT among the rdata.
+answers() {
+    dig +short +norec +time=1 +tries=1 @"$1" -p "$2" "$3" "$4" 2>/dev/null | grep -qF -- "$5"
+}
+serial_of() {
+    dig +short +norec +time=1 +tries=1 @"$1" -p "$2" "$3" SOA 2>/dev/null | awk '{print $3}'
+}
+
+step "sandbox with the replica site (DMS_SANDBOX=$DMS_SANDBOX, net $DMS_SANDBOX_NET)"
+"$SB" up --replica >"$DMS_SANDBOX.up.log" 2>&1 || { cat "$DMS_SANDBOX.up.log" >&2; fail "sandbox up --replica"; }
+rm -f "$DMS_SANDBOX.up.log"
+"$SB" status
+read -r MADDR MPORT < <(addr_port master)
+read -r RADDR RPORT < <(addr_port replica)
+read -r S1ADDR S1PORT < <(addr_port slave1)
+read -r S2ADDR S2PORT < <(addr_port slave2)
+[[ -n $MADDR && -n $RADDR && -n $S1ADDR && -n $S2ADDR ]] || fail "sandbox status lacks a server"
+
+ZONES="f0.test. f1.test. f2.test. f3.test."
+for z in $ZONES; do
+    "$ZT" -c "$MCONF" create_zone "$z" >/dev/null
+done
+same_everywhere() {
+    local z=$1 m
+    m=$(serial_of "$MADDR" "$MPORT" "$z")
+    [[ -n $m ]] || return 1
+    [[ $(serial_of "$RADDR" "$RPORT" "$z") == "$m" && $(serial_of "$S1ADDR" "$S1PORT" "$z") == "$m" \
+        && $(serial_of "$S2ADDR" "$S2PORT" "$z") == "$m" ]]
+}
+for z in $ZONES example.org. example.net.; do
+    wait_for 120 same_everywhere "$z" || fail "$z: not the master's serial on the replica and both slaves"
+done
+step "the replica and both slaves serve every zone with the master's serial"
+
+status=$("$ZT" -c "$MCONF" show_dms_status)
+echo "$status" | grep -q "standby dms_replica .* streaming sync" \
+    || fail "show_dms_status on the master shows no synchronous standby streaming: $status"
+rstatus=$("$ZT" -c "$RCONF" show_dms_status)
+echo "$rstatus" | grep -q "hot standby (read-only replica), receiver streaming" \
+    || fail "show_dms_status on the replica shows no standby state: $rstatus"
+echo "$rstatus" | grep -q "replay lag" || fail "no replay lag shown: $rstatus"
+refused=0
+"$ZT" -c "$RCONF" create_zone refused.test. >/dev/null 2>"$DMS_SANDBOX/refused.err" || refused=$?
+(( refused == 69 )) && grep -q "read-only replica" "$DMS_SANDBOX/refused.err" \
+    || fail "a change on the replica was not refused as read-only (exit $refused)"
+
+# The stream: change k adds TXT "change-k" as chg-k in zone f(k%4); each load_zone_zi
+# carries every earlier record of its zone too. COMMITTED lists the k zone_tool
+# reported done.
+COMMITTED=$DMS_SANDBOX/committed
+: >"$COMMITTED"
+stream() {
+    local k z file
+    for (( k = 1; k <= 100; k++ )); do
+        z=f$((k % 4)).test.
+        file=$DMS_SANDBOX/stream-$((k % 4)).zone
+        if [[ ! -s $file ]]; then
+            "$ZT" -c "$MCONF" show_zone "$z" >"$file" 2>/dev/null || continue
+        fi
+        echo "chg-$k 300 IN TXT \"change-$k\"" >>"$file"
+        if "$ZT" -c "$MCONF" load_zone_zi "$file" "$z" >/dev/null 2>&1; then
+            echo "$k" >>"$COMMITTED"
+        fi
+    done
+}
+step "a stream of 100 changes; the master site is killed in its middle"
+stream &
+STREAM_PID=$!
+wait_for 300 bash -c "(( \$(wc -l <'$COMMITTED') >= 40 ))" || fail "the stream did not reach 40 changes"
+PGPID=$(component pg | awk '{print $5}')
+NPID=$(component master | awk '{print $5}')
+DPID=$(component dmsd | awk '{print $5}')
+kill -9 "$PGPID" "$NPID" "$DPID"
+step "killed PostgreSQL ($PGPID), named ($NPID) and dmsd ($DPID) of the master site"
+wait "$STREAM_PID" || true
+STREAM_PID=
+n=$(wc -l <"$COMMITTED")
+echo "$n of 100 changes reported committed"
+(( n >= 40 && n < 100 )) || fail "expected the kill to cut the stream ($n committed)"
+
+step "dms_promote_replica -f"
+t0=$SECONDS
+DMS_DR_CONF=$DMS_SANDBOX/replica/dr.conf "$TOP/sbin/dms_promote_replica" -f \
+    || fail "dms_promote_replica failed"
+echo "dms_promote_replica took $((SECONDS - t0)) s"
+read -r NADDR NPORT < <(addr_port replica)
+
+served_everywhere() {
+    local k=$1 z=f$(($1 % 4)).test
+    answers "$NADDR" "$NPORT" "chg-$k.$z" TXT "change-$k" \
+        && answers "$S1ADDR" "$S1PORT" "chg-$k.$z" TXT "change-$k" \
+        && answers "$S2ADDR" "$S2PORT" "chg-$k.$z" TXT "change-$k"
+}
+while read -r k; do
+    wait_for 120 served_everywhere "$k" \
+        || fail "change $k was reported committed but is not served by the new master and both slaves"
+done <"$COMMITTED"
+step "all $n committed changes are served by the new master and both slaves"
+
+# A change after the promotion.
+"$ZT" -c "$RCONF" show_zone f1.test. >"$DMS_SANDBOX/after.zone"
+echo 'after 300 IN TXT "after-promotion"' >>"$DMS_SANDBOX/after.zone"
+"$ZT" -c "$RCONF" load_zone_zi "$DMS_SANDBOX/after.zone" f1.test. >/dev/null \
+    || fail "a change on the new master was refused"
+after_everywhere() {
+    answers "$NADDR" "$NPORT" after.f1.test TXT after-promotion \
+        && answers "$S1ADDR" "$S1PORT" after.f1.test TXT after-promotion \
+        && answers "$S2ADDR" "$S2PORT" after.f1.test TXT after-promotion
+}
+wait_for 120 after_everywhere || fail "the change after the promotion did not reach both slaves"
+step "a change on the new master reaches both slaves"
+"$ZT" -c "$RCONF" show_dms_status
+
+# The old master site comes back: PostgreSQL (still a primary, on the old timeline),
+# then its dmsd, which must refuse.
+"$SB" site master start-pg >/dev/null || fail "the old master's PostgreSQL did not start"
+rc=0
+timeout 60 "$DMS_BUILD/bin/dmsd" -c "$MCONF" >"$DMS_SANDBOX/fenced.log" 2>&1 || rc=$?
+(( rc == 75 )) && grep -q "fenced" "$DMS_SANDBOX/fenced.log" \
+    || { cat "$DMS_SANDBOX/fenced.log" >&2; fail "the old master's dmsd was not fenced (exit $rc)"; }
+step "the old master's dmsd refuses to run: $(grep -o 'fenced: [^.]*' "$DMS_SANDBOX/fenced.log" | head -n 1)"
+
+step "dms_start_as_replica -f on the old master site"
+DMS_DR_CONF=$DMS_SANDBOX/dr.conf "$TOP/sbin/dms_start_as_replica" -f \
+    || fail "dms_start_as_replica failed"
+streams_from_new_master() {
+    "$ZT" -c "$RCONF" show_dms_status | grep -q "standby dms_replica .* streaming"
+}
+wait_for 120 streams_from_new_master || fail "the re-seeded old master does not stream from the new master"
+"$ZT" -c "$MCONF" show_dms_status | grep -q "hot standby (read-only replica)" \
+    || fail "the old master's database is not a standby"
+# Its dmsd, against the standby, waits.
+"$DMS_BUILD/bin/dmsd" -c "$MCONF" >"$DMS_SANDBOX/waiting.log" 2>&1 &
+WAITING=$!
+wait_for 60 grep -q "is a hot standby" "$DMS_SANDBOX/waiting.log" \
+    || { kill "$WAITING"; fail "dmsd against the new standby does not wait"; }
+kill -0 "$WAITING" || fail "dmsd against the new standby did not keep waiting"
+kill "$WAITING"
+wait "$WAITING" || true
+step "the old master is the new replica; its dmsd waits for a promotion"
+echo "PASS"
