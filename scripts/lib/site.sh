@@ -272,14 +272,16 @@ site_stop_rsyncd() {
 # Fails (with the end of its log) when dmsd exits instead of running, as it does when
 # it is fenced (the database names another site as the master).
 site_start_dmsd() {
-    local site=$1 pid i; shift
+    local site=$1 pid i size; shift
     site_vars "$site"
     pid_alive "$S_DMSD_PID" && return 0
+    # Its words from this start only.
+    size=$(stat -c %s "$S_DMSD_LOG" 2>/dev/null || echo 0)
     nohup "$DMS_BUILD/bin/dmsd" -c "$S_CONF" "$@" >>"$S_DMSD_LOG" 2>&1 &
     pid=$!
     for i in $(seq 1 200); do
         if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 5 "$S_DMSD_LOG" >&2
+            tail -c +$((size + 1)) "$S_DMSD_LOG" | tail -n 5 >&2
             echo "dmsd of the $site site exited" >&2
             return 1
         fi
@@ -290,7 +292,7 @@ site_start_dmsd() {
         fi
         sleep 0.1
     done
-    tail -n 5 "$S_DMSD_LOG" >&2
+    tail -c +$((size + 1)) "$S_DMSD_LOG" | tail -n 5 >&2
     echo "dmsd of the $site site did not start in 20 s" >&2
     return 1
 }
