@@ -305,7 +305,7 @@ site_stop_dmsd() {
     fi
 }
 
-# site_status SITE: one line per running part, NAME ROLE ADDRESS PORT PID.
+# site_status SITE: one line per running part but dmsd, NAME ROLE ADDRESS PORT PID.
 site_status() {
     local site=$1 addr dns rndc rsync prole=postgresql pfx
     site_vars "$site"
@@ -322,6 +322,11 @@ site_status() {
     if pid_alive "$S_DIR/rsyncd.pid"; then
         echo "$pfx-rsync rsyncd $addr $rsync $(head -n 1 "$S_DIR/rsyncd.pid")"
     fi
+}
+
+# site_status_dmsd SITE: "dmsd dmsd - - PID" (replica-dmsd for the replica site).
+site_status_dmsd() {
+    site_vars "$1"
     if pid_alive "$S_DMSD_PID"; then
         echo "$S_DMSD_NAME dmsd - - $(head -n 1 "$S_DMSD_PID")"
     fi
