@@ -14,10 +14,14 @@ die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
 
 # A TCP port on 127.0.0.1 that nothing listens on now (random start, checked with ss).
+# Below the kernel's ephemeral range when there is room (Linux: from 32768): a port in
+# it may be some client's source port by the time the server binds it.
 free_port() {
-    local port tries=0
+    local port tries=0 low=60000 span=40000
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=60000
+    if (( low > 25000 && low <= 60000 )); then span=$(( low - 20000 )); fi
     while (( tries++ < 200 )); do
-        port=$(( 20000 + RANDOM % 40000 ))
+        port=$(( 20000 + RANDOM % span ))
         if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
             echo "$port"; return 0
         fi

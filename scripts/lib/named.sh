@@ -5,14 +5,16 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # The address for a server: 127.0.0.N added to lo when we are root (removed by
-# lo_address_remove), else 127.0.0.1 (servers then differ by port).
+# lo_address_remove), else 127.0.0.1 (servers then differ by port). DMS_SANDBOX_NET
+# (default 127.0.0) replaces the first three parts, so that a second sandbox (a system
+# test's) can run beside the first: DMS_SANDBOX_NET=127.0.9 gives 127.0.9.N.
 lo_address() {
-    local n=$1
+    local n=$1 net=${DMS_SANDBOX_NET:-127.0.0}
     if [[ $(id -u) == 0 ]] && command -v ip >/dev/null; then
-        if ! ip -4 addr show dev lo | grep -q "inet 127.0.0.$n/"; then
-            ip addr add "127.0.0.$n/32" dev lo 2>/dev/null || { echo 127.0.0.1; return; }
+        if ! ip -4 addr show dev lo | grep -q "inet $net.$n/"; then
+            timeout 10 ip addr add "$net.$n/32" dev lo 2>/dev/null || { echo 127.0.0.1; return; }
         fi
-        echo "127.0.0.$n"
+        echo "$net.$n"
     else
         echo 127.0.0.1
     fi

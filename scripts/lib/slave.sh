@@ -49,6 +49,10 @@ options {
 };
 RNDC
     mv "$dir/rndc.conf.tmp" "$dir/rndc.conf"
+    # As root the daemon writes as root; as another user it cannot change ids (rsync
+    # refuses the module with "setgid failed" if told to).
+    local ids=""
+    if [[ $(id -u) == 0 ]]; then ids=$'\tuid = root\n\tgid = root'; fi
     cat >"$dir/rsyncd.conf.tmp" <<RSYNCD
 # The rsync daemon of a sandbox slave; written by scripts/lib/slave.sh.
 pid file = $dir/rsyncd.pid
@@ -59,8 +63,7 @@ log file = $dir/rsyncd.log
 	auth users = dnsconf
 	secrets file = $dir/rsyncd.secrets
 	use chroot = no
-	uid = root
-	gid = root
+$ids
 	hosts allow = 127.0.0.0/8
 RSYNCD
     mv "$dir/rsyncd.conf.tmp" "$dir/rsyncd.conf"
