@@ -2,24 +2,29 @@
 // The DR pair: fencing, promote_replica, the pair's status (dms/engine/dr.hpp).
 #include "dms/engine/dr.hpp"
 
+#include <filesystem>
 #include <future>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
 #include "dms/core/host.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/core/serial.hpp"
 #include "dms/db/master.hpp"
 #include "dms/db/servers.hpp"
 #include "dms/db/sgs.hpp"
+#include "dms/db/zis.hpp"
 #include "dms/db/zones.hpp"
+#include "dms/engine/apex.hpp"
 #include "dms/engine/master_config.hpp"
 #include "dms/engine/master_context.hpp"
 #include "dms/engine/rndc_conf.hpp"
 #include "dms/engine/server_context.hpp"
 #include "dms/engine/sg_engine.hpp"
+#include "dms/engine/zone_files.hpp"
 
 #include "audit.hpp"
 #include "zone_events.hpp"
@@ -199,6 +204,56 @@ std::map<std::string, Serials> collect_serials(drivers::SlaveDriver& slaves,
     return out;
 }
 
+/// A published zone that never reached this site's named (saved moments before the
+/// master was lost) has no file here: named, as the master, would not load it. Write its
+/// published ZI with its published serial, the content the slaves may have; the zone's
+/// pending work then publishes as usual. The names written.
+std::vector<std::string> write_missing_zone_files(db::Transaction& tx,
+                                                  drivers::NamedDriver& named) {
+    std::vector<db::RestoreZone> missing;
+    for (auto& z : db::zones::restore_list(tx)) {
+        if (z.published_zi_id && z.published_serial &&
+            !std::filesystem::exists(named.zone_file_path(z.name))) {
+            missing.push_back(std::move(z));
+        }
+    }
+    std::vector<std::string> written;
+    if (missing.empty()) {
+        return written;
+    }
+    std::vector<std::int64_t> ids;
+    for (const auto& z : missing) {
+        ids.push_back(*z.published_zi_id);
+    }
+    auto data = db::zis::load_many(tx, ids);
+    std::map<std::optional<std::int64_t>, ApexConfig> apex;
+    DeferredSync files;
+    for (const auto& z : missing) {
+        auto it = data.find(*z.published_zi_id);
+        if (it == data.end()) {
+            continue;
+        }
+        auto& zone = it->second;
+        zone.name = z.name;
+        if (z.use_apex_ns) {
+            auto a = apex.find(z.sg_id);
+            if (a == apex.end()) {
+                a = apex.emplace(z.sg_id, load_apex_config(tx, z.sg_id)).first;
+            }
+            apply_apex(a->second, zone);
+        }
+        zone.soa.serial = static_cast<std::uint32_t>(*z.published_serial);
+        named.write_zone_file(z.name, zone_file_text(zone), &files);
+        written.push_back(z.name);
+        log::notice("zone " + z.name, "promote_replica",
+                    "no zone file here (never received from the old master): wrote ZI {} at "
+                    "serial {} from the database",
+                    *z.published_zi_id, *z.published_serial);
+    }
+    files.sync();
+    return written;
+}
+
 } // namespace
 
 PromoteReport promote_replica(db::Session& session, const Config& config,
@@ -316,10 +371,18 @@ PromoteReport promote_replica(db::Session& session, const Config& config,
     r.done.push_back(fmt::format("compared the serials of {} published zones on {} servers: {} "
                                  "queued for publishing with a new serial",
                                  r.zones, sources.size() - r.unreachable.size(), r.republished));
-    // 4. named's includes and rndc.conf.
+    // 4. Zone files this site never received, named's includes and rndc.conf.
+    std::vector<std::string> written;
     const auto snapshot =
-        session.transaction("promote_replica: master config",
-                            [](db::Transaction& tx) { return load_master_config(tx); });
+        session.transaction("promote_replica: master config", [&](db::Transaction& tx) {
+            written = write_missing_zone_files(tx, named);
+            return load_master_config(tx);
+        });
+    if (!written.empty()) {
+        r.done.push_back(fmt::format("wrote {} zone files this site never received (e.g. {}) "
+                                     "from the database",
+                                     written.size(), written.front()));
+    }
     named.write_master_config(snapshot.config);
     r.done.push_back(fmt::format("wrote the master named's includes in {} ({} zones)",
                                  config.value("master_config_dir"), snapshot.configured.size()));

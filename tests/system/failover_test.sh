@@ -203,7 +203,7 @@ rc=0
 timeout 60 "$DMS_BUILD/bin/dmsd" -c "$MCONF" >"$DMS_SANDBOX/fenced.log" 2>&1 || rc=$?
 (( rc == 75 )) && grep -q "fenced" "$DMS_SANDBOX/fenced.log" \
     || { cat "$DMS_SANDBOX/fenced.log" >&2; fail "the old master's dmsd was not fenced (exit $rc)"; }
-step "the old master's dmsd refuses to run: $(grep -o 'fenced: [^.]*' "$DMS_SANDBOX/fenced.log" | head -n 1)"
+step "the old master's dmsd refuses to run: $(grep -o 'fenced: [^(]*' "$DMS_SANDBOX/fenced.log" | head -n 1)"
 
 step "dms_start_as_replica -f on the old master site"
 DMS_DR_CONF=$DMS_SANDBOX/dr.conf "$TOP/sbin/dms_start_as_replica" -f \

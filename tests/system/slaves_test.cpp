@@ -175,9 +175,9 @@ TEST_F(DmsSlaves, TheReplicaIsTheSlavesAlternateMaster) {
     add_slave(*m_slaves[0]);
     add_slave(*m_slaves[1], "replica-sg");
     ASSERT_EQ(zt({"create_zone", "alt.test."}).status, 0);
-    ASSERT_TRUE(wait_for([&] { return served("alt.test."); }));
+    ASSERT_TRUE(wait_for([&] { return served("alt.test."); }, 60s));
     const auto serial = master_serial("alt.test.");
-    ASSERT_TRUE(m_slaves[0]->wait_serial("alt.test.", serial, 20s))
+    ASSERT_TRUE(m_slaves[0]->wait_serial("alt.test.", serial, 60s))
         << m_slaves[0]->named_log_tail(20);
     const auto slave_conf = read_text(m_slaves[0]->config_dir() / "bind9.conf");
     EXPECT_NE(
@@ -196,11 +196,14 @@ TEST_F(DmsSlaves, TheReplicaIsTheSlavesAlternateMaster) {
     // A disabled replica server is no alternate.
     ASSERT_EQ(zt({"disable_server", m_slaves[1]->name()}).status, 0);
     ASSERT_EQ(zt({"reconfig_sg", "someorg-one"}).status, 0);
-    EXPECT_TRUE(wait_for([&] {
-        return read_text(m_slaves[0]->config_dir() / "bind9.conf")
-                   .find(fmt::format("masters {{ 127.0.0.1 port {}; }};", m_named.port())) !=
-               std::string::npos;
-    })) << read_text(m_slaves[0]->config_dir() / "bind9.conf");
+    EXPECT_TRUE(wait_for(
+        [&] {
+            return read_text(m_slaves[0]->config_dir() / "bind9.conf")
+                       .find(fmt::format("masters {{ 127.0.0.1 port {}; }};", m_named.port())) !=
+                   std::string::npos;
+        },
+        60s))
+        << read_text(m_slaves[0]->config_dir() / "bind9.conf");
 }
 
 TEST_F(DmsSlaves, AStoppedSlaveIsRetryWithTheRealErrorThenOkByItself) {
