@@ -11,7 +11,8 @@
 #     its middle.
 #  3. DMS_DR_CONF=replica/dr.conf sbin/dms_promote_replica -f.
 #  4. Every change zone_tool reported as committed is served by the new master and by
-#     both slaves; a change made after the promotion reaches both slaves.
+#     both slaves, and so is a zone created just before the kill; a change made after
+#     the promotion reaches both slaves.
 #  5. The old master site comes back: its dmsd refuses to run (fenced); then
 #     dms_start_as_replica re-seeds it as the new replica: its PostgreSQL streams from the
 #     new master, and its dmsd, started against that standby, waits.
@@ -152,6 +153,8 @@ step "a stream of 100 changes; the master site is killed in its middle"
 stream &
 STREAM_PID=$!
 wait_for 300 bash -c "(( \$(wc -l <'$COMMITTED') >= 40 ))" || fail "the stream did not reach 40 changes"
+# A zone created at the last moment: the replica's named may never receive it.
+"$ZT" -c "$MCONF" create_zone late.test. >/dev/null || fail "create_zone late.test."
 PGPID=$(component pg | awk '{print $5}')
 NPID=$(component master | awk '{print $5}')
 DPID=$(component dmsd | awk '{print $5}')
@@ -181,6 +184,12 @@ while read -r k; do
         || fail "change $k was reported committed but is not served by the new master and both slaves"
 done <"$COMMITTED"
 step "all $n committed changes are served by the new master and both slaves"
+late_everywhere() {
+    [[ -n $(serial_of "$NADDR" "$NPORT" late.test.) && -n $(serial_of "$S1ADDR" "$S1PORT" late.test.) \
+        && -n $(serial_of "$S2ADDR" "$S2PORT" late.test.) ]]
+}
+wait_for 120 late_everywhere || fail "late.test., created just before the kill, is not served everywhere"
+step "the zone created just before the kill is served by the new master and both slaves"
 
 # A change after the promotion.
 "$ZT" -c "$RCONF" show_zone f1.test. >"$DMS_SANDBOX/after.zone"

@@ -240,6 +240,16 @@ TEST_F(Standby, PromoteReplicaPromotesOnceAndTheOldMasterIsFenced) {
         return value(m_standby, "SELECT coalesce(master_hostname, '') FROM sm_master") == "master";
     }));
 
+    // A zone the master published just before it was lost, whose file never reached the
+    // replica (no named here: published by hand in the database).
+    ASSERT_TRUE(zone_tool(m_primary_conf, {"create_zone", "late.test."}).ok());
+    value(m_primary, "UPDATE sm_zone SET state = 'PUBLISHED', zi_id = zi_candidate_id,"
+                     " soa_serial = 2026120705 WHERE name = 'late.test.' RETURNING 1");
+    ASSERT_TRUE(wait_for([&] {
+        return value(m_standby, "SELECT count(*) FROM sm_zone WHERE name = 'late.test.'"
+                                " AND soa_serial = 2026120705") == "1";
+    }));
+
     // The master site is lost; the replica takes over.
     m_primary.stop(PgServer::StopMode::immediate);
     const auto p = zone_tool(m_standby_conf, {"promote_replica", "-f"});
@@ -249,6 +259,11 @@ TEST_F(Standby, PromoteReplicaPromotesOnceAndTheOldMasterIsFenced) {
               std::string::npos)
         << p.out;
     EXPECT_NE(p.out.find("wrote the master named's includes"), std::string::npos) << p.out;
+    EXPECT_NE(p.out.find("wrote 1 zone files this site never received (e.g. late.test.)"),
+              std::string::npos)
+        << p.out;
+    const auto late = read_all(m_dir.path() / "replica" / "dynamic" / "late.test");
+    EXPECT_NE(late.find("2026120705"), std::string::npos) << "its published serial\n" << late;
     EXPECT_TRUE(std::filesystem::exists(m_dir.path() / "replica" / "master-config" / "zones.conf"));
     EXPECT_TRUE(std::filesystem::exists(m_dir.path() / "replica" / "rndc.conf"));
     const auto again = zone_tool(m_standby_conf, {"promote_replica", "-f"});
