@@ -16,7 +16,7 @@
 #     every 0.2 s from pg_stat_replication on the master (show_dms_status --json), beside
 #     the WAL volume the load wrote.
 #
-#   bench/failover.sh [Z] [L]
+#   bench/failover.sh [Z] [L]        (PARTS=1 or PARTS=2 runs one part only)
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 source "$TOP/scripts/lib/common.sh"
@@ -65,8 +65,10 @@ all_served() {
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); named $(named -v | cut -d' ' -f2); $(psql --version)"
 
+parts=${PARTS:-12}
 # ---------------------------------------------------------------------------------------
 # 1. Fail-over with $zones zones.
+if [[ $parts == *1* ]]; then
 sandbox_up failover
 MCONF=$DMS_SANDBOX/dms.conf RCONF=$DMS_SANDBOX/replica/dms.conf
 "$bin/publish_bench" generate "$work/zones" "$zones"
@@ -117,39 +119,64 @@ sed 's/^/  /' "$work/promote.log" | grep -E '[0-9]+(\.[0-9]+)? s\b' | head -n 20
 printf "fail-over, %d zones: change accepted %6.2f s, (a) answered by the new master %6.2f s, (b) by both slaves %6.2f s\n" \
     "$zones" "$accepted" "$a" "$b"
 sandbox_down
+fi
 
 # ---------------------------------------------------------------------------------------
-# 2. The standby's replay lag during load_zones of $load zones.
+# 2. The standby's replay lag during load_zones of $load zones (until dmsd has published
+#    them all: publishing writes WAL too), then during a raw INSERT writing as much WAL.
+[[ $parts == *2* ]] || exit 0
 sandbox_up lag
 MCONF=$DMS_SANDBOX/dms.conf
-"$bin/publish_bench" generate "$work/lag-zones" "$load"
-sample() {
-    "$ZT" -c "$MCONF" show_dms_status --json 2>/dev/null | /usr/bin/python3 -c '
-import json, sys
-d = json.load(sys.stdin)["database"]
-s = [x for x in d.get("standbys", []) if x["application_name"] == "dms_replica"]
-if s:
-    print(s[0]["replay_lag_bytes"], s[0]["replay_lag_seconds"] if s[0]["replay_lag_seconds"] is not None else 0)
-'
-}
 pgdir=$DMS_SANDBOX/pg
-wal0=$(psql -X -At -h "$pgdir/run" -p "$(cat "$pgdir/port")" -U dms_admin -d postgres -c 'SELECT pg_current_wal_lsn()')
-: >"$work/lag.samples"
-(cd "$work/lag-zones" && ls | xargs "$ZT" -c "$MCONF" load_zones -f >/dev/null) &
-loader=$!
+mpsql() { psql -X -At -q -h "$pgdir/run" -p "$(cat "$pgdir/port")" -U dms_admin "$@"; }
+"$bin/publish_bench" generate "$work/lag-zones" "$load"
+# sampler FILE: every 0.1 s "lag_bytes lag_seconds" of the standby dms_replica, until
+# $work/stop exists.
+sampler() {
+    while [[ ! -e $work/stop ]]; do
+        mpsql -d postgres -F ' ' -c "SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)::bigint,
+            coalesce(extract(epoch from replay_lag), 0) FROM pg_stat_replication
+            WHERE application_name = 'dms_replica'" >>"$1" || true
+        sleep 0.1
+    done
+}
+# report WHAT FILE SECONDS WAL_BYTES
+report() {
+    sort -n "$2" | awk -v what="$1" -v took="$3" -v wal="$4" '
+        { b[NR] = $1; if ($2 > ms) ms = $2; s[NR] = $2 }
+        END {
+            if (NR == 0) { print what ": no samples"; exit }
+            printf "%s: %.1f s, %.1f MB of WAL, %d samples: lag bytes p50 %d, p95 %d, max %d; replay_lag max %.3f s\n",
+                what, took, wal / 1048576, NR, b[int((NR + 1) / 2)], b[int(NR * 0.95 + 0.5)], b[NR], ms }'
+}
+published() { mpsql -d dms -c "SELECT count(*) FROM sm_zone WHERE state = 'PUBLISHED'"; }
+before=$(published)
+wal0=$(mpsql -d postgres -c 'SELECT pg_current_wal_lsn()')
+rm -f "$work/stop"; : >"$work/lag.dms"
+sampler "$work/lag.dms" &
+sampling=$!
 t0=$(now)
-while kill -0 "$loader" 2>/dev/null; do
-    sample >>"$work/lag.samples" || true
-    sleep 0.2
-done
-wait "$loader" || die "load_zones failed"
+(cd "$work/lag-zones" && ls | xargs "$ZT" -c "$MCONF" load_zones -f >/dev/null)
+loaded=$(since "$t0")
+until (( $(published) >= before + load )); do sleep 0.2; done
 took=$(since "$t0")
-wal=$(psql -X -At -h "$pgdir/run" -p "$(cat "$pgdir/port")" -U dms_admin -d postgres \
-    -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal0')")
-sort -n "$work/lag.samples" | awk -v took="$took" -v wal="$wal" -v z="$load" '
-    { b[NR] = $1; s[NR] = $2; if ($2 > ms) ms = $2 }
-    END {
-        if (NR == 0) { print "no samples"; exit }
-        printf "replay lag during load_zones of %d zones (%.1f s, %.1f MB of WAL, %d samples): bytes p50 %d, max %d; seconds max %.3f\n",
-            z, took, wal / 1048576, NR, b[int((NR + 1) / 2)], b[NR], ms }'
+touch "$work/stop"; wait "$sampling"
+wal=$(mpsql -d postgres -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal0')::bigint")
+echo "load_zones of $load zones: command $loaded s, all PUBLISHED after $took s"
+report "dms: replay lag during load_zones + publishing of $load zones" "$work/lag.dms" "$took" "$wal"
+# The raw primitive: one INSERT of rows of 200 bytes, as much WAL, in commits of 5,000 rows.
+rows=$(( wal / 330 ))
+mpsql -d postgres -c "CREATE TABLE IF NOT EXISTS bench_lag (id bigint, pad text)"
+wal0=$(mpsql -d postgres -c 'SELECT pg_current_wal_lsn()')
+rm -f "$work/stop"; : >"$work/lag.raw"
+sampler "$work/lag.raw" &
+sampling=$!
+t0=$(now)
+for (( i = 0; i < rows; i += 5000 )); do
+    mpsql -d postgres -c "INSERT INTO bench_lag SELECT g, repeat('x', 200) FROM generate_series($i, $((i + 4999))) g"
+done
+took=$(since "$t0")
+touch "$work/stop"; wait "$sampling"
+wal=$(mpsql -d postgres -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal0')::bigint")
+report "raw: replay lag during INSERTs of $rows rows" "$work/lag.raw" "$took" "$wal"
 sandbox_down
