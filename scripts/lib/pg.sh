@@ -142,8 +142,18 @@ pg_replication_role() {
             "SELECT 1 FROM pg_roles WHERE rolname = '$DMS_REPL_USER'") != 1 ]]; then
         pg_psql "$dir" postgres -c "CREATE ROLE $DMS_REPL_USER LOGIN REPLICATION"
     fi
-    pg_psql "$dir" postgres -v pw="$(head -n 1 "$pgpass" | cut -d: -f5-)" \
-        <<<"ALTER ROLE $DMS_REPL_USER PASSWORD :'pw';" >/dev/null
+    pg_set_password "$dir" "$DMS_REPL_USER" "$(head -n 1 "$pgpass" | cut -d: -f5-)"
+}
+
+# pg_set_password DIR ROLE PASSWORD: ALTER ROLE ... PASSWORD on the cluster in DIR. The
+# password reaches psql in its environment (\getenv, psql 15), never on its command line,
+# where any user could read it (ps, /proc/PID/cmdline).
+pg_set_password() {
+    local dir=$1 role=$2
+    DMS_PG_NEW_PASSWORD=$3 pg_psql "$dir" postgres >/dev/null <<SQL
+\getenv pw DMS_PG_NEW_PASSWORD
+ALTER ROLE "$role" PASSWORD :'pw';
+SQL
 }
 
 # pg_write_pgpass FILE PASSWORD_FILE: a pgpass file for the replication role (any host,
