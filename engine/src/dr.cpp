@@ -164,6 +164,7 @@ std::map<std::string, Serials> collect_serials(drivers::SlaveDriver& slaves,
                                                std::vector<std::string>& unreachable) {
     using Answers = std::vector<std::optional<std::uint32_t>>;
     std::vector<std::future<std::optional<Answers>>> jobs;
+    jobs.reserve(sources.size());
     for (const auto& s : sources) {
         jobs.push_back(std::async(std::launch::async, [&slaves, &zones, s] {
             if (slaves.probe(s).kind != drivers::SlaveStep::Kind::ok) {
@@ -222,6 +223,7 @@ std::vector<std::string> write_missing_zone_files(db::Transaction& tx,
         return written;
     }
     std::vector<std::int64_t> ids;
+    ids.reserve(missing.size());
     for (const auto& z : missing) {
         ids.push_back(*z.published_zi_id);
     }
