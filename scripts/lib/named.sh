@@ -28,10 +28,12 @@ lo_address_remove() {
     fi
 }
 
-# A port free on ADDR: the wanted one if nothing listens there, else a random one.
+# A port free on ADDR: the wanted one if nothing listens there, else a random one. On
+# 127.0.0.1 (no address of its own: not root, or lo refused the address) always a random
+# one: the servers share that address, and their ports are chosen before any listens.
 port_on() {
     local addr=$1 want=$2
-    if [[ $addr != 127.0.0.1 || $(id -u) == 0 ]] \
+    if [[ $addr != 127.0.0.1 ]] \
         && ! ss -Htlnu "sport = :$want" 2>/dev/null | grep -q "$addr:$want\|\*:$want\|0.0.0.0:$want"; then
         echo "$want"
     else
