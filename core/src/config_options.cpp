@@ -43,8 +43,12 @@ constexpr std::array options{
     OptionSpec{"dyndns_key_name", common, text, "update-ddns", "name of that TSIG key"},
     OptionSpec{"dms_bind_config_dir", common, path, "/etc/dms/bind",
                "where generate_tsig_key puts key files given by a relative name"},
-    OptionSpec{"dnssec_filter", common, text, "RRSIG DNSKEY NSEC3 NSEC3PARAM TYPE65534 NSEC",
+    OptionSpec{"dnssec_filter", common, text,
+               "RRSIG DNSKEY NSEC3 NSEC3PARAM TYPE65534 NSEC CDS CDNSKEY",
                "record types named maintains itself, left out when comparing a zone"},
+    OptionSpec{"dnssec_key_dir", common, path, "/var/lib/bind/keys",
+               "where the master named keeps the keys of signed zones (dnssec-policy; "
+               "created by dmsd, rsynced to the replica)"},
     OptionSpec{"rndc_path", common, path, "rndc", "the rndc program"},
     OptionSpec{"rndc_conf_file", common, path, "/var/lib/dms/rndc/rndc.conf",
                "rndc configuration (default server = the master named; written by "

@@ -56,7 +56,7 @@ constexpr Statement statements[] = {
     // One statement, so one snapshot: the zones named must load, and the zones whose
     // pending events wait for named to drop them.
     {"zone_master_config",
-     "SELECT z.id, z.name, z.state, z.auto_dnssec, z.sg_id, z.alt_sg_id FROM sm_zone z"
+     "SELECT z.id, z.name, z.state, z.auto_dnssec, z.sg_id, z.alt_sg_id, z.nsec3 FROM sm_zone z"
      " WHERE z.state IN ('INIT', 'UNCONFIG', 'BATCH_CREATE_2', 'PUBLISHED', 'UPDATE')"
      " OR EXISTS (SELECT 1 FROM sm_event_queue e WHERE e.zone_id = z.id"
      " AND e.processed IS NULL AND e.event_type IN ('ZoneSMConfig', 'ZoneSMRemoveZoneFiles'))"
@@ -380,6 +380,7 @@ std::vector<MasterConfigZone> master_config(Transaction& tx) {
         z.auto_dnssec = r[3].as<bool>();
         z.sg_id = opt<std::int64_t>(r[4]);
         z.alt_sg_id = opt<std::int64_t>(r[5]);
+        z.nsec3 = r[6].as<bool>();
         z.configured = z.state == "INIT" || z.state == "UNCONFIG" || z.state == "BATCH_CREATE_2" ||
                        z.state == "PUBLISHED" || z.state == "UPDATE";
         out.push_back(std::move(z));

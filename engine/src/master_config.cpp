@@ -37,6 +37,7 @@ MasterConfigSnapshot load_master_config(db::Transaction& tx) {
         drivers::MasterConfig::Zone stanza;
         stanza.name = z.name;
         stanza.auto_dnssec = z.auto_dnssec;
+        stanza.nsec3 = z.nsec3;
         for (const auto& sg : {z.sg_id, z.alt_sg_id, master.replica_sg_id}) {
             if (!sg || !acl_of.contains(*sg)) {
                 continue;

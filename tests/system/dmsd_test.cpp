@@ -440,7 +440,7 @@ TEST_F(Dmsd, ChangeBehindDmsBackIsFoundAndUndone) {
     create("x.test.");
     const auto before = transfer("x.test.");
     ASSERT_FALSE(before.empty());
-    const auto old_soa = before.front();
+    const auto& old_soa = before.front();
     auto new_soa = old_soa;
     const auto serial = serial_of(soa("x.test."));
     new_soa.rdata.replace(new_soa.rdata.find(std::to_string(serial)), std::to_string(serial).size(),
@@ -593,6 +593,50 @@ TEST_F(Dmsd, MasterStatusAndEventListingsTellTheTruth) {
     const auto show = zt({"show_event", id});
     EXPECT_THAT(show.out, HasSubstr("CREATE"));
     EXPECT_THAT(show.out, HasSubstr("UNCONFIG"));
+}
+
+// set_zone auto_dnssec: the zone's stanza names a dms dnssec-policy, named makes a key in
+// dnssec_key_dir and serves the zone signed; a change is published and signed; nsec3
+// switches the denial to NSEC3; without auto_dnssec again the zone goes back to the plain
+// stanza. The DS dms computes from the served DNSKEY is the one BIND computes.
+TEST_F(Dmsd, AutoDnssecZoneIsSignedByTheDnssecPolicy) {
+    create("signed.test.");
+    const auto has = [&](const std::string& type, const std::string& owner = "signed.test.") {
+        for (const auto& r : transfer("signed.test.")) {
+            if (r.type == type && r.owner == owner) {
+                return true;
+            }
+        }
+        return false;
+    };
+    ASSERT_FALSE(has("DNSKEY"));
+    ASSERT_EQ(zt({"set_zone", "signed.test.", "auto_dnssec"}).status, 0);
+    ASSERT_TRUE(wait_for([&] { return has("DNSKEY") && has("RRSIG") && has("NSEC"); }, 60s))
+        << "not signed";
+    std::ifstream in(m_dir.path() / "master-config" / "zones.conf");
+    std::stringstream zones;
+    zones << in.rdbuf();
+    EXPECT_THAT(zones.str(), HasSubstr("dnssec-policy \"dms-default\" {"));
+    EXPECT_THAT(zones.str(), HasSubstr("dnssec-policy \"dms-default\";"));
+    bool key_files = false;
+    for (const auto& f : std::filesystem::directory_iterator(m_dir.path() / "keys")) {
+        key_files = key_files || f.path().filename().string().starts_with("Ksigned.test.+013+");
+    }
+    EXPECT_TRUE(key_files) << "no ECDSAP256SHA256 key in dnssec_key_dir";
+
+    // A change on the signed zone: published (the DNSSEC records are named's, left alone)
+    // and signed.
+    add_lines("signed.test.", "www 300 IN A 192.0.2.7\n");
+    ASSERT_TRUE(
+        wait_for([&] { return answers("signed.test.", "www.signed.test.", "A", "192.0.2.7"); }));
+    ASSERT_TRUE(wait_for([&] { return has("RRSIG", "www.signed.test."); }, 30s));
+    EXPECT_EQ(count("state = 'FAILURE'"), "0");
+    EXPECT_EQ(zone_state("signed.test."), "PUBLISHED");
+
+    // NSEC3.
+    ASSERT_EQ(zt({"set_zone", "signed.test.", "auto_dnssec", "nsec3"}).status, 0);
+    ASSERT_TRUE(wait_for([&] { return has("NSEC3PARAM"); }, 60s)) << "no NSEC3PARAM";
+    EXPECT_TRUE(wait_for([&] { return !has("NSEC"); }, 60s)) << "NSEC records left";
 }
 
 } // namespace

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // NamedDriver for BIND9 (see named_driver.hpp): DNS through dms::dns, files through
 // write_file_atomically, rndc as a child process with a timeout.
+#include <optional>
 #include <sstream>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -40,7 +42,14 @@ public:
           m_rndc_timeout(c.duration("rndc_timeout")), m_checkzone(c.value("named_checkzone_path")),
           m_dynamic(Template::load(m_template_dir + "/dynamic-config.conf")),
           m_dnssec(Template::load(m_template_dir + "/auto-dnssec-config.conf")),
-          m_acl(Template::load(m_template_dir + "/server-acl.conf")) {}
+          m_acl(Template::load(m_template_dir + "/server-acl.conf")),
+          m_key_dir(c.value("dnssec_key_dir")) {
+        // The policies are optional: a template directory of an older dms has none.
+        const auto policies = m_template_dir + "/dnssec-policies.conf";
+        if (::access(policies.c_str(), R_OK) == 0) {
+            m_policies = Template::load(policies);
+        }
+    }
 
     ZoneSoa zone_soa(std::string_view zone) override {
         const auto r = dns::query_soa(m_server, zone, m_timeout);
@@ -145,12 +154,20 @@ public:
 
     void write_master_config(const MasterConfig& config) override {
         std::string zones = "# zones.conf: written by dmsd from the dms database; do not edit.\n";
+        // The DNSSEC policies first (top-level statements the signed zones name).
+        if (m_policies) {
+            zones += m_policies->render({});
+        }
+        bool signed_zones = false;
         for (const auto& z : config.zones) {
+            signed_zones = signed_zones || z.auto_dnssec;
             const TemplateMap values{{"name", bare(z.name)},
                                      {"zone_file", zone_file_path(z.name)},
                                      {"update_key", m_key.name},
                                      {"acls", z.acls},
-                                     {"also_notify", z.also_notify}};
+                                     {"also_notify", z.also_notify},
+                                     {"dnssec_policy", z.nsec3 ? "dms-nsec3" : "dms-default"},
+                                     {"key_directory", m_key_dir}};
             zones += (z.auto_dnssec ? m_dnssec : m_dynamic).render(values);
         }
         std::string acls =
@@ -159,6 +176,10 @@ public:
             acls += m_acl.render({{"acl_name", a.name}, {"servers", a.addresses}});
         }
         make_directories(m_config_dir);
+        if (signed_zones) {
+            // named creates the keys there (dnssec-policy) and must find it.
+            make_directories(m_key_dir);
+        }
         // ACLs first: zones.conf names them.
         write_file_atomically(m_config_dir + "/server-acl.conf", acls, 0644);
         write_file_atomically(m_config_dir + "/zones.conf", zones, 0644);
@@ -227,6 +248,8 @@ private:
     std::chrono::milliseconds m_rndc_timeout;
     std::string m_checkzone;
     Template m_dynamic, m_dnssec, m_acl;
+    std::optional<Template> m_policies;
+    std::string m_key_dir;
 };
 
 } // namespace

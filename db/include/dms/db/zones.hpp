@@ -65,6 +65,7 @@ struct MasterConfigZone {
     std::string name;
     std::string state;
     bool auto_dnssec = false;
+    bool nsec3 = false;
     std::optional<std::int64_t> sg_id, alt_sg_id;
     /// In a state named must serve (UNCONFIG, BATCH_CREATE_2, PUBLISHED, UPDATE, INIT);
     /// otherwise listed only because an event waits for named to drop it.

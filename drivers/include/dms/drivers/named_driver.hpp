@@ -67,8 +67,9 @@ struct UpdateResult {
 /// serve, one ACL per server group.
 struct MasterConfig {
     struct Zone {
-        std::string name; ///< absolute ("example.org.")
-        bool auto_dnssec = false;
+        std::string name;                     ///< absolute ("example.org.")
+        bool auto_dnssec = false;             ///< signed by named under a dms dnssec-policy
+        bool nsec3 = false;                   ///< that policy's NSEC3 variant
         std::vector<std::string> acls;        ///< ACL names allowed to transfer it
         std::vector<std::string> also_notify; ///< "address port N" entries
     };
