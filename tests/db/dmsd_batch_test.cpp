@@ -43,6 +43,8 @@ public:
         return "/nonexistent/" + std::string(zone);
     }
     std::optional<std::string> zone_load_problem(std::string_view) override { return std::nullopt; }
+    drivers::DnssecRecords dnssec_records(std::string_view) override { return {}; }
+    std::vector<drivers::KeyState> key_states(std::string_view) override { return {}; }
 };
 
 class NoSlaves : public drivers::SlaveDriver {

@@ -624,6 +624,30 @@ TEST_F(Dmsd, AutoDnssecZoneIsSignedByTheDnssecPolicy) {
     }
     EXPECT_TRUE(key_files) << "no ECDSAP256SHA256 key in dnssec_key_dir";
 
+    // show_dnssec: the key, its state, and the DS BIND's dnssec-dsfromkey computes from
+    // the key file.
+    std::string key_file;
+    for (const auto& f : std::filesystem::directory_iterator(m_dir.path() / "keys")) {
+        if (f.path().extension() == ".key") {
+            key_file = f.path().string();
+        }
+    }
+    ASSERT_FALSE(key_file.empty());
+    const auto bind_ds = run_process({"dnssec-dsfromkey", "-a", "SHA-256", key_file});
+    ASSERT_TRUE(bind_ds.ok()) << bind_ds.err;
+    const auto ds_rdata = bind_ds.out.substr(bind_ds.out.find(" DS ") + 4);
+    const auto shown = zt({"show_dnssec", "signed.test."});
+    ASSERT_EQ(shown.status, 0) << shown.err;
+    EXPECT_THAT(shown.out, HasSubstr("signed:      yes"));
+    EXPECT_THAT(shown.out, HasSubstr("CSK"));
+    EXPECT_THAT(shown.out,
+                HasSubstr("signed.test. IN DS " + ds_rdata.substr(0, ds_rdata.find('\n'))))
+        << "BIND: " << bind_ds.out;
+    EXPECT_THAT(shown.out, HasSubstr(" 13 4 ")) << "a SHA-384 DS too\n" << shown.out;
+    const auto json = zt({"show_dnssec", "--json", "signed.test."});
+    ASSERT_EQ(json.status, 0) << json.err;
+    EXPECT_THAT(json.out, HasSubstr("\"role\": \"CSK\""));
+
     // A change on the signed zone: published (the DNSSEC records are named's, left alone)
     // and signed.
     add_lines("signed.test.", "www 300 IN A 192.0.2.7\n");

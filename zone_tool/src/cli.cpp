@@ -234,6 +234,7 @@ const std::vector<Command>& command_table() {
         add_server_sm_commands(t);
         add_event_commands(t);
         add_master_commands(t);
+        add_dnssec_commands(t);
         add_db_commands(t);
         return t;
     }();

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // NamedDriver for BIND9 (see named_driver.hpp): DNS through dms::dns, files through
 // write_file_atomically, rndc as a child process with a timeout.
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <sstream>
 #include <unistd.h>
@@ -143,6 +147,98 @@ public:
         // The journal belongs to the old file: named would apply it to the new one.
         remove_file(path + ".jnl");
         write_file_atomically(path, text, 0664, deferred);
+    }
+
+    DnssecRecords dnssec_records(std::string_view zone) override {
+        DnssecRecords out;
+        auto r = dns::axfr(m_server, zone, m_key, m_timeout, {});
+        if (r.status != dns::Status::answered || r.rcode != 0) {
+            out.detail = r.error.empty()
+                             ? fmt::format("{} AXFR: {}", zone, dns::rcode_name(r.rcode))
+                             : r.error;
+            return out;
+        }
+        out.kind = DnssecRecords::Kind::ok;
+        std::string apex = bare(zone);
+        for (auto& c : apex) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        apex += '.';
+        for (const auto& rec : r.records) {
+            if (rec.type == "RRSIG") {
+                ++out.rrsigs;
+            }
+            if (rec.owner != apex) {
+                continue;
+            }
+            if (rec.type == "DNSKEY") {
+                out.dnskey.push_back(rec.rdata);
+            } else if (rec.type == "CDS") {
+                out.cds.push_back(rec.rdata);
+            } else if (rec.type == "CDNSKEY") {
+                out.cdnskey.push_back(rec.rdata);
+            } else if (rec.type == "NSEC3PARAM") {
+                out.nsec3param.push_back(rec.rdata);
+            }
+        }
+        return out;
+    }
+
+    std::vector<KeyState> key_states(std::string_view zone) override {
+        std::vector<KeyState> out;
+        const auto prefix = "K" + bare(zone) + ".+";
+        std::error_code ec;
+        for (const auto& f : std::filesystem::directory_iterator(m_key_dir, ec)) {
+            const auto name = f.path().filename().string();
+            // K<zone>.+<alg>+<tag>.state
+            if (!name.starts_with(prefix) || !name.ends_with(".state")) {
+                continue;
+            }
+            KeyState k;
+            const auto digits = name.substr(prefix.size(), name.size() - prefix.size() - 6);
+            const auto plus = digits.find('+');
+            if (plus == std::string::npos) {
+                continue;
+            }
+            try {
+                k.algorithm = std::stoi(digits.substr(0, plus));
+                k.key_tag = static_cast<std::uint16_t>(std::stoi(digits.substr(plus + 1)));
+            } catch (const std::exception&) {
+                continue;
+            }
+            std::ifstream in(f.path());
+            std::string line;
+            bool ksk = false;
+            bool zsk = false;
+            while (std::getline(in, line)) {
+                const auto colon = line.find(": ");
+                if (line.starts_with(";") || colon == std::string::npos) {
+                    continue;
+                }
+                const auto key = line.substr(0, colon);
+                const auto value = line.substr(colon + 2);
+                if (key == "KSK") {
+                    ksk = value == "yes";
+                } else if (key == "ZSK") {
+                    zsk = value == "yes";
+                } else if (key == "GoalState") {
+                    k.goal = value;
+                } else if (key == "DNSKEYState") {
+                    k.dnskey = value;
+                } else if (key == "DSState") {
+                    k.ds = value;
+                } else if (key == "Published") {
+                    k.published = value;
+                } else if (key == "Retired") {
+                    k.retired = value;
+                }
+            }
+            k.role = ksk && zsk ? "CSK" : ksk ? "KSK" : "ZSK";
+            out.push_back(std::move(k));
+        }
+        std::sort(out.begin(), out.end(),
+                  [](const KeyState& a, const KeyState& b) { return a.key_tag < b.key_tag; });
+        return out;
     }
 
     void remove_zone_files(std::string_view zone) override {

@@ -51,6 +51,27 @@ struct Transfer {
     std::string detail;
 };
 
+/// One of a signed zone's keys as named's key manager records it (BIND's K*.state file).
+struct KeyState {
+    std::uint16_t key_tag = 0;
+    int algorithm = 0;
+    std::string role;      ///< "CSK", "KSK", "ZSK"
+    std::string goal;      ///< GoalState: omnipresent (being introduced or in use), hidden
+    std::string dnskey;    ///< DNSKEYState: hidden, rumoured, omnipresent, unretentive
+    std::string ds;        ///< DSState: the same states, for the DS at the parent
+    std::string published; ///< Published (YYYYMMDDHHMMSS), "" if not recorded
+    std::string retired;   ///< Retired: when it rolls ("" if never: unlimited lifetime)
+};
+
+/// A zone's DNSSEC as the master serves it: the apex DNSKEY, CDS, CDNSKEY and
+/// NSEC3PARAM records (presentation rdata) and how many RRSIG records the zone holds.
+struct DnssecRecords {
+    enum class Kind { ok, failed } kind = Kind::failed;
+    std::vector<std::string> dnskey, cds, cdnskey, nsec3param;
+    std::size_t rrsigs = 0;
+    std::string detail;
+};
+
 /// How the master answered a dynamic update (REFERENCE.md 7.4 step 6).
 struct UpdateResult {
     enum class Kind {
@@ -105,6 +126,10 @@ public:
     virtual bool control_channel_answers() = 0;
     /// Where the zone file of `zone` lives.
     virtual std::string zone_file_path(std::string_view zone) const = 0;
+    /// The zone's DNSSEC records as served (a transfer without dnssec_filter).
+    virtual DnssecRecords dnssec_records(std::string_view zone) = 0;
+    /// The zone's keys from the key directory's state files (none if unsigned).
+    virtual std::vector<KeyState> key_states(std::string_view zone) = 0;
     /// Why the server cannot load the zone file of `zone`, as its own checker says with
     /// the checks it applies to a master zone (for BIND9: named-checkzone -k fail, e.g.
     /// "NS 'ns1.example.org' has no address records (A or AAAA)"); std::nullopt if the
