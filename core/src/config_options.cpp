@@ -49,6 +49,8 @@ constexpr std::array options{
     OptionSpec{"dnssec_key_dir", common, path, "/var/lib/bind/keys",
                "where the master named keeps the keys of signed zones (dnssec-policy; "
                "created by dmsd, rsynced to the replica)"},
+    OptionSpec{"dnssec_ds_dir", common, path, "/var/lib/bind/ds",
+               "where recreate_ds writes each signed zone's DS records (one file per zone)"},
     OptionSpec{"rndc_path", common, path, "rndc", "the rndc program"},
     OptionSpec{"rndc_conf_file", common, path, "/var/lib/dms/rndc/rndc.conf",
                "rndc configuration (default server = the master named; written by "

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "dms/core/error.hpp"
+#include "dms/core/file_util.hpp"
+#include "dms/db/zones.hpp"
 
 #include "zone_lookup.hpp"
 
@@ -70,6 +72,59 @@ DnssecStatus show_dnssec(db::Session& session, drivers::NamedDriver& named, std:
     }
     std::sort(out.keys.begin(), out.keys.end(),
               [](const DnssecKey& a, const DnssecKey& b) { return a.key_tag < b.key_tag; });
+    return out;
+}
+
+std::vector<DsFile> recreate_ds(db::Session& session, const Config& config,
+                                drivers::NamedDriver& named, std::string_view pattern) {
+    std::vector<std::string> names;
+    if (pattern.find_first_of("*?") == std::string_view::npos) {
+        names.push_back(
+            session
+                .transaction("recreate_ds",
+                             [&](db::Transaction& tx) { return require_zone(tx, pattern); })
+                .name);
+    } else {
+        db::ZoneFilter f;
+        f.patterns.emplace_back(pattern);
+        session.transaction("recreate_ds", [&](db::Transaction& tx) {
+            for (const auto& z : db::zones::list(tx, f)) {
+                names.push_back(z.name);
+            }
+        });
+    }
+    const auto& dir = config.value("dnssec_ds_dir");
+    std::vector<DsFile> out;
+    out.reserve(names.size());
+    for (const auto& name : names) {
+        DsFile f;
+        f.zone = name;
+        const auto st = show_dnssec(session, named, name);
+        for (const auto& k : st.keys) {
+            for (const auto& d : k.ds) {
+                f.lines.push_back(fmt::format("{} IN DS {}", name, d.rdata()));
+            }
+        }
+        if (f.lines.empty()) {
+            f.skipped = st.signed_zone ? "no key with the SEP bit" : "not signed";
+            out.push_back(std::move(f));
+            continue;
+        }
+        std::string text;
+        for (const auto& l : f.lines) {
+            text += l + "\n";
+        }
+        auto file = name;
+        if (file.size() > 1 && file.ends_with('.')) {
+            file.pop_back();
+        }
+        make_directories(dir);
+        f.path = dir;
+        f.path += "/";
+        f.path += file;
+        write_file_atomically(f.path, text, 0644);
+        out.push_back(std::move(f));
+    }
     return out;
 }
 

@@ -57,12 +57,12 @@ void DmsSystem::SetUp() {
                     "dmsd_pid_file = {}/dmsd.pid\nmaster_hold_timeout = 0.5\n"
                     "dns_query_timeout = 2\nedit_lock_timeout = 2\n"
                     "server_template_dir = {}/templates/server\ndms_sg_dir = {}/dms-sg\n"
-                    "dnssec_key_dir = {}/keys\n{}"
+                    "dnssec_key_dir = {}/keys\ndnssec_ds_dir = {}/ds\n{}"
                     "[dmsd]\nlog_level = debug\nevent_retry_base = 0.2\nevent_retry_max = 2\n"
                     "reconcile_interval = 1\ndrift_check_sample = 100\n{}",
                     m_settings.host, m_settings.port, m_settings.user, m_settings.name,
                     m_named.port(), m_named.update_key_path(), rndc_conf_path(), DMS_SOURCE_DIR, d,
-                    d, d, DMS_SOURCE_DIR, d, d, extra_common_config(), extra_dmsd_config()));
+                    d, d, DMS_SOURCE_DIR, d, d, d, extra_common_config(), extra_dmsd_config()));
     NamedOptions o;
     o.extra_config = fmt::format("include \"{0}/master-config/server-acl.conf\";\n"
                                  "include \"{0}/master-config/zones.conf\";\n",

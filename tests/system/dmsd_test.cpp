@@ -648,6 +648,21 @@ TEST_F(Dmsd, AutoDnssecZoneIsSignedByTheDnssecPolicy) {
     ASSERT_EQ(json.status, 0) << json.err;
     EXPECT_THAT(json.out, HasSubstr("\"role\": \"CSK\""));
 
+    // recreate_ds '*': one file per signed zone (not one named '*'), unsigned ones skipped.
+    create("plain.test.");
+    const auto ds = zt({"recreate_ds", "*"});
+    ASSERT_EQ(ds.status, 0) << ds.err;
+    EXPECT_THAT(ds.out, HasSubstr("plain.test.: skipped (not signed)"));
+    EXPECT_THAT(ds.out, HasSubstr("1 DS file(s) written, 1 zone(s) skipped"));
+    EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "ds" / "*"));
+    EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "ds" / "plain.test"));
+    std::ifstream ds_in(m_dir.path() / "ds" / "signed.test");
+    std::stringstream ds_file;
+    ds_file << ds_in.rdbuf();
+    EXPECT_THAT(ds_file.str(),
+                HasSubstr("signed.test. IN DS " + ds_rdata.substr(0, ds_rdata.find('\n'))));
+    EXPECT_THAT(ds_file.str(), HasSubstr(" 13 4 "));
+
     // A change on the signed zone: published (the DNSSEC records are named's, left alone)
     // and signed.
     add_lines("signed.test.", "www 300 IN A 192.0.2.7\n");

@@ -85,6 +85,36 @@ ExitStatus show_dnssec(Context& ctx, Args args) {
     return ExitStatus::ok;
 }
 
+ExitStatus recreate_ds(Context& ctx, Args args) {
+    const auto named = drivers::bind9::make_named_driver(ctx.config());
+    const auto files = engine::recreate_ds(ctx.session(), ctx.config(), *named, args[0]);
+    if (ctx.json) {
+        boost::json::array list;
+        for (const auto& f : files) {
+            boost::json::array lines;
+            for (const auto& l : f.lines) {
+                lines.emplace_back(l);
+            }
+            list.push_back(
+                {{"zone", f.zone}, {"file", f.path}, {"ds", lines}, {"skipped", f.skipped}});
+        }
+        print_json(ctx.out(), list);
+        return ExitStatus::ok;
+    }
+    std::size_t written = 0;
+    for (const auto& f : files) {
+        if (f.path.empty()) {
+            fmt::print(ctx.out(), "{}: skipped ({})\n", f.zone, f.skipped);
+        } else {
+            ++written;
+            fmt::print(ctx.out(), "{}: wrote {} ({} DS records)\n", f.zone, f.path, f.lines.size());
+        }
+    }
+    fmt::print(ctx.out(), "{} DS file(s) written, {} zone(s) skipped\n", written,
+               files.size() - written);
+    return ExitStatus::ok;
+}
+
 } // namespace
 
 void add_dnssec_commands(std::vector<Command>& t) {
@@ -94,6 +124,10 @@ void add_dnssec_commands(std::vector<Command>& t) {
                  "rollover), its DS records (SHA-256, SHA-384) for the parent, CDS/CDNSKEY, "
                  "NSEC or NSEC3, as the master named serves it; --json", 1, 1, "", "",
                  show_dnssec});
+    t.push_back({"recreate_ds", "<domain>|<wildcard>",
+                 "write each signed zone's DS records (SHA-256, SHA-384, computed from the "
+                 "served DNSKEY) to dnssec_ds_dir/<zone>, one file per zone; --json", 1, 1, "",
+                 "", recreate_ds});
     // clang-format on
 }
 

@@ -43,4 +43,22 @@ struct DnssecStatus {
 
 DnssecStatus show_dnssec(db::Session& session, drivers::NamedDriver& named, std::string_view zone);
 
+/// One zone's DS file written by recreate_ds, or why it was not.
+struct DsFile {
+    std::string zone;
+    std::string path;               ///< "" when not written
+    std::vector<std::string> lines; ///< "zone. IN DS TAG ALG TYPE HEX"
+    std::string skipped;            ///< why not written ("not signed", ...)
+};
+
+/// recreate_ds (REFERENCE.md 9, `dns-recreateds`, without its bug): for the zone, or
+/// every live zone matching a pattern with * and ? wildcards, the DS records (SHA-256
+/// and SHA-384) of its SEP keys as served, written to dnssec_ds_dir/<zone> (one file
+/// per zone, temp name + rename; never a file named after the pattern). Unsigned zones
+/// are skipped and reported.
+/// @throws dms::Error ZoneNotFound for a zone name (no wildcard) that does not exist;
+///         io when the master cannot be read or a file cannot be written
+std::vector<DsFile> recreate_ds(db::Session& session, const Config& config,
+                                drivers::NamedDriver& named, std::string_view pattern);
+
 } // namespace dms::engine
