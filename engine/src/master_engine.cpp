@@ -3,7 +3,11 @@
 
 #include <fmt/format.h>
 
+#include "dms/core/error.hpp"
+#include "dms/engine/master_context.hpp"
+
 #include "audit.hpp"
+#include "zone_lookup.hpp"
 
 namespace dms::engine {
 
@@ -29,12 +33,24 @@ MasterStatus MasterEngine::master_status() {
     });
 }
 
-std::int64_t MasterEngine::queue_master(std::string_view type, std::string_view operation) {
+std::int64_t MasterEngine::queue_master(std::string_view type, std::string_view operation,
+                                        std::string_view zone) {
     return m_session.transaction(operation, [&](db::Transaction& tx) {
         db::NewEvent e;
         e.event_type = std::string(type);
         e.master_id = 1;
-        e.coalesce = true;
+        e.coalesce = zone.empty();
+        if (!zone.empty()) {
+            const auto z = detail::require_zone(tx, zone);
+            if (!z.auto_dnssec) {
+                throw Error(ErrorCode::zone_sm_failure,
+                            fmt::format("zone '{}' is not signed (set_zone {} auto_dnssec first)",
+                                        z.name, z.name));
+            }
+            sm::MasterEventParams p;
+            p.zone_name = z.name;
+            e.parameters = master_event_params_json(p);
+        }
         const auto id = db::events::insert(tx, e);
         detail::audit(tx, m_caller, operation, "master", std::nullopt,
                       fmt::format(R"({{"event_id": {}}})", id));
@@ -48,6 +64,14 @@ std::int64_t MasterEngine::reset_master() {
 
 std::int64_t MasterEngine::reconfig_master() {
     return queue_master("MasterSMMasterReconfig", "reconfig_master");
+}
+
+std::int64_t MasterEngine::sign_zone(std::string_view zone) {
+    return queue_master("MasterSMSignZone", "sign_zone", zone);
+}
+
+std::int64_t MasterEngine::loadkeys_zone(std::string_view zone) {
+    return queue_master("MasterSMLoadKeys", "loadkeys_zone", zone);
 }
 
 } // namespace dms::engine

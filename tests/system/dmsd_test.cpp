@@ -663,6 +663,19 @@ TEST_F(Dmsd, AutoDnssecZoneIsSignedByTheDnssecPolicy) {
                 HasSubstr("signed.test. IN DS " + ds_rdata.substr(0, ds_rdata.find('\n'))));
     EXPECT_THAT(ds_file.str(), HasSubstr(" 13 4 "));
 
+    // sign_zone, loadkeys_zone: master events running rndc; refused for an unsigned zone.
+    ASSERT_EQ(zt({"sign_zone", "signed.test."}).status, 0);
+    ASSERT_EQ(zt({"loadkeys_zone", "signed.test."}).status, 0);
+    EXPECT_TRUE(wait_for([&] {
+        return count("event_type IN ('MasterSMSignZone', 'MasterSMLoadKeys') AND state = "
+                     "'SUCCESS'") == "2";
+    })) << sql_value("SELECT string_agg(event_type || ' ' || state || ' ' || "
+                     "coalesce(results->>'message', ''), '; ') FROM sm_event_queue WHERE "
+                     "event_type LIKE 'MasterSM%Zone' OR event_type = 'MasterSMLoadKeys'");
+    const auto refused = zt({"sign_zone", "plain.test."});
+    EXPECT_NE(refused.status, 0);
+    EXPECT_THAT(refused.err, HasSubstr("is not signed"));
+
     // A change on the signed zone: published (the DNSSEC records are named's, left alone)
     // and signed.
     add_lines("signed.test.", "www 300 IN A 192.0.2.7\n");

@@ -4,6 +4,7 @@
 
 #include "dms/drivers/bind9.hpp"
 #include "dms/engine/dnssec_engine.hpp"
+#include "dms/engine/master_engine.hpp"
 
 #include "output.hpp"
 
@@ -115,6 +116,21 @@ ExitStatus recreate_ds(Context& ctx, Args args) {
     return ExitStatus::ok;
 }
 
+ExitStatus sign_zone(Context& ctx, Args args) {
+    const auto id = engine::MasterEngine(ctx.session(), engine::local_caller()).sign_zone(args[0]);
+    fmt::print(ctx.out(), "MasterSMSignZone queued for {} (event {}): dmsd runs rndc sign\n",
+               args[0], id);
+    return ExitStatus::ok;
+}
+
+ExitStatus loadkeys_zone(Context& ctx, Args args) {
+    const auto id =
+        engine::MasterEngine(ctx.session(), engine::local_caller()).loadkeys_zone(args[0]);
+    fmt::print(ctx.out(), "MasterSMLoadKeys queued for {} (event {}): dmsd runs rndc loadkeys\n",
+               args[0], id);
+    return ExitStatus::ok;
+}
+
 } // namespace
 
 void add_dnssec_commands(std::vector<Command>& t) {
@@ -128,6 +144,12 @@ void add_dnssec_commands(std::vector<Command>& t) {
                  "write each signed zone's DS records (SHA-256, SHA-384, computed from the "
                  "served DNSKEY) to dnssec_ds_dir/<zone>, one file per zone; --json", 1, 1, "",
                  "", recreate_ds});
+    t.push_back({"sign_zone", "<domain>",
+                 "queue MasterSMSignZone: named re-signs the zone with its keys (rndc sign)", 1,
+                 1, "", "", sign_zone});
+    t.push_back({"loadkeys_zone", "<domain>",
+                 "queue MasterSMLoadKeys: named reads the zone's key directory again (rndc "
+                 "loadkeys)", 1, 1, "", "", loadkeys_zone});
     // clang-format on
 }
 

@@ -40,9 +40,15 @@ public:
     std::int64_t reset_master();
     /// Queue MasterSMMasterReconfig.
     std::int64_t reconfig_master();
+    /// Queue MasterSMSignZone (`rndc sign`) / MasterSMLoadKeys (`rndc loadkeys`) for a
+    /// zone with auto_dnssec (REFERENCE.md 9, sign_zone and loadkeys_zone).
+    /// @throws dms::Error ZoneNotFound; ZoneSmFailure for a zone without auto_dnssec
+    std::int64_t sign_zone(std::string_view zone);
+    std::int64_t loadkeys_zone(std::string_view zone);
 
 private:
-    std::int64_t queue_master(std::string_view type, std::string_view operation);
+    std::int64_t queue_master(std::string_view type, std::string_view operation,
+                              std::string_view zone = {});
 
     db::Session& m_session;
     Caller m_caller;
