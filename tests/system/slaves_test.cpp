@@ -206,6 +206,109 @@ TEST_F(DmsSlaves, TheReplicaIsTheSlavesAlternateMaster) {
         << read_text(m_slaves[0]->config_dir() / "bind9.conf");
 }
 
+// A zone signed by dnssec-policy validates on both slaves with the DS show_dnssec prints
+// as the only trust anchor (delv), and so do a record added later, a name that does not
+// exist (NSEC, then NSEC3); a wrong DS does not validate.
+TEST_F(DmsSlaves, ASignedZoneValidatesOnBothSlavesWithTheDsOfShowDnssec) {
+    DMS_REQUIRE_TOOLS(installed_program("delv").empty() ? std::string("delv not installed")
+                                                        : std::string());
+    for (const auto& s : m_slaves) {
+        add_slave(*s);
+    }
+    ASSERT_EQ(zt({"create_zone", "sig.test."}).status, 0);
+    ASSERT_TRUE(wait_for([&] { return served("sig.test."); }, 60s));
+    ASSERT_EQ(zt({"set_zone", "sig.test.", "auto_dnssec"}).status, 0);
+    // The SHA-256 DS, once named serves the key.
+    std::string ds;
+    ASSERT_TRUE(wait_for(
+        [&] {
+            const auto shown = zt({"show_dnssec", "sig.test."});
+            std::istringstream in(shown.out);
+            std::string line;
+            while (std::getline(in, line)) {
+                if (const auto p = line.find(" IN DS "); p != std::string::npos) {
+                    const auto rdata = line.substr(p + 7);
+                    if (rdata.find(" 13 2 ") != std::string::npos) {
+                        ds = rdata;
+                    }
+                }
+            }
+            return !ds.empty();
+        },
+        60s))
+        << zt({"show_dnssec", "sig.test."}).out;
+    // "TAG ALG TYPE HEX" -> a delv trust anchor.
+    std::istringstream fields(ds);
+    std::string tag, alg, type, hex;
+    fields >> tag >> alg >> type >> hex;
+    const auto anchor = m_dir.write(
+        "anchor.conf", fmt::format("trust-anchors {{ sig.test. static-ds {} {} {} \"{}\"; }};\n",
+                                   tag, alg, type, hex));
+    const auto validates = [&](const SlaveServer& s, const std::string& name,
+                               const std::string& rrtype, const std::string& anchor_file,
+                               const std::string& want) {
+        RunOptions o;
+        o.timeout = 20s;
+        const auto r =
+            run_process({installed_program("delv"), "-a", anchor_file, "+root=sig.test.",
+                         "@" + s.address(), "-p", std::to_string(s.dns_port()), name, rrtype},
+                        o);
+        return r.out.find(want) != std::string::npos;
+    };
+    for (const auto& s : m_slaves) {
+        EXPECT_TRUE(wait_for(
+            [&] { return validates(*s, "sig.test.", "SOA", anchor, "; fully validated"); }, 60s))
+            << s->name() << " does not serve sig.test. validated";
+    }
+    // A wrong DS: nothing validates.
+    auto wrong_hex = hex;
+    wrong_hex[0] = wrong_hex[0] == '0' ? '1' : '0';
+    const auto wrong = m_dir.write(
+        "wrong.conf", fmt::format("trust-anchors {{ sig.test. static-ds {} {} {} \"{}\"; }};\n",
+                                  tag, alg, type, wrong_hex));
+    EXPECT_FALSE(validates(*m_slaves[0], "sig.test.", "SOA", wrong, "; fully validated"));
+
+    // A record added later is signed and validates on both slaves.
+    change_zone("sig.test.", "www 300 IN A 192.0.2.55");
+    for (const auto& s : m_slaves) {
+        EXPECT_TRUE(wait_for(
+            [&] { return validates(*s, "www.sig.test.", "A", anchor, "; fully validated"); }, 60s))
+            << s->name();
+    }
+    // Denial of existence, NSEC then NSEC3.
+    for (const auto& s : m_slaves) {
+        EXPECT_TRUE(wait_for(
+            [&] {
+                return validates(*s, "nope.sig.test.", "A", anchor,
+                                 "; negative response, fully validated");
+            },
+            60s))
+            << s->name();
+    }
+    ASSERT_EQ(zt({"set_zone", "sig.test.", "auto_dnssec", "nsec3"}).status, 0);
+    for (const auto& s : m_slaves) {
+        EXPECT_TRUE(wait_for(
+            [&] {
+                RunOptions o;
+                o.timeout = 10s;
+                const auto r =
+                    run_process({installed_program("dig"), "+short", "+norec", "@" + s->address(),
+                                 "-p", std::to_string(s->dns_port()), "sig.test.", "NSEC3PARAM"},
+                                o);
+                return r.ok() && !r.out.empty();
+            },
+            60s))
+            << s->name() << " serves no NSEC3PARAM";
+        EXPECT_TRUE(wait_for(
+            [&] {
+                return validates(*s, "nope2.sig.test.", "A", anchor,
+                                 "; negative response, fully validated");
+            },
+            60s))
+            << s->name();
+    }
+}
+
 TEST_F(DmsSlaves, AStoppedSlaveIsRetryWithTheRealErrorThenOkByItself) {
     auto& s = *m_slaves[0];
     add_slave(s);
