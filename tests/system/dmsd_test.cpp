@@ -689,6 +689,26 @@ TEST_F(Dmsd, AutoDnssecZoneIsSignedByTheDnssecPolicy) {
     ASSERT_EQ(zt({"set_zone", "signed.test.", "auto_dnssec", "nsec3"}).status, 0);
     ASSERT_TRUE(wait_for([&] { return has("NSEC3PARAM"); }, 60s)) << "no NSEC3PARAM";
     EXPECT_TRUE(wait_for([&] { return !has("NSEC"); }, 60s)) << "NSEC records left";
+
+    // DNSSEC off: the stanza names BIND's policy "insecure", under which named withdraws
+    // the keys in step with the DS state it knows (here the DS was never reported at the
+    // parent, so at once) and leaves a valid unsigned zone: no DNSKEY, no signature left
+    // behind, and records added afterwards served.
+    ASSERT_EQ(zt({"set_zone", "signed.test.", "no_auto_dnssec"}).status, 0);
+    ASSERT_TRUE(wait_for([&] {
+        std::ifstream conf(m_dir.path() / "master-config" / "zones.conf");
+        std::stringstream text;
+        text << conf.rdbuf();
+        return text.str().find("dnssec-policy \"insecure\";") != std::string::npos;
+    })) << "the zone's stanza does not name the policy insecure";
+    ASSERT_TRUE(
+        wait_for([&] { return !has("DNSKEY") && !has("RRSIG") && !has("NSEC3PARAM"); }, 60s))
+        << "the zone did not become unsigned";
+    ASSERT_TRUE(wait_for([&] { return zone_state("signed.test.") == "PUBLISHED"; }));
+    add_lines("signed.test.", "late 300 IN A 192.0.2.8\n");
+    EXPECT_TRUE(
+        wait_for([&] { return answers("signed.test.", "late.signed.test.", "A", "192.0.2.8"); }));
+    EXPECT_FALSE(has("RRSIG", "late.signed.test."));
 }
 
 } // namespace

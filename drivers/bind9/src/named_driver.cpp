@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -149,6 +150,29 @@ public:
         write_file_atomically(path, text, 0664, deferred);
     }
 
+    static std::string lower(std::string s) {
+        for (auto& c : s) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return s;
+    }
+
+    /// The zones (bare, lower case) with a key file in the key directory:
+    /// K<zone>.+<alg>+<tag>.key.
+    std::set<std::string> zones_with_keys() const {
+        std::set<std::string> out;
+        std::error_code ec;
+        for (const auto& f : std::filesystem::directory_iterator(m_key_dir, ec)) {
+            const auto name = f.path().filename().string();
+            const auto plus = name.rfind(".+", name.size());
+            if (name.size() > 5 && name.starts_with('K') && name.ends_with(".key") &&
+                plus != std::string::npos && plus > 1) {
+                out.insert(lower(name.substr(1, plus - 1)));
+            }
+        }
+        return out;
+    }
+
     DnssecRecords dnssec_records(std::string_view zone) override {
         DnssecRecords out;
         auto r = dns::axfr(m_server, zone, m_key, m_timeout, {});
@@ -255,16 +279,25 @@ public:
             zones += m_policies->render({});
         }
         bool signed_zones = false;
+        const auto keyed = zones_with_keys();
         for (const auto& z : config.zones) {
             signed_zones = signed_zones || z.auto_dnssec;
+            // A zone that had keys and no longer has auto_dnssec goes insecure the safe
+            // way: under BIND's built-in policy "insecure", named keeps it signed while it
+            // withdraws the DS state and the DNSKEYs in step with the caches' TTLs, then
+            // serves it unsigned (dropping the policy at once would leave signatures that
+            // are never renewed, and new records unsigned).
+            const bool going_insecure = !z.auto_dnssec && keyed.contains(lower(bare(z.name)));
             const TemplateMap values{{"name", bare(z.name)},
                                      {"zone_file", zone_file_path(z.name)},
                                      {"update_key", m_key.name},
                                      {"acls", z.acls},
                                      {"also_notify", z.also_notify},
-                                     {"dnssec_policy", z.nsec3 ? "dms-nsec3" : "dms-default"},
+                                     {"dnssec_policy", going_insecure ? "insecure"
+                                                       : z.nsec3      ? "dms-nsec3"
+                                                                      : "dms-default"},
                                      {"key_directory", m_key_dir}};
-            zones += (z.auto_dnssec ? m_dnssec : m_dynamic).render(values);
+            zones += (z.auto_dnssec || going_insecure ? m_dnssec : m_dynamic).render(values);
         }
         std::string acls =
             "# server-acl.conf: written by dmsd from the dms database; do not edit.\n";
