@@ -185,8 +185,15 @@ TEST_F(DmsSlaves, TheReplicaIsTheSlavesAlternateMaster) {
                                     m_slaves[1]->address(), m_slaves[1]->dns_port())),
         std::string::npos)
         << slave_conf;
+    // The replica's config came once when it was enabled (no zones yet), then again with
+    // the zone: wait for that one.
     ASSERT_TRUE(wait_for(
-        [&] { return std::filesystem::exists(m_slaves[1]->config_dir() / "bind9-replica.conf"); }));
+        [&] {
+            const auto f = m_slaves[1]->config_dir() / "bind9-replica.conf";
+            return std::filesystem::exists(f) && read_text(f).find("alt.test") != std::string::npos;
+        },
+        60s))
+        << "the replica's config never listed alt.test.";
     const auto replica_conf = read_text(m_slaves[1]->config_dir() / "bind9-replica.conf");
     EXPECT_NE(replica_conf.find("file \"dynamic/alt.test\";"), std::string::npos) << replica_conf;
     EXPECT_NE(replica_conf.find(fmt::format("masters {{ 127.0.0.1 port {}; }};", m_named.port())),
