@@ -98,4 +98,15 @@ bool refresh_apex(db::Transaction& tx, bool use_apex_ns, std::optional<std::int6
     return use_apex_ns && apply_apex(load_apex_config(tx, sg_id), zone);
 }
 
+bool ApexCache::refresh(bool use_apex_ns, std::optional<std::int64_t> sg_id, ZoneData& zone) {
+    if (!use_apex_ns) {
+        return false;
+    }
+    auto a = m_configs.find(sg_id);
+    if (a == m_configs.end()) {
+        a = m_configs.emplace(sg_id, load_apex_config(m_tx, sg_id)).first;
+    }
+    return apply_apex(a->second, zone);
+}
+
 } // namespace dms::engine

@@ -228,7 +228,7 @@ std::vector<std::string> write_missing_zone_files(db::Transaction& tx,
         ids.push_back(*z.published_zi_id);
     }
     auto data = db::zis::load_many(tx, ids);
-    std::map<std::optional<std::int64_t>, ApexConfig> apex;
+    ApexCache apex(tx);
     DeferredSync files;
     for (const auto& z : missing) {
         auto it = data.find(*z.published_zi_id);
@@ -237,13 +237,7 @@ std::vector<std::string> write_missing_zone_files(db::Transaction& tx,
         }
         auto& zone = it->second;
         zone.name = z.name;
-        if (z.use_apex_ns) {
-            auto a = apex.find(z.sg_id);
-            if (a == apex.end()) {
-                a = apex.emplace(z.sg_id, load_apex_config(tx, z.sg_id)).first;
-            }
-            apply_apex(a->second, zone);
-        }
+        apex.refresh(z.use_apex_ns, z.sg_id, zone);
         zone.soa.serial = static_cast<std::uint32_t>(*z.published_serial);
         named.write_zone_file(z.name, zone_file_text(zone), &files);
         written.push_back(z.name);

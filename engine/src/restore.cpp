@@ -26,7 +26,7 @@ RestoreReport restore_named_db(db::Session& session, drivers::NamedDriver& named
     RestoreReport report;
     session.transaction("restore_named_db", [&](db::Transaction& tx) {
         const auto zones = db::zones::restore_list(tx);
-        std::map<std::optional<std::int64_t>, engine::ApexConfig> apex;
+        ApexCache apex(tx);
         std::vector<db::Restored> restored;
         std::vector<std::pair<std::int64_t, std::uint32_t>> published;
         std::vector<std::int64_t> ids;
@@ -48,13 +48,7 @@ RestoreReport restore_named_db(db::Session& session, drivers::NamedDriver& named
                 }
                 auto& zone = it->second;
                 zone.name = z.name;
-                if (z.use_apex_ns) {
-                    auto a = apex.find(z.sg_id);
-                    if (a == apex.end()) {
-                        a = apex.emplace(z.sg_id, engine::load_apex_config(tx, z.sg_id)).first;
-                    }
-                    engine::apply_apex(a->second, zone);
-                }
+                apex.refresh(z.use_apex_ns, z.sg_id, zone);
                 // A candidate never published (saved while named was down) gets the
                 // serial publishing would give it: with the serial of what was published,
                 // the slaves would keep their older copy as current.

@@ -5,6 +5,7 @@
 // global rows) each time the zone is published or its file written.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,5 +31,18 @@ bool apply_apex(const ApexConfig& cfg, ZoneData& zone);
 /// @returns true if `zone` changed
 bool refresh_apex(db::Transaction& tx, bool use_apex_ns, std::optional<std::int64_t> sg_id,
                   ZoneData& zone);
+
+/// refresh_apex for many zones in one transaction: each server group's zone_cfg is read
+/// once (restore_named_db, promote_replica).
+class ApexCache {
+public:
+    explicit ApexCache(db::Transaction& tx) : m_tx(tx) {}
+    /// As refresh_apex(tx, use_apex_ns, sg_id, zone).
+    bool refresh(bool use_apex_ns, std::optional<std::int64_t> sg_id, ZoneData& zone);
+
+private:
+    db::Transaction& m_tx;
+    std::map<std::optional<std::int64_t>, ApexConfig> m_configs;
+};
 
 } // namespace dms::engine
