@@ -20,6 +20,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 source "$TOP/scripts/lib/common.sh"
+source "$TOP/scripts/lib/probe.sh"  # component, addr_port, answers, serial_of
 
 zones=${1:-1000}; load=${2:-10000}
 bin=$DMS_BUILD/bin
@@ -39,14 +40,6 @@ cleanup() {
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-component() { "$SB" status | awk -v n="$1" '$1 == n'; }
-addr_port() { component "$1" | awk '{print $3, $4}'; }
-answers() {
-    dig +short +norec +time=1 +tries=1 @"$1" -p "$2" "$3" "$4" 2>/dev/null | grep -qF -- "$5"
-}
-serial_of() {
-    dig +short +norec +time=1 +tries=1 @"$1" -p "$2" "$3" SOA 2>/dev/null | awk '{print $3}'
-}
 # sandbox_up NAME: a fresh private sandbox with the replica site.
 sandbox_up() {
     DMS_SANDBOX=$work/$1

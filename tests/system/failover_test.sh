@@ -25,6 +25,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 export DMS_BUILD=${1:-${DMS_BUILD:-$TOP/build}}
 source "$TOP/scripts/lib/common.sh"
 source "$TOP/scripts/lib/named.sh"
+source "$TOP/scripts/lib/probe.sh"  # component, addr_port, answers, serial_of
 
 skip() {
     if [[ -n ${CI:-} ]]; then die "$* (CI is set, so this is a failure)"; fi
@@ -80,17 +81,6 @@ wait_for() {
     done
 }
 
-# The sandbox's servers: "NAME ROLE ADDRESS PORT PID" lines.
-component() { "$SB" status | awk -v n="$1" '$1 == n'; }
-addr_port() { component "$1" | awk '{print $3, $4}'; }
-
-# answers ADDR PORT NAME TYPE TEXT: the server answers with TEXT among the rdata.
-answers() {
-    dig +short +norec +time=1 +tries=1 @"$1" -p "$2" "$3" "$4" 2>/dev/null | grep -qF -- "$5"
-}
-serial_of() {
-    dig +short +norec +time=1 +tries=1 @"$1" -p "$2" "$3" SOA 2>/dev/null | awk '{print $3}'
-}
 
 step "sandbox with the replica site (DMS_SANDBOX=$DMS_SANDBOX, net $DMS_SANDBOX_NET)"
 "$SB" up --replica >"$DMS_SANDBOX.up.log" 2>&1 || { cat "$DMS_SANDBOX.up.log" >&2; fail "sandbox up --replica"; }
