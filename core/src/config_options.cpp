@@ -104,6 +104,9 @@ constexpr std::array options{
     OptionSpec{"rsync_path", common, path, "rsync", "the rsync program"},
     OptionSpec{"rsync_password_file", common, path, "/etc/dms/rsync-dnsconf-password",
                "password of the slaves' rsync module dnsconf (user dnsconf)"},
+    OptionSpec{"rsync_dnssec_password_file", common, path, "/etc/dms/rsync-dnssec-password",
+               "password of the replica's rsync module dnssec (user dnssec), which receives "
+               "dnssec_key_dir"},
     OptionSpec{"rsync_timeout", common, seconds, "30", "seconds an rsync run may take"},
     // The event queue.
     OptionSpec{"event_queue_threads", dmsd, count, "4", "event workers (database connections)"},

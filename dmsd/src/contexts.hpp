@@ -52,6 +52,8 @@ public:
                       drivers::SlaveDriver& slaves);
 
     sm::StepResult send_config(const sm::ServerRow& row) override;
+    /// The replica SG's servers only: dnssec_key_dir to their module dnssec.
+    sm::StepResult send_keys(const sm::ServerRow& row) override;
     sm::StepResult reload_config(const sm::ServerRow& row) override;
     sm::StepResult probe(const sm::ServerRow& row) override;
     sm::StepResult status(const sm::ServerRow& row,

@@ -72,6 +72,10 @@ sm::StepResult DmsdServerContext::send_config(const sm::ServerRow&) {
     return to_step(m_slaves.send_config(m_target));
 }
 
+sm::StepResult DmsdServerContext::send_keys(const sm::ServerRow&) {
+    return m_replica ? to_step(m_slaves.send_keys(m_target)) : sm::StepResult::ok();
+}
+
 sm::StepResult DmsdServerContext::reload_config(const sm::ServerRow&) {
     return to_step(m_slaves.reload_config(m_target));
 }

@@ -6,7 +6,10 @@
 
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
+#include "dms/db/events.hpp"
 #include "dms/db/references.hpp"
+#include "dms/db/sgs.hpp"
+#include "dms/engine/master_context.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "audit.hpp"
@@ -136,6 +139,22 @@ db::ZoneRecord ZoneEngine::set_zone(std::string_view name, const ZoneFlags& flag
         if (z.auto_dnssec != before.auto_dnssec || (z.auto_dnssec && z.nsec3 != before.nsec3)) {
             run_zone_event(tx, m_config, z, sm::EventType::zone_do_reconfig, {},
                            m_caller.change_by());
+            // And a reconfiguration of its own, never merged into a pending one: a
+            // reconfiguration running now may have read the stanza before this commit
+            // and wake the zone's events when done (a zone in UNCONFIG, or in CREATE
+            // with its ZoneSMConfig running, has no DoReconfig at all). This one is
+            // processed after the commit, so named gets the policy (or loses it).
+            if (z.sg_id && z.state != "DISABLED" && z.state != "DELETED") {
+                const auto sg = db::sgs::find_by_id(tx, *z.sg_id);
+                sm::MasterEventParams p;
+                p.sg_id = z.sg_id;
+                p.sg_name = sg ? sg->name : std::string();
+                db::NewEvent e;
+                e.event_type = "MasterSMPartialReconfig";
+                e.master_id = 1;
+                e.parameters = master_event_params_json(p);
+                db::events::insert(tx, e);
+            }
         } else if (z.use_apex_ns != before.use_apex_ns) {
             run_zone_event(tx, m_config, z, sm::EventType::zone_do_refresh, {},
                            m_caller.change_by());

@@ -4,7 +4,8 @@
 // malformed or broken (BROKEN); the retry delay backs off with the consecutive
 // failures instead of a fixed 10-20 minutes; retry_msg is the step's own error text;
 // the periodic check also compares the serial of every zone with the master's and
-// repairs the zones that fell behind (the original only counted the server's zones).
+// repairs the zones that fell behind (the original only counted the server's zones);
+// a replica receives the DNSSEC keys at every check too, not only when configured.
 
 #include "server_sm_actions.hpp"
 
@@ -99,6 +100,9 @@ void configure_server(ServerSmRun& run) {
         if (auto r = run.ctx.send_config(run.row); r.kind != StepResult::Kind::ok) {
             return failed(run, r, "sending the configuration");
         }
+        if (auto r = run.ctx.send_keys(run.row); r.kind != StepResult::Kind::ok) {
+            return failed(run, r, "sending the DNSSEC keys");
+        }
     }
     const auto probe = run.ctx.probe(run.row);
     if (probe.kind != StepResult::Kind::ok) {
@@ -142,6 +146,9 @@ void check_server(ServerSmRun& run) {
     // This machine is the master: nothing to transfer from, and its lag is the
     // reconciler's (drift) or the zones' own (publishing) to repair.
     if (!run.ctx.is_this_machine(run.row)) {
+        if (auto r = run.ctx.send_keys(run.row); r.kind != StepResult::Kind::ok) {
+            return failed(run, r, "sending the DNSSEC keys");
+        }
         if (!found.missing.empty()) {
             // Configure again; in OK, ConfigChange is the way back to CONFIG.
             run.ctx.queue_server_event(EventType::server_config_change, 0ms);

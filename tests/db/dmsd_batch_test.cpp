@@ -54,6 +54,7 @@ public:
     drivers::SlaveStep send_directory(const drivers::SlaveTarget&, const std::string&) override {
         return {};
     }
+    drivers::SlaveStep send_keys(const drivers::SlaveTarget&) override { return {}; }
     drivers::SlaveStep reload_config(const drivers::SlaveTarget&) override { return {}; }
     drivers::SlaveStep probe(const drivers::SlaveTarget&) override { return {}; }
     drivers::SlaveStep status(const drivers::SlaveTarget&, drivers::SlaveStatus&) override {

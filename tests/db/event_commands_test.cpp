@@ -88,6 +88,39 @@ TEST_F(EventCommands, MasterCommandsQueueAndReport) {
     EXPECT_THAT(st.out, HasSubstr("MISSING"));
 }
 
+// Issue 14: set_zone auto_dnssec cannot rely on a reconfiguration already queued or
+// running (it may have read the zone's stanza before the change, in any state): it
+// queues one of its own, never merged, so named gets the policy after the commit.
+TEST_F(EventCommands, ChangingDnssecQueuesAReconfigurationOfItsOwn) {
+    const auto partial = [&] {
+        return sql_value("SELECT count(*) FROM sm_event_queue WHERE processed IS NULL AND "
+                         "event_type = 'MasterSMPartialReconfig' AND parameters->>'sg_name' = "
+                         "'someorg-one'");
+    };
+    ASSERT_EQ(zt({"create_zone", "new.test."}).status, 0);
+    sql("UPDATE sm_event_queue SET state = 'SUCCESS', processed = now() WHERE processed IS NULL");
+    // One pending already, as when a reconfiguration was asked for and is running.
+    ASSERT_EQ(zt({"reconfig_sg", "someorg-one"}).status, 0);
+    ASSERT_EQ(partial(), "1");
+    for (const auto* state : {"CREATE", "UNCONFIG", "PUBLISHED"}) {
+        sql(std::string("UPDATE sm_zone SET state = '") + state + "' WHERE name = 'new.test.'");
+        const auto before = std::stoi(partial());
+        const auto flag = std::string(state) == "UNCONFIG" ? "no_auto_dnssec" : "auto_dnssec";
+        const auto r = zt({"set_zone", "new.test.", flag});
+        ASSERT_EQ(r.status, 0) << r.err;
+        EXPECT_GE(std::stoi(partial()), before + 1) << state;
+    }
+    // Not a DNSSEC change: nothing of its own.
+    const auto before = partial();
+    ASSERT_EQ(zt({"set_zone", "new.test.", "edit_lock"}).status, 0);
+    EXPECT_EQ(partial(), before);
+    // A disabled zone is not in named: nothing to reconfigure.
+    sql("UPDATE sm_event_queue SET state = 'SUCCESS', processed = now() WHERE processed IS NULL");
+    sql("UPDATE sm_zone SET state = 'DISABLED' WHERE name = 'new.test.'");
+    ASSERT_EQ(zt({"set_zone", "new.test.", "no_auto_dnssec"}).status, 0);
+    EXPECT_EQ(partial(), "0");
+}
+
 TEST_F(EventCommands, SerialPokesAndResets) {
     published("s.test.", 2026010100);
     // A serial RFC 1982 would not let named take is refused before anything is queued.

@@ -5,14 +5,18 @@
 # two slaves, dmsd, on 127.0.N.x (DMS_SANDBOX_NET) in a temp dir.
 #
 #  1. The replica serves every zone with the master's serial; show_dms_status shows the
-#     standby streaming (master) and the replay state (replica).
+#     standby streaming (master) and the replay state (replica). A signed zone
+#     (auto_dnssec) validates on a slave with the DS of show_dnssec, and its keys reach
+#     the replica site's key directory (rsync module dnssec).
 #  2. A stream of 100 record changes (zone_tool load_zone_zi, each a new TXT record) runs
 #     while the whole master site is killed (kill -9 of PostgreSQL, named and dmsd) in
 #     its middle.
 #  3. DMS_DR_CONF=replica/dr.conf sbin/dms_promote_replica -f.
 #  4. Every change zone_tool reported as committed is served by the new master and by
 #     both slaves, and so is a zone created just before the kill; a change made after
-#     the promotion reaches both slaves.
+#     the promotion reaches both slaves, and one to the signed zone validates on both
+#     with the DS taken before the fail-over (the promoted replica signs with the same
+#     keys).
 #  5. The old master site comes back: its dmsd refuses to run (fenced); then
 #     dms_start_as_replica re-seeds it as the new replica: its PostgreSQL streams from the
 #     new master, and its dmsd, started against that standby, waits.
@@ -31,7 +35,7 @@ skip() {
     if [[ -n ${CI:-} ]]; then die "$* (CI is set, so this is a failure)"; fi
     echo "SKIP: $*"; exit 77
 }
-for tool in named rsync dig psql; do
+for tool in named rsync dig delv psql; do
     command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || skip "PostgreSQL server binaries missing"
@@ -107,6 +111,32 @@ for z in $ZONES example.org. example.net.; do
     wait_for 120 same_everywhere "$z" || fail "$z: not the master's serial on the replica and both slaves"
 done
 step "the replica and both slaves serve every zone with the master's serial"
+
+# A signed zone: its DS (SHA-256) from show_dnssec, a delv trust anchor made of it.
+"$ZT" -c "$MCONF" create_zone sig.test. >/dev/null || fail "create_zone sig.test."
+"$ZT" -c "$MCONF" set_zone sig.test. auto_dnssec >/dev/null || fail "set_zone sig.test. auto_dnssec"
+DS=
+ds_shown() {
+    DS=$("$ZT" -c "$MCONF" show_dnssec sig.test. | sed -n 's/.* IN DS \([0-9]* 13 2 [0-9A-F]*\)$/\1/p')
+    [[ -n $DS ]]
+}
+wait_for 120 ds_shown || fail "show_dnssec shows no DS for sig.test.: $("$ZT" -c "$MCONF" show_dnssec sig.test.)"
+read -r DS_TAG DS_ALG DS_TYPE DS_HEX <<<"$DS"
+ANCHOR=$DMS_SANDBOX/anchor.conf
+echo "trust-anchors { sig.test. static-ds $DS_TAG $DS_ALG $DS_TYPE \"$DS_HEX\"; };" >"$ANCHOR"
+# validates ADDR PORT NAME TYPE: delv says "; fully validated" with only that anchor.
+validates() {
+    timeout 20 delv -a "$ANCHOR" +root=sig.test. "@$1" -p "$2" "$3" "$4" 2>&1 \
+        | grep -q '^; fully validated'
+}
+wait_for 120 validates "$S1ADDR" "$S1PORT" sig.test. SOA \
+    || fail "sig.test. does not validate on slave1 with DS $DS"
+keys_on_replica() {
+    compgen -G "$DMS_SANDBOX/replica/keys/Ksig.test.+013+$(printf %05d "$DS_TAG").private" >/dev/null
+}
+wait_for 180 keys_on_replica \
+    || fail "the key of sig.test. (tag $DS_TAG) did not reach the replica: $(ls -l "$DMS_SANDBOX/replica/keys")"
+step "sig.test. is signed (DS $DS_TAG), validates on slave1, and its key is on the replica site"
 
 status=$("$ZT" -c "$MCONF" show_dms_status)
 echo "$status" | grep -q "standby dms_replica .* streaming sync" \
@@ -193,6 +223,19 @@ after_everywhere() {
 }
 wait_for 120 after_everywhere || fail "the change after the promotion did not reach both slaves"
 step "a change on the new master reaches both slaves"
+
+# The signed zone, changed on the promoted replica: signed with the same key, so the
+# DS of before the fail-over still validates it.
+"$ZT" -c "$RCONF" show_zone sig.test. >"$DMS_SANDBOX/sig.zone"
+echo 'www 300 IN A 192.0.2.77' >>"$DMS_SANDBOX/sig.zone"
+"$ZT" -c "$RCONF" load_zone_zi "$DMS_SANDBOX/sig.zone" sig.test. >/dev/null \
+    || fail "a change to sig.test. on the new master was refused"
+for where in "$NADDR $NPORT" "$S1ADDR $S1PORT" "$S2ADDR $S2PORT"; do
+    read -r a p <<<"$where"
+    wait_for 120 validates "$a" "$p" www.sig.test. A \
+        || fail "www.sig.test., added after the promotion, does not validate at $a:$p with DS $DS: $(delv -a "$ANCHOR" +root=sig.test. "@$a" -p "$p" www.sig.test. A 2>&1 | head -n 3)"
+done
+step "a change to sig.test. after the promotion validates on the new master and both slaves with the old DS"
 "$ZT" -c "$RCONF" show_dms_status
 
 # The old master site comes back: PostgreSQL (still a primary, on the old timeline),

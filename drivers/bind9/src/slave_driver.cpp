@@ -6,6 +6,7 @@
 // timeouts are retry (never broken), and the error text is the tool's own.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,17 @@ SlaveStep broken(std::string why) {
     return {SlaveStep::Kind::broken, std::move(why), 0};
 }
 
+/// Whether `dir` holds a key file of BIND's (K<zone>+<alg>+<tag>.key/.private/.state).
+bool holds_keys(const std::string& dir) {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename().string().starts_with("K")) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /// First line of a tool's stderr (or stdout), for messages.
 std::string first_line(const ProcessResult& r) {
     const auto& text = r.err.empty() ? r.out : r.err;
@@ -54,7 +66,8 @@ public:
           m_rsync(c.value("rsync_path")), m_password_file(c.value("rsync_password_file")),
           m_rsync_timeout(c.duration("rsync_timeout")), m_rndc(c.value("rndc_path")),
           m_rndc_conf(c.value("rndc_conf_file")), m_rndc_timeout(c.duration("rndc_timeout")),
-          m_dns_timeout(c.duration("dns_query_timeout")) {}
+          m_dns_timeout(c.duration("dns_query_timeout")), m_key_dir(c.value("dnssec_key_dir")),
+          m_dnssec_password_file(c.value("rsync_dnssec_password_file")) {}
 
     void write_sg_config(const SgConfig& config) override {
         const auto dir = m_sg_dir + "/" + config.sg_name;
@@ -85,36 +98,14 @@ public:
     }
 
     SlaveStep send_directory(const SlaveTarget& s, const std::string& dir) override {
-        const auto src = dir.ends_with('/') ? dir : dir + "/";
-        if (::access(src.c_str(), R_OK | X_OK) != 0) {
-            return retry(fmt::format("{} cannot be read", src));
-        }
-        if (!m_password_file.empty() && ::access(m_password_file.c_str(), R_OK) != 0) {
-            return retry(fmt::format("rsync password file {} cannot be read", m_password_file));
-        }
-        const auto secs = std::to_string(std::max<long long>(
-            1, std::chrono::duration_cast<std::chrono::seconds>(m_rsync_timeout).count()));
-        std::vector<std::string> argv{m_rsync, "-rt", "--delay-updates", "--timeout=" + secs,
-                                      "--contimeout=" + secs};
-        if (!m_password_file.empty()) {
-            argv.push_back("--password-file=" + m_password_file);
-        }
-        argv.push_back(src);
-        argv.push_back(
-            fmt::format("rsync://dnsconf@{}:{}/dnsconf/", url_host(s.address), s.rsync_port));
-        RunOptions o;
-        o.timeout = m_rsync_timeout + std::chrono::seconds(5);
-        const auto r = run_process(argv, o);
-        if (r.ok()) {
+        return rsync_to(s, dir, "dnsconf", m_password_file, {});
+    }
+
+    SlaveStep send_keys(const SlaveTarget& s) override {
+        if (m_key_dir.empty() || !holds_keys(m_key_dir)) {
             return {};
         }
-        if (r.timed_out) {
-            return retry(
-                fmt::format("rsync to {}:{}: timed out after {} s", s.address, s.rsync_port,
-                            std::chrono::duration_cast<std::chrono::seconds>(r.timeout).count()));
-        }
-        return retry(fmt::format("rsync to {}:{}: exit {}: {}", s.address, s.rsync_port,
-                                 r.exit_code, first_line(r)));
+        return rsync_to(s, m_key_dir, "dnssec", m_dnssec_password_file, {"-p"});
     }
 
     SlaveStep reload_config(const SlaveTarget& s) override {
@@ -202,6 +193,43 @@ public:
     }
 
 private:
+    /// rsync <dir>/ to rsync://<user>@<address>:<rsync_port>/<module>/ with the user's
+    /// password file (the module's user is its name).
+    SlaveStep rsync_to(const SlaveTarget& s, const std::string& dir, const std::string& module,
+                       const std::string& password_file, std::vector<std::string> extra) {
+        const auto src = dir.ends_with('/') ? dir : dir + "/";
+        if (::access(src.c_str(), R_OK | X_OK) != 0) {
+            return retry(fmt::format("{} cannot be read", src));
+        }
+        if (!password_file.empty() && ::access(password_file.c_str(), R_OK) != 0) {
+            return retry(fmt::format("rsync password file {} cannot be read", password_file));
+        }
+        const auto secs = std::to_string(std::max<long long>(
+            1, std::chrono::duration_cast<std::chrono::seconds>(m_rsync_timeout).count()));
+        std::vector<std::string> argv{m_rsync, "-rt", "--delay-updates", "--timeout=" + secs,
+                                      "--contimeout=" + secs};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        if (!password_file.empty()) {
+            argv.push_back("--password-file=" + password_file);
+        }
+        argv.push_back(src);
+        argv.push_back(
+            fmt::format("rsync://{}@{}:{}/{}/", module, url_host(s.address), s.rsync_port, module));
+        RunOptions o;
+        o.timeout = m_rsync_timeout + std::chrono::seconds(5);
+        const auto r = run_process(argv, o);
+        if (r.ok()) {
+            return {};
+        }
+        if (r.timed_out) {
+            return retry(fmt::format(
+                "rsync to {}:{} module {}: timed out after {} s", s.address, s.rsync_port, module,
+                std::chrono::duration_cast<std::chrono::seconds>(r.timeout).count()));
+        }
+        return retry(fmt::format("rsync to {}:{} module {}: exit {}: {}", s.address, s.rsync_port,
+                                 module, r.exit_code, first_line(r)));
+    }
+
     std::shared_ptr<const Template> load(const std::string& file) {
         const std::lock_guard lock(m_templates_mutex);
         auto& t = m_templates[file];
@@ -237,6 +265,7 @@ private:
     std::chrono::milliseconds m_rsync_timeout;
     std::string m_rndc, m_rndc_conf;
     std::chrono::milliseconds m_rndc_timeout, m_dns_timeout;
+    std::string m_key_dir, m_dnssec_password_file;
     std::mutex m_templates_mutex;
     std::map<std::string, std::shared_ptr<const Template>> m_templates;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ServerSM against a fake context: the transition table of REFERENCE.md 3.3, the
 // step outcomes (OK / RETRY / BROKEN), back-off and the periodic check.
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -28,7 +29,7 @@ public:
     std::optional<std::string> conflict;
     bool local = false;
     StepResult send = StepResult::ok(), reload = StepResult::ok(), status_r = StepResult::ok(),
-               serials = StepResult::ok();
+               serials = StepResult::ok(), keys = StepResult::ok();
     StepResult probe_r = StepResult{StepResult::Kind::ok, "", 1.5};
     std::optional<std::int64_t> zones = 12;
     SerialCheck found = {12, {{"a.test.", 5, "serial 4 < 5"}, {"b.test.", 7, "SERVFAIL"}}, {}, 0};
@@ -43,6 +44,10 @@ public:
     StepResult send_config(const ServerRow&) override {
         calls.push_back("send");
         return send;
+    }
+    StepResult send_keys(const ServerRow&) override {
+        calls.push_back("keys");
+        return keys;
     }
     StepResult reload_config(const ServerRow&) override {
         calls.push_back("reload");
@@ -169,7 +174,7 @@ TEST(ServerSm, ConfigureSendsReloadsProbesThenSchedulesTheCheck) {
         const auto out = run(row, server_configure, ctx);
         EXPECT_EQ(out.code, ResultCode::ok);
         EXPECT_EQ(row.state, ServerState::ok);
-        EXPECT_EQ(ctx.calls, (std::vector<std::string>{"send", "probe", "reload"}));
+        EXPECT_EQ(ctx.calls, (std::vector<std::string>{"send", "keys", "probe", "reload"}));
         EXPECT_EQ(row.retry_msg, "");
         EXPECT_EQ(row.retry_count, 0);
         EXPECT_EQ(row.last_reply, ctx.clock);
@@ -249,7 +254,7 @@ TEST(ServerSm, CheckRecordsZonesAndLagAndReschedules) {
     const auto out = run(row, server_check_server, ctx);
     EXPECT_EQ(out.code, ResultCode::ok);
     EXPECT_EQ(row.state, ServerState::ok);
-    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials"}));
+    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials", "keys"}));
     EXPECT_EQ(row.zone_count, 12);
     EXPECT_EQ(row.lagging_zones, 0);
     EXPECT_EQ(row.repairs, 0);
@@ -272,8 +277,8 @@ TEST(ServerSm, ZonesBehindGetNotifyThenRetransferAndAreCounted) {
     row.repairs = 3;
     const auto out = run(row, server_check_server, ctx);
     EXPECT_EQ(row.state, ServerState::ok);
-    EXPECT_EQ(ctx.calls,
-              (std::vector<std::string>{"probe", "status", "serials", "notify", "retransfer"}));
+    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials", "keys", "notify",
+                                                   "retransfer"}));
     ASSERT_EQ(ctx.notified.size(), 2U);
     EXPECT_EQ(ctx.notified[0].zone, "a.test.");
     ASSERT_EQ(ctx.retransferred.size(), 1U) << "only what the NOTIFY did not bring";
@@ -311,7 +316,7 @@ TEST(ServerSm, ZonesMissingOnTheServerGetTheConfigurationAgain) {
     auto row = in(ServerState::ok);
     run(row, server_check_server, ctx);
     EXPECT_EQ(row.state, ServerState::ok);
-    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials"}));
+    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials", "keys"}));
     ASSERT_EQ(ctx.queued.size(), 2U);
     EXPECT_EQ(ctx.queued[0].type, server_config_change);
     EXPECT_EQ(ctx.queued[0].delay, 0ms);
@@ -324,7 +329,7 @@ TEST(ServerSm, ZonesInTransitAreNeitherLaggingNorRepairedButLookedAtSoon) {
     ctx.found = {12, {}, {}, 4};
     auto row = in(ServerState::ok);
     const auto out = run(row, server_check_server, ctx);
-    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials"}));
+    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"probe", "status", "serials", "keys"}));
     EXPECT_EQ(row.lagging_zones, 0);
     EXPECT_EQ(row.repairs, 0);
     EXPECT_EQ(ctx.queued.at(0).delay, 30s) << "judged once the grace is over";
@@ -341,6 +346,36 @@ TEST(ServerSm, TheMastersOwnNamedIsNeverRepaired) {
     EXPECT_EQ(row.lagging_zones, 2);
     EXPECT_EQ(row.repairs, 0);
     EXPECT_EQ(ctx.queued.size(), 1U);
+}
+
+// Issue 14: a replica that cannot take the DNSSEC keys is not OK (it could not sign
+// after a promotion): configure stops there, and a check that cannot send them goes to
+// RETRY with the rsync error; the master's own named is never sent keys.
+TEST(ServerSm, KeysThatCannotBeSentMakeTheServerRetry) {
+    FakeServer ctx;
+    ctx.keys = StepResult::retry("rsync to 127.0.0.5:873 module dnssec: exit 5: auth failed");
+    auto row = in(ServerState::config);
+    run(row, server_configure, ctx);
+    EXPECT_EQ(row.state, ServerState::retry);
+    EXPECT_EQ(row.retry_msg, "sending the DNSSEC keys: rsync to 127.0.0.5:873 module dnssec: "
+                             "exit 5: auth failed");
+    EXPECT_EQ(ctx.calls, (std::vector<std::string>{"send", "keys"}));
+
+    FakeServer check;
+    check.found = {12, {}, {}, 0};
+    check.keys = ctx.keys;
+    auto ok = in(ServerState::ok);
+    run(ok, server_check_server, check);
+    EXPECT_EQ(ok.state, ServerState::retry);
+    EXPECT_EQ(check.queued.at(0).type, server_configure);
+
+    FakeServer local;
+    local.local = true;
+    local.keys = ctx.keys;
+    auto self = in(ServerState::ok);
+    run(self, server_check_server, local);
+    EXPECT_EQ(self.state, ServerState::ok);
+    EXPECT_EQ(std::count(local.calls.begin(), local.calls.end(), "keys"), 0);
 }
 
 TEST(ServerSm, ConfigureRecordsWhenTheConfigurationArrived) {

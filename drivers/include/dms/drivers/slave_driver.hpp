@@ -10,7 +10,7 @@
 //    notify, retransfer) never throw for the server's failures: they answer with a SlaveStep saying
 //    retry (unreachable, timed out, refused, a tool failed) or broken (a malformed answer or a
 //    broken rcode), with the tool's or resolver's own error text in `detail`.
-//  - Secrets (the rsync password, rndc keys) never appear in `detail` or in argv: rsync
+//  - Secrets (the rsync passwords, rndc keys) never appear in `detail` or in argv: rsync
 //    reads the password from its --password-file, rndc its keys from rndc.conf.
 //  - External programs run as argv vectors with timeouts (core/process.hpp).
 //  - One instance may be used by several threads at once.
@@ -90,6 +90,12 @@ public:
     virtual SlaveStep send_config(const SlaveTarget& server) = 0;
     /// The same for any local directory (zone_tool rsync_server_admin_config).
     virtual SlaveStep send_directory(const SlaveTarget& server, const std::string& dir) = 0;
+    /// For a server of the replica SG: rsync dnssec_key_dir (the master's DNSSEC keys and
+    /// their .state files) to its module dnssec as user dnssec, password from
+    /// rsync_dnssec_password_file, modes kept (.private files stay 0600). Nothing is
+    /// deleted there (a key the master purged stays, unused). Ok without running rsync
+    /// when the directory holds no key (`K*` file): no signed zone, nothing to keep.
+    virtual SlaveStep send_keys(const SlaveTarget& server) = 0;
     /// rndc -s <name> reconfig (rndc.conf names the server's address, port and key).
     virtual SlaveStep reload_config(const SlaveTarget& server) = 0;
     /// SOA query for "localhost." over TCP: any well-formed NOERROR, NXDOMAIN, REFUSED

@@ -123,8 +123,12 @@ public:
     virtual std::optional<std::string> address_conflict(const ServerRow& row) = 0;
     /// This machine is the server (the master listed in its own SG): no rsync, no rndc.
     virtual bool is_this_machine(const ServerRow& row) = 0;
-    /// Send the SG's generated config (and, for a replica, the DNSSEC keys).
+    /// Send the SG's generated config.
     virtual StepResult send_config(const ServerRow& row) = 0;
+    /// A server of the replica SG: send it the master's DNSSEC keys (after the config,
+    /// and again at every check, so that new keys and rollovers reach it within a check
+    /// interval). Others: nothing to do.
+    virtual StepResult send_keys(const ServerRow&) { return StepResult::ok(); }
     /// Make the server load it (rndc -s <server> reconfig).
     virtual StepResult reload_config(const ServerRow& row) = 0;
     /// SOA query over TCP (REFERENCE.md 3.3 SOA probe); rtt_ms on success.
