@@ -12,10 +12,30 @@
 //   propagation_bench create ZONE_TOOL CONF PREFIX N SERVERS...
 //       N new zones PREFIX<i>.prop. with `zone_tool create_zone`, each timed from
 //       zone_tool's return until every slave answers it.
+// DNSSEC (bench/dnssec.sh): ANCHOR is a delv trust-anchors file for ZONE; "validates"
+// means `delv` with only that anchor says "; fully validated" at every slave.
+//   propagation_bench signed-change ZONE_TOOL CONF ZONE BASE_FILE N ANCHOR SERVERS...
+//       as change, then until the changed record validates at every slave.
+//   propagation_bench signed-nsupdate CONF KEY_FILE ZONE N ANCHOR SERVERS...
+//       as nsupdate, then until the added record validates at every slave.
+//   propagation_bench enable ZONE_TOOL CONF PREFIX N SERVERS...
+//       N new zones PREFIX<i>.sig., each on every slave unsigned first; then timed from
+//       `zone_tool set_zone Z auto_dnssec` returning until show_dnssec gives its DS and
+//       the zone's SOA validates at every slave with that DS.
+//   propagation_bench sign-many ZONE_TOOL CONF LIST_FILE SAMPLE DS_DIR SERVERS...
+//       the zones of LIST_FILE (one per line, each served everywhere) signed at once:
+//       `set_zone Z auto_dnssec` for each (two at a time), timed from the first until
+//       every slave serves each zone with a serial past its unsigned one (named bumps it
+//       when it signs); then `recreate_ds '*'` timed, and SAMPLE zones spread over the
+//       list validated at every slave with their DS file from DS_DIR.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -23,6 +43,7 @@
 #include "dms/core/config.hpp"
 #include "dms/core/dns_client.hpp"
 #include "dms/core/process.hpp"
+#include "dms/core/serial.hpp"
 
 namespace {
 
@@ -64,6 +85,33 @@ bool all_serve(const std::vector<Server>& servers, const std::string& zone,
     });
 }
 
+/// `delv` at `s` for NAME TYPE with only the anchors of `anchor_file` (and `root` as
+/// the top of the chain) says "; fully validated".
+bool validates(const Server& s, const std::string& anchor_file, const std::string& root,
+               const std::string& name, const std::string& type) {
+    dms::RunOptions o;
+    o.timeout = 10s;
+    const auto r = dms::run_process({"delv", "-a", anchor_file, "+root=" + root, "@" + s.address,
+                                     "-p", std::to_string(s.port), name, type},
+                                    o);
+    return r.out.find("; fully validated") != std::string::npos;
+}
+
+/// Until `name` validates at every slave (delv has no millisecond loop: each try is a
+/// process, some milliseconds).
+bool all_validate(const std::vector<Server>& slaves, const std::string& anchor_file,
+                  const std::string& zone, const std::string& name, const std::string& type,
+                  std::chrono::seconds limit) {
+    for (const auto& s : slaves) {
+        if (!poll([&] { return validates(s, anchor_file, zone, name, type); }, limit)) {
+            std::cerr << name << " " << type << " does not validate at " << s.address << ":"
+                      << s.port << "\n";
+            return false;
+        }
+    }
+    return true;
+}
+
 void report(const std::string& what, std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const auto pct = [&](double p) {
@@ -72,6 +120,20 @@ void report(const std::string& what, std::vector<double> v) {
     };
     fmt::print("{:<40} n={:<4} p50 {:8.1f} ms  p90 {:8.1f} ms  p99 {:8.1f} ms  max {:8.1f} ms\n",
                what, v.size(), pct(0.50), pct(0.90), pct(0.99), v.back());
+}
+
+/// What validating costs by itself: delv at every slave for a record long served.
+void report_delv_alone(const std::vector<Server>& slaves, const std::string& anchor,
+                       const std::string& zone) {
+    std::vector<double> v;
+    for (int i = 0; i < 20; ++i) {
+        const auto t0 = Clock::now();
+        if (!all_validate(slaves, anchor, zone, zone, "SOA", 10s)) {
+            return;
+        }
+        v.push_back(ms(Clock::now() - t0));
+    }
+    report("delv alone at every slave (in the above)", v);
 }
 
 Server master_of(const std::string& conf) {
@@ -109,15 +171,18 @@ bool propagated(const Server& master, const std::vector<Server>& slaves, const s
 }
 
 int change(const std::string& zone_tool, const std::string& conf, const std::string& zone,
-           const std::string& base_file, int n, const std::vector<Server>& slaves) {
+           const std::string& base_file, int n, const std::vector<Server>& slaves,
+           const std::string& anchor = {}) {
     const auto master = master_of(conf);
     std::ifstream in(base_file);
     const std::string base{std::istreambuf_iterator<char>(in), {}};
     const auto file = base_file + ".edit";
-    std::vector<double> v;
+    std::vector<double> v, valid;
     for (int i = 0; i < n; ++i) {
+        // A new name each time when validating: delv must see this change's record.
+        const auto name = anchor.empty() ? std::string("prop") : fmt::format("prop{}", i);
         std::ofstream(file) << base
-                            << fmt::format("prop 300 IN A 10.7.{}.{}\n", i / 250, i % 250 + 1);
+                            << fmt::format("{} 300 IN A 10.7.{}.{}\n", name, i / 250, i % 250 + 1);
         const auto before = serial_of(master, zone).value_or(0);
         const auto r = dms::run_process({zone_tool, "-c", conf, "load_zone_zi", file, zone});
         const auto t1 = Clock::now();
@@ -129,15 +194,27 @@ int change(const std::string& zone_tool, const std::string& conf, const std::str
             return 1;
         }
         v.push_back(ms(Clock::now() - t1));
+        if (!anchor.empty()) {
+            if (!all_validate(slaves, anchor, zone, name + "." + zone, "A", 60s)) {
+                return 1;
+            }
+            valid.push_back(ms(Clock::now() - t1));
+        }
     }
-    report("dms: zone_tool return -> every slave", v);
+    report(anchor.empty() ? "dms: zone_tool return -> every slave"
+                          : "dms signed: zone_tool return -> every slave",
+           v);
+    if (!anchor.empty()) {
+        report("dms signed: ... -> validates at every slave", valid);
+        report_delv_alone(slaves, anchor, zone);
+    }
     return 0;
 }
 
 int nsupdate(const std::string& conf, const std::string& key_file, const std::string& zone, int n,
-             const std::vector<Server>& slaves) {
+             const std::vector<Server>& slaves, const std::string& anchor = {}) {
     const auto master = master_of(conf);
-    std::vector<double> v;
+    std::vector<double> v, valid;
     for (int i = 0; i < n; ++i) {
         const auto before = serial_of(master, zone).value_or(0);
         dms::RunOptions o;
@@ -155,8 +232,19 @@ int nsupdate(const std::string& conf, const std::string& key_file, const std::st
             return 1;
         }
         v.push_back(ms(Clock::now() - t0));
+        if (!anchor.empty()) {
+            if (!all_validate(slaves, anchor, zone, fmt::format("raw{}.{}", i, zone), "A", 60s)) {
+                return 1;
+            }
+            valid.push_back(ms(Clock::now() - t0));
+        }
     }
-    report("raw: nsupdate start -> every slave", v);
+    report(anchor.empty() ? "raw: nsupdate start -> every slave"
+                          : "raw signed: nsupdate start -> every slave",
+           v);
+    if (!anchor.empty()) {
+        report("raw signed: ... -> validates at every slave", valid);
+    }
     return 0;
 }
 
@@ -181,6 +269,203 @@ int create(const std::string& zone_tool, const std::string& conf, const std::str
     return 0;
 }
 
+/// The SHA-256 DS show_dnssec prints for `zone` ("TAG 13 2 HEX"), empty while none.
+std::string shown_ds(const std::string& zone_tool, const std::string& conf,
+                     const std::string& zone) {
+    const auto r = dms::run_process({zone_tool, "-c", conf, "show_dnssec", zone});
+    std::istringstream in(r.out);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto p = line.find(" IN DS ");
+        if (p != std::string::npos && line.find(" 2 ", p + 7) != std::string::npos) {
+            const auto rdata = line.substr(p + 7);
+            std::istringstream f(rdata);
+            std::string tag, alg, type;
+            f >> tag >> alg >> type;
+            if (type == "2") {
+                return rdata;
+            }
+        }
+    }
+    return {};
+}
+
+/// A delv trust-anchors file for `zone` from DS rdata "TAG ALG TYPE HEX".
+std::string write_anchor(const std::string& dir, const std::string& zone, const std::string& ds) {
+    std::istringstream f(ds);
+    std::string tag, alg, type, hex;
+    f >> tag >> alg >> type >> hex;
+    const auto file = dir + "/anchor-" + zone + "conf";
+    std::ofstream(file) << fmt::format("trust-anchors {{ {} static-ds {} {} {} \"{}\"; }};\n", zone,
+                                       tag, alg, type, hex);
+    return file;
+}
+
+std::string temp_dir() {
+    char tmpl[] = "/tmp/dms-bench-dnssec.XXXXXX";
+    const char* d = ::mkdtemp(tmpl);
+    if (d == nullptr) {
+        throw std::runtime_error("mkdtemp failed");
+    }
+    return d;
+}
+
+int enable(const std::string& zone_tool, const std::string& conf, const std::string& prefix, int n,
+           const std::vector<Server>& slaves) {
+    const auto dir = temp_dir();
+    std::vector<double> ds_shown, valid;
+    for (int i = 0; i < n; ++i) {
+        const auto zone = fmt::format("{}{}.sig.", prefix, i);
+        if (!dms::run_process({zone_tool, "-c", conf, "create_zone", zone}).ok() ||
+            !poll([&] { return all_serve(slaves, zone, std::nullopt); }, 60s)) {
+            std::cerr << zone << ": not created on every slave\n";
+            return 1;
+        }
+        const auto r = dms::run_process({zone_tool, "-c", conf, "set_zone", zone, "auto_dnssec"});
+        const auto t1 = Clock::now();
+        if (!r.ok()) {
+            std::cerr << dms::describe_failure({zone_tool, "set_zone"}, r) << "\n";
+            return 1;
+        }
+        std::string ds;
+        if (!poll([&] { return !(ds = shown_ds(zone_tool, conf, zone)).empty(); }, 60s)) {
+            std::cerr << zone << ": show_dnssec gives no DS after 60 s\n";
+            return 1;
+        }
+        ds_shown.push_back(ms(Clock::now() - t1));
+        const auto anchor = write_anchor(dir, zone, ds);
+        if (!all_validate(slaves, anchor, zone, zone, "SOA", 60s)) {
+            return 1;
+        }
+        valid.push_back(ms(Clock::now() - t1));
+    }
+    std::filesystem::remove_all(dir);
+    report("dms: set_zone auto_dnssec -> DS shown", ds_shown);
+    report("dms: set_zone auto_dnssec -> validates", valid);
+    return 0;
+}
+
+int sign_many(const std::string& zone_tool, const std::string& conf, const std::string& list,
+              int sample, const std::string& ds_dir, const std::vector<Server>& slaves) {
+    std::vector<std::string> zones;
+    {
+        std::ifstream in(list);
+        std::string z;
+        while (std::getline(in, z)) {
+            if (!z.empty()) {
+                zones.push_back(z);
+            }
+        }
+    }
+    if (zones.empty()) {
+        std::cerr << list << ": no zones\n";
+        return 1;
+    }
+    // Each zone's unsigned serial on each slave, once it serves it.
+    std::vector<std::vector<std::uint32_t>> before(zones.size());
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+        for (const auto& s : slaves) {
+            std::optional<std::uint32_t> got;
+            if (!poll([&] { return (got = serial_of(s, zones[i])).has_value(); }, 300s)) {
+                std::cerr << zones[i] << ": not served by " << s.address << "\n";
+                return 1;
+            }
+            before[i].push_back(*got);
+        }
+    }
+    const auto t0 = Clock::now();
+    // Two zone_tool processes at a time, as an operator's loop with xargs -P2 would.
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    const auto worker = [&] {
+        for (auto i = next++; i < zones.size() && !failed; i = next++) {
+            const auto r =
+                dms::run_process({zone_tool, "-c", conf, "set_zone", zones[i], "auto_dnssec"});
+            if (!r.ok()) {
+                std::cerr << dms::describe_failure({zone_tool, "set_zone", zones[i]}, r) << "\n";
+                failed = true;
+            }
+        }
+    };
+    std::thread a(worker), b(worker);
+    a.join();
+    b.join();
+    if (failed) {
+        return 1;
+    }
+    const auto commands = ms(Clock::now() - t0);
+    // Every zone with a moved serial on every slave.
+    std::vector<bool> done(zones.size(), false);
+    std::size_t left = zones.size();
+    const auto deadline = Clock::now() + std::chrono::minutes(30);
+    while (left > 0 && Clock::now() < deadline) {
+        for (std::size_t i = 0; i < zones.size(); ++i) {
+            if (done[i]) {
+                continue;
+            }
+            bool all = true;
+            for (std::size_t k = 0; k < slaves.size() && all; ++k) {
+                const auto got = serial_of(slaves[k], zones[i]);
+                all = got && dms::serial::lt(before[i][k], *got);
+            }
+            if (all) {
+                done[i] = true;
+                --left;
+            }
+        }
+        if (left > 0) {
+            std::this_thread::sleep_for(100ms);
+        }
+    }
+    if (left > 0) {
+        std::cerr << left << " zones not signed on every slave after 30 minutes\n";
+        return 1;
+    }
+    const auto signed_all = ms(Clock::now() - t0);
+    const auto t2 = Clock::now();
+    const auto ds = dms::run_process({zone_tool, "-c", conf, "recreate_ds", "*"});
+    const auto recreate = ms(Clock::now() - t2);
+    if (!ds.ok()) {
+        std::cerr << dms::describe_failure({zone_tool, "recreate_ds", "*"}, ds) << "\n";
+        return 1;
+    }
+    const auto dir = temp_dir();
+    const auto step = std::max<std::size_t>(1, zones.size() / std::max(1, sample));
+    int checked = 0;
+    for (std::size_t i = 0; i < zones.size() && checked < sample; i += step, ++checked) {
+        const auto& zone = zones[i];
+        // recreate_ds names the file after the zone without its final dot.
+        const auto file = ds_dir + "/" + zone.substr(0, zone.size() - 1);
+        std::ifstream in(file);
+        std::string line, rdata;
+        while (std::getline(in, line)) {
+            const auto p = line.find(" DS ");
+            if (p != std::string::npos) {
+                std::istringstream f(line.substr(p + 4));
+                std::string tag, alg, type;
+                f >> tag >> alg >> type;
+                if (type == "2") {
+                    rdata = line.substr(p + 4);
+                }
+            }
+        }
+        if (rdata.empty()) {
+            std::cerr << file << ": no SHA-256 DS\n";
+            return 1;
+        }
+        if (!all_validate(slaves, write_anchor(dir, zone, rdata), zone, zone, "SOA", 60s)) {
+            return 1;
+        }
+    }
+    std::filesystem::remove_all(dir);
+    fmt::print("{:<40} {} zones: set_zone x{} {:.1f} s; signed on every slave {:.1f} s after "
+               "the first; recreate_ds '*' {:.1f} s; {} sampled zones validate with their DS "
+               "file\n",
+               "dms: signing many zones at once", zones.size(), zones.size(), commands / 1000,
+               signed_all / 1000, recreate / 1000, checked);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -191,6 +476,18 @@ int main(int argc, char** argv) {
         }
         if (a.size() >= 6 && a[0] == "nsupdate") {
             return nsupdate(a[1], a[2], a[3], std::stoi(a[4]), parse_servers(a, 5));
+        }
+        if (a.size() >= 8 && a[0] == "signed-change") {
+            return change(a[1], a[2], a[3], a[4], std::stoi(a[5]), parse_servers(a, 7), a[6]);
+        }
+        if (a.size() >= 7 && a[0] == "signed-nsupdate") {
+            return nsupdate(a[1], a[2], a[3], std::stoi(a[4]), parse_servers(a, 6), a[5]);
+        }
+        if (a.size() >= 6 && a[0] == "enable") {
+            return enable(a[1], a[2], a[3], std::stoi(a[4]), parse_servers(a, 5));
+        }
+        if (a.size() >= 7 && a[0] == "sign-many") {
+            return sign_many(a[1], a[2], a[3], std::stoi(a[4]), a[5], parse_servers(a, 6));
         }
         if (a.size() >= 6 && a[0] == "create") {
             return create(a[1], a[2], a[3], std::stoi(a[4]), parse_servers(a, 5));

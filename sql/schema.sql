@@ -10,7 +10,7 @@ CREATE TABLE schema_version (
     version integer NOT NULL CHECK (version >= 1),
     applied timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO schema_version (version) VALUES (9);
+INSERT INTO schema_version (version) VALUES (10);
 
 -- Bump mtime on every update unless the statement set it itself.
 CREATE FUNCTION dms_touch_mtime() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -632,6 +632,21 @@ CREATE TABLE dms_audit.audit_log (
 );
 CREATE INDEX audit_log_at_idx ON dms_audit.audit_log (at);
 CREATE INDEX audit_log_zone_id_idx ON dms_audit.audit_log (zone_id) WHERE zone_id IS NOT NULL;
+-- vacuum_audit's way to age the trail (sql/upgrades/0010_vacuum_audit.sql): at most
+-- `batch` rows older than max_age_days, never younger than 30 days; given to the role
+-- dms_audit with the table.
+CREATE FUNCTION public.dms_vacuum_audit(max_age_days double precision, batch integer)
+    RETURNS bigint LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+    WITH doomed AS (
+        SELECT id FROM dms_audit.audit_log
+         WHERE at < now() - make_interval(secs => greatest(max_age_days, 30) * 86400)
+         ORDER BY at LIMIT greatest(batch, 1)),
+    gone AS (
+        DELETE FROM dms_audit.audit_log a USING doomed d WHERE a.id = d.id RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+REVOKE ALL ON FUNCTION public.dms_vacuum_audit(double precision, integer) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Seed data (REFERENCE.md 4): the MasterSM row, one SG, global and per-SG

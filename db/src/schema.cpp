@@ -89,15 +89,21 @@ AuditRoles audit_roles(pqxx::work& w) {
     return {r[0].as<bool>(), r[1].as<std::string>(), r[2].as<bool>()};
 }
 
-/// Whether schema dms_audit and its table audit_log both belong to the role dms_audit.
+/// vacuum_audit's function (sql/upgrades/0010_vacuum_audit.sql).
+constexpr const char* vacuum_audit_fn = "public.dms_vacuum_audit(double precision, integer)";
+
+/// Whether schema dms_audit, its table audit_log and vacuum_audit's function (when the
+/// schema has it) all belong to the role dms_audit.
 bool audit_protected(pqxx::work& w) {
     const auto role = w.quote(std::string(audit_owner_role));
     return w
         .exec1(fmt::format("SELECT coalesce((SELECT pg_get_userbyid(n.nspowner) = {0}"
                            " AND pg_get_userbyid(c.relowner) = {0} FROM pg_namespace n"
                            " JOIN pg_class c ON c.relnamespace = n.oid"
-                           " WHERE n.nspname = 'dms_audit' AND c.relname = 'audit_log'), false)",
-                           role))[0]
+                           " WHERE n.nspname = 'dms_audit' AND c.relname = 'audit_log'), false)"
+                           " AND coalesce((SELECT pg_get_userbyid(p.proowner) = {0}"
+                           " FROM pg_proc p WHERE p.oid = to_regprocedure('{1}')), true)",
+                           role, vacuum_audit_fn))[0]
         .as<bool>();
 }
 
@@ -120,6 +126,14 @@ void protect_audit(pqxx::work& w, const std::string& app) {
                        " REVOKE ALL ON TABLE dms_audit.audit_log FROM PUBLIC;"
                        " REVOKE ALL ON SEQUENCE dms_audit.audit_log_id_seq FROM PUBLIC;",
                        audit_owner_role));
+    // vacuum_audit deletes through this function (as dms_audit, only old rows).
+    if (!w.exec1(fmt::format("SELECT to_regprocedure('{}') IS NULL", vacuum_audit_fn))[0]
+             .as<bool>()) {
+        w.exec(fmt::format("ALTER FUNCTION {0} OWNER TO {1};"
+                           " REVOKE ALL ON FUNCTION {0} FROM PUBLIC;"
+                           " GRANT EXECUTE ON FUNCTION {0} TO {2};",
+                           vacuum_audit_fn, audit_owner_role, a));
+    }
     if (app != audit_owner_role) {
         w.exec(fmt::format("REVOKE ALL ON TABLE dms_audit.audit_log FROM {0};"
                            " REVOKE ALL ON SEQUENCE dms_audit.audit_log_id_seq FROM {0};"

@@ -30,6 +30,7 @@ std::span<const Statement> server_statements();
 std::span<const Statement> sg_statements();
 std::span<const Statement> server_state_statements();
 std::span<const Statement> replication_statements();
+std::span<const Statement> vacuum_statements();
 
 /// Prepare every statement of every repository on `conn`.
 void declare_statements(pqxx::connection_base& conn);

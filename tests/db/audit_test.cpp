@@ -132,6 +132,29 @@ protected:
                   "1");
         const auto status = app_zt({"show_master_status", "-v"});
         EXPECT_EQ(status.status, 0) << status.err;
+        // vacuum_audit ages it, but only through dms_vacuum_audit, which the
+        // application role may run and not replace, and which keeps 30 days.
+        EXPECT_EQ(admin_value("SELECT pg_get_userbyid(proowner) FROM pg_proc"
+                              " WHERE oid = to_regprocedure("
+                              "'public.dms_vacuum_audit(double precision, integer)')"),
+                  "dms_audit");
+        EXPECT_EQ(as_app("CREATE OR REPLACE FUNCTION public.dms_vacuum_audit(max_age_days double"
+                         " precision, batch integer) RETURNS bigint LANGUAGE sql AS"
+                         " 'SELECT 0::bigint'"),
+                  denied);
+        {
+            pqxx::connection c(conninfo(m_settings.user, m_app_db));
+            pqxx::work w(c);
+            w.exec("INSERT INTO dms_audit.audit_log (at, change_by, operation) VALUES"
+                   " (now() - interval '45 days', 'x', 'aged'),"
+                   " (now() - interval '10 days', 'x', 'aged')");
+            w.commit();
+        }
+        const auto vacuum = app_zt({"vacuum_audit", "-f", "1"});
+        EXPECT_EQ(vacuum.status, 0) << vacuum.err;
+        EXPECT_THAT(vacuum.out, HasSubstr("vacuum_audit: 1 audit rows removed"));
+        EXPECT_EQ(admin_value("SELECT count(*) FROM dms_audit.audit_log WHERE operation = 'aged'"),
+                  "1");
     }
 
     std::string m_app;

@@ -178,6 +178,12 @@ TEST_F(Standby, ZoneToolReadsOnTheStandbyAndRefusesChanges) {
     EXPECT_NE(refused.err.find("read-only replica"), std::string::npos) << refused.err;
     const auto refused_set = zone_tool(m_standby_conf, {"set_zone", "a.test.", "nsec3"});
     EXPECT_EQ(refused_set.exit_code, 69) << refused_set.out << refused_set.err;
+    // The daily vacuum on a replica: refused before it deletes anything, saying why.
+    const auto vacuum = zone_tool(m_standby_conf, {"vacuum_all"});
+    EXPECT_EQ(vacuum.exit_code, 69) << vacuum.out << vacuum.err;
+    EXPECT_NE(vacuum.err.find("vacuum runs on the live master only"), std::string::npos)
+        << vacuum.err;
+    EXPECT_TRUE(zone_tool(m_primary_conf, {"vacuum_all"}).ok());
 }
 
 TEST_F(Standby, DmsdWaitsOnAStandbyAndStartsWhenItIsPromoted) {

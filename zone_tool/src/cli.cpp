@@ -235,6 +235,7 @@ const std::vector<Command>& command_table() {
         add_event_commands(t);
         add_master_commands(t);
         add_dnssec_commands(t);
+        add_vacuum_commands(t);
         add_db_commands(t);
         return t;
     }();

@@ -137,5 +137,6 @@ void add_server_sm_commands(std::vector<Command>& table);
 void add_event_commands(std::vector<Command>& table);
 void add_master_commands(std::vector<Command>& table);
 void add_dnssec_commands(std::vector<Command>& table);
+void add_vacuum_commands(std::vector<Command>& table);
 
 } // namespace dms::zone_tool
