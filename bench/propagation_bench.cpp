@@ -76,12 +76,13 @@ bool poll(F&& done, std::chrono::seconds limit) {
     return false;
 }
 
-/// Every server answers `zone` with serial `want` (any serial when none is given).
+/// Every server answers `zone` with serial `want` or a later one (a signed zone's
+/// serial may move again when named re-signs; any serial when none is given).
 bool all_serve(const std::vector<Server>& servers, const std::string& zone,
                std::optional<std::uint32_t> want) {
     return std::all_of(servers.begin(), servers.end(), [&](const Server& s) {
         const auto got = serial_of(s, zone);
-        return got && (!want || *got == *want);
+        return got && (!want || !dms::serial::lt(*got, *want));
     });
 }
 

@@ -252,6 +252,66 @@ std::vector<std::string> write_missing_zone_files(db::Transaction& tx,
 
 } // namespace
 
+SerialFloors raise_serials_above_servers(db::Session& session, const Config& config,
+                                         drivers::SlaveDriver& slaves, const Caller& caller,
+                                         std::string_view operation) {
+    SerialFloors r;
+    std::vector<std::string> names;
+    std::map<std::string, db::ZoneRecord> published;
+    std::vector<drivers::SlaveTarget> sources;
+    session.transaction(fmt::format("{}: zones", operation), [&](db::Transaction& tx) {
+        names.clear();
+        published.clear();
+        for (auto& z : db::zones::list(tx, {})) {
+            if (z.soa_serial) {
+                names.push_back(z.name);
+                published.emplace(z.name, std::move(z));
+            }
+        }
+        sources = serial_sources(tx, config);
+    });
+    r.zones = names.size();
+    r.servers = sources.size();
+    const auto serials = collect_serials(slaves, sources, names, r.unreachable);
+    session.transaction(fmt::format("{}: serials", operation), [&](db::Transaction& tx) {
+        r.republished = 0;
+        for (const auto& name : names) {
+            const auto it = serials.find(name);
+            if (it == serials.end()) {
+                continue;
+            }
+            const auto recorded = static_cast<std::uint32_t>(*published.at(name).soa_serial);
+            const auto& s = it->second;
+            const bool ahead = s.highest && serial::gt(*s.highest, recorded);
+            const bool differs = !s.self || *s.self != recorded;
+            if (!ahead && !differs) {
+                continue;
+            }
+            auto z = db::zones::find_by_id(tx, published.at(name).id, true);
+            if (!z || !z->soa_serial) {
+                continue;
+            }
+            if (ahead) {
+                z->soa_serial = *s.highest;
+                db::zones::update(tx, *z);
+            }
+            if (z->state == "PUBLISHED") {
+                sm::ZoneEventParams p;
+                p.force_soa_serial_update = true;
+                run_zone_event(tx, config, *z, sm::EventType::zone_do_refresh, p,
+                               caller.change_by());
+            }
+            ++r.republished;
+            log::info("zone " + name, std::string(operation),
+                      "recorded serial {}, this site's named {}, highest seen {}: publishing "
+                      "with a serial above all",
+                      recorded, s.self ? std::to_string(*s.self) : "none",
+                      s.highest ? std::to_string(*s.highest) : "none");
+        }
+    });
+    return r;
+}
+
 PromoteReport promote_replica(db::Session& session, const Config& config,
                               drivers::NamedDriver& named, drivers::SlaveDriver& slaves,
                               const Caller& caller) {
@@ -309,64 +369,17 @@ PromoteReport promote_replica(db::Session& session, const Config& config,
         r.done.push_back(fmt::format("disabled server {} (the old master's own row)", *old_row));
     }
     // 3. Serial floors.
-    std::vector<std::string> names;
-    std::map<std::string, db::ZoneRecord> published;
-    std::vector<drivers::SlaveTarget> sources;
-    session.transaction("promote_replica: zones", [&](db::Transaction& tx) {
-        names.clear();
-        published.clear();
-        for (auto& z : db::zones::list(tx, {})) {
-            if (z.soa_serial) {
-                names.push_back(z.name);
-                published.emplace(z.name, std::move(z));
-            }
-        }
-        sources = serial_sources(tx, config);
-    });
-    r.zones = names.size();
-    const auto serials = collect_serials(slaves, sources, names, r.unreachable);
+    const auto floors =
+        raise_serials_above_servers(session, config, slaves, caller, "promote_replica");
+    r.zones = floors.zones;
+    r.republished = floors.republished;
+    r.unreachable = floors.unreachable;
     for (const auto& u : r.unreachable) {
         r.done.push_back("no answer from " + u + ": its serials are not known");
     }
-    session.transaction("promote_replica: serials", [&](db::Transaction& tx) {
-        r.republished = 0;
-        for (const auto& name : names) {
-            const auto it = serials.find(name);
-            if (it == serials.end()) {
-                continue;
-            }
-            const auto recorded = static_cast<std::uint32_t>(*published.at(name).soa_serial);
-            const auto& s = it->second;
-            const bool ahead = s.highest && serial::gt(*s.highest, recorded);
-            const bool differs = !s.self || *s.self != recorded;
-            if (!ahead && !differs) {
-                continue;
-            }
-            auto z = db::zones::find_by_id(tx, published.at(name).id, true);
-            if (!z || !z->soa_serial) {
-                continue;
-            }
-            if (ahead) {
-                z->soa_serial = *s.highest;
-                db::zones::update(tx, *z);
-            }
-            if (z->state == "PUBLISHED") {
-                sm::ZoneEventParams p;
-                p.force_soa_serial_update = true;
-                run_zone_event(tx, config, *z, sm::EventType::zone_do_refresh, p,
-                               caller.change_by());
-            }
-            ++r.republished;
-            log::info("zone " + name, "promote_replica",
-                      "recorded serial {}, this site's named {}, highest seen {}: publishing "
-                      "with a serial above all",
-                      recorded, s.self ? std::to_string(*s.self) : "none",
-                      s.highest ? std::to_string(*s.highest) : "none");
-        }
-    });
     r.done.push_back(fmt::format("compared the serials of {} published zones on {} servers: {} "
                                  "queued for publishing with a new serial",
-                                 r.zones, sources.size() - r.unreachable.size(), r.republished));
+                                 r.zones, floors.servers - r.unreachable.size(), r.republished));
     // 4. Zone files this site never received, named's includes and rndc.conf.
     std::vector<std::string> written;
     const auto snapshot =

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dms/core/config.hpp"
@@ -53,6 +54,25 @@ struct PromoteReport {
     std::vector<std::string> unreachable; ///< servers that did not answer the probe
     std::int64_t reconfig_event = 0;      ///< the MasterSMAllReconfig queued
 };
+
+/// What raise_serials_above_servers found and did.
+struct SerialFloors {
+    std::size_t zones = 0;                ///< published zones whose serials were compared
+    std::size_t servers = 0;              ///< servers asked (this site's named included)
+    std::size_t republished = 0;          ///< zones queued for publishing with a new serial
+    std::vector<std::string> unreachable; ///< servers that did not answer the probe
+};
+
+/// Ask this site's named and every enabled server for each published zone's serial. A
+/// zone some server holds ahead of the database (its content is newer than the
+/// database's: an old master published it and died before committing, or the database
+/// was restored from a dump), or that this site's named serves with another serial (or
+/// not at all), gets its recorded serial raised to the highest seen and a ZoneSMDoRefresh
+/// with a forced serial update: published with a serial above all, so that every slave
+/// takes the database's content. `operation` names it in logs.
+SerialFloors raise_serials_above_servers(db::Session& session, const Config& config,
+                                         drivers::SlaveDriver& slaves, const Caller& caller,
+                                         std::string_view operation);
 
 /// On the replica site, with its dms.conf: make this site the master.
 ///  1. Promote the database if it is still a standby (pg_promote, waiting up to 60 s).
