@@ -18,7 +18,6 @@
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/core/version.hpp"
-#include "dms/db/schema.hpp"
 
 #include "terminal.hpp"
 
@@ -31,7 +30,7 @@ constexpr std::string_view usage_text =
     "usage: zone_tool [-c FILE] [--version] [--help] COMMAND [ARGS...]\n"
     "\n"
     "  -c, --config FILE   configuration file (default $DMS_CONFIG, then /etc/dms/dms.conf)\n"
-    "  -V, --version       print the version and the database's schema version\n"
+    "  -V, --version       print the version (reads no configuration, no database)\n"
     "  -h, --help          this text and the list of commands\n"
     "\n"
     "`zone_tool help COMMAND` describes one command.\n";
@@ -40,37 +39,6 @@ void print_commands(std::ostream& out) {
     out << "\ncommands:\n";
     for (const auto& c : command_table()) {
         fmt::print(out, "  {:<16} {}\n", c.name, c.summary);
-    }
-}
-
-void print_version(std::ostream& out, const std::optional<std::string>& config_path) {
-    fmt::print(out, "zone_tool (dms) {}\n", version());
-    try {
-        auto cfg = load_config(Program::zone_tool, config_path);
-        auto session = db::Session::open(cfg.db);
-        const auto st = db::inspect_schema(session);
-        std::string_view what = "unknown";
-        switch (st.state) {
-        case db::SchemaState::empty:
-            what = "no dms schema (run create_db)";
-            break;
-        case db::SchemaState::current:
-            what = "current";
-            break;
-        case db::SchemaState::older:
-            what = "older than this program (run upgrade_db)";
-            break;
-        case db::SchemaState::newer:
-            what = "newer than this program";
-            break;
-        case db::SchemaState::foreign:
-            what = "not a dms schema";
-            break;
-        }
-        fmt::print(out, "database {}: schema version {} ({})\n", session.describe(), st.version,
-                   what);
-    } catch (const Error& e) {
-        fmt::print(out, "database: {}\n", e.what());
     }
 }
 
@@ -333,8 +301,10 @@ int main_entry(const std::vector<std::string>& args, std::istream& in, std::ostr
         print_commands(out);
         return 0;
     }
+    // Before the configuration is read: a package check or an operator asking which
+    // dms this is needs no database (create_db and dmsd --check report the schema).
     if (vm.count("version") != 0U) {
-        print_version(out, config_path);
+        fmt::print(out, "zone_tool (dms) {}\n", version());
         return 0;
     }
     try {
