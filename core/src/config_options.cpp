@@ -101,6 +101,14 @@ constexpr std::array options{
     OptionSpec{"server_admin_config_dir", common, path, "/etc/dms/server-admin-config",
                "static slave config (controls.conf, options.conf, ...) per server type, "
                "sent by rsync_server_admin_config"},
+    // Backups (zone_tool dump_db, restore_db; sbin/dms_dumpdb, dms_restoredb).
+    OptionSpec{"dump_dir", common, path, "/var/backups/dms",
+               "where dump_db writes the database's dumps (pg_dump custom format)"},
+    OptionSpec{"dump_keep", common, count, "7", "dumps dump_db keeps (the newest)"},
+    OptionSpec{"dump_timeout", common, seconds, "3600",
+               "seconds pg_dump or pg_restore may take"},
+    OptionSpec{"pg_dump_path", common, path, "pg_dump", "the pg_dump program"},
+    OptionSpec{"pg_restore_path", common, path, "pg_restore", "the pg_restore program"},
     OptionSpec{"rsync_path", common, path, "rsync", "the rsync program"},
     OptionSpec{"rsync_password_file", common, path, "/etc/dms/rsync-dnsconf-password",
                "password of the slaves' rsync module dnsconf (user dnsconf)"},

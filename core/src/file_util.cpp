@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -120,6 +121,16 @@ void make_directories(const std::string& path) {
     if (ec) {
         throw Error(ErrorCode::io, fmt::format("{}: cannot create: {}", path, ec.message()));
     }
+}
+
+bool pid_file_locked(const std::string& pid_file) {
+    const int fd = ::open(pid_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return false;
+    }
+    const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return locked;
 }
 
 std::string temp_directory() {

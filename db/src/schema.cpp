@@ -140,7 +140,7 @@ void protect_audit(pqxx::work& w, const std::string& app) {
                            " GRANT USAGE ON SCHEMA dms_audit TO {0};"
                            " GRANT SELECT, INSERT (change_by, operation, subject, zone_id,"
                            " server_id, details) ON TABLE dms_audit.audit_log TO {0};"
-                           " GRANT USAGE ON SEQUENCE dms_audit.audit_log_id_seq TO {0};",
+                           " GRANT USAGE, SELECT ON SEQUENCE dms_audit.audit_log_id_seq TO {0};",
                            a));
     }
 }
@@ -290,6 +290,33 @@ SchemaChange create_schema(Session& session, const SchemaBundle& bundle) {
 
 SchemaChange upgrade_schema(Session& session, const SchemaBundle& bundle) {
     return apply(session, bundle, false);
+}
+
+bool database_exists(Transaction& tx, const std::string& name) {
+    return !work(tx).exec_params("SELECT 1 FROM pg_database WHERE datname = $1", name).empty();
+}
+
+std::string other_connections(Transaction& tx, const std::string& name) {
+    std::string out;
+    for (const auto& r : work(tx).exec_params(
+             "SELECT usename, application_name, coalesce(host(client_addr), 'local')"
+             " FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"
+             " ORDER BY pid",
+             name)) {
+        out += fmt::format("{}{} ({}) from {}", out.empty() ? "" : ", ", r[0].c_str(), r[1].c_str(),
+                           r[2].c_str());
+    }
+    return out;
+}
+
+std::string database_owner(Transaction& tx, const std::string& name) {
+    const auto r = work(tx).exec_params(
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", name);
+    return r.empty() ? std::string() : std::string(r[0][0].c_str());
+}
+
+std::string current_role_name(Transaction& tx) {
+    return work(tx).exec1("SELECT current_user")[0].c_str();
 }
 
 SchemaChange create_database(const DbSettings& settings, const SchemaBundle& bundle) {

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Database commands: create_db, upgrade_db.
+// Database commands: create_db, upgrade_db, dump_db, restore_db.
+#include <charconv>
 #include <ostream>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/db/schema.hpp"
+#include "dms/drivers/bind9.hpp"
+#include "dms/engine/backup.hpp"
+#include "dms/engine/dr.hpp"
+#include "dms/engine/restore.hpp"
 #include "dms/zone_tool/cli.hpp"
 
 namespace dms::zone_tool {
@@ -70,6 +76,81 @@ ExitStatus upgrade_db(Context& ctx, Args /*args*/) {
     return ExitStatus::ok;
 }
 
+ExitStatus dump_db(Context& ctx, Args /*args*/) {
+    std::optional<std::string> dir;
+    std::optional<int> keep;
+    if (ctx.flag('o')) {
+        dir = ctx.option('o');
+    }
+    if (ctx.flag('k')) {
+        const auto k = ctx.option('k');
+        int v = 0;
+        const auto [p, ec] = std::from_chars(k.data(), k.data() + k.size(), v);
+        if (ec != std::errc() || p != k.data() + k.size() || v < 1) {
+            throw Error(ErrorCode::usage, fmt::format("-k '{}': the number of dumps to keep "
+                                                      "(1 or more) was expected",
+                                                      k));
+        }
+        keep = v;
+    }
+    const auto r = engine::dump_db(ctx.config(), dir, keep);
+    fmt::print(ctx.out(), "dump_db: {} ({} bytes) in {:.1f} s\n", r.path, r.bytes,
+               static_cast<double>(r.took.count()) / 1000.0);
+    for (const auto& old : r.removed) {
+        fmt::print(ctx.out(), "dump_db: removed the older {}\n", old);
+    }
+    return ExitStatus::ok;
+}
+
+ExitStatus restore_db(Context& ctx, Args args) {
+    const auto& cfg = ctx.config();
+    const bool named_too = ctx.flag('n');
+    if (!ctx.confirm(fmt::format(
+            "Replace database {} with the dump {}? The current one is kept under another name{}",
+            cfg.db.name, args[0],
+            named_too ? "; then named's zone files are rewritten from it" : ""))) {
+        return ExitStatus::temp_fail;
+    }
+    // Nothing of ours may hold the database while it is renamed.
+    ctx.close_session();
+    const auto r = engine::restore_db(cfg, args[0]);
+    fmt::print(ctx.out(), "restore_db: {} restored from {} (schema {} -> {}) in {:.1f} s\n",
+               r.database, args[0], r.schema_from, r.schema_to,
+               static_cast<double>(r.took.count()) / 1000.0);
+    if (!r.kept_as.empty()) {
+        fmt::print(ctx.out(),
+                   "restore_db: the database before is kept as {}: drop it when the "
+                   "restore is checked (DROP DATABASE {})\n",
+                   r.kept_as, r.kept_as);
+    }
+    if (!named_too) {
+        fmt::print(ctx.out(), "Next: with named stopped, zone_tool restore_named_db -f; start "
+                              "named, then dmsd (or run restore_db with -n)\n");
+        return ExitStatus::ok;
+    }
+    // restore_named_db and the serial floors (the slaves may hold serials newer than
+    // the dump's: each such zone is published again with a serial above them).
+    const auto named = drivers::bind9::make_named_driver(cfg);
+    if (named->control_channel_answers()) {
+        throw Error(ErrorCode::named_still_running,
+                    "named answers rndc status: stop it, then run zone_tool restore_named_db -f "
+                    "(the database is restored)");
+    }
+    const auto files = engine::restore_named_db(ctx.session(), *named);
+    fmt::print(ctx.out(),
+               "restore_db: {} zone files and the includes written; {} pending events "
+               "cancelled\n",
+               files.zones, files.cancelled_events);
+    const auto slaves = drivers::bind9::make_slave_driver(cfg);
+    const auto floors = engine::raise_serials_above_servers(ctx.session(), cfg, *slaves,
+                                                            engine::local_caller(), "restore_db");
+    fmt::print(ctx.out(),
+               "restore_db: compared the serials of {} zones on {} servers ({} did not answer): "
+               "{} queued for publishing with a serial above them. Start named, then dmsd.\n",
+               floors.zones, floors.servers, floors.unreachable.size(), floors.republished);
+    return ExitStatus::ok;
+}
+
 } // namespace
 
 void add_db_commands(std::vector<Command>& table) {
@@ -78,6 +159,16 @@ void add_db_commands(std::vector<Command>& table) {
                      "", "", create_db});
     table.push_back({"upgrade_db", "", "upgrade an existing dms schema to this program's version",
                      0, 0, "", "", upgrade_db});
+    table.push_back({"dump_db", "",
+                     "pg_dump the database (custom format) to dump_dir (-o DIR), keeping the "
+                     "newest dump_keep (-k N); sbin/dms_dumpdb runs it daily",
+                     0, 0, "", "ok", dump_db});
+    table.push_back({"restore_db", "<dump-file>",
+                     "restore a dump_db file into a fresh database that takes the configured "
+                     "name (the old one is kept renamed), upgrade_db; -n: then restore_named_db "
+                     "and publish zones the slaves hold newer (dmsd and named stopped; asks "
+                     "first)",
+                     1, 1, "fn", "", restore_db});
 }
 
 } // namespace dms::zone_tool

@@ -88,20 +88,9 @@ ExitStatus reconfig_master(Context& ctx, Args /*args*/) {
     return ExitStatus::ok;
 }
 
-/// True if a process holds the lock of dmsd's PID file.
-bool dmsd_running(const std::string& pid_file) {
-    const int fd = ::open(pid_file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return false;
-    }
-    const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-    ::close(fd);
-    return locked;
-}
-
 ExitStatus restore_named_db(Context& ctx, Args /*args*/) {
     const auto& cfg = ctx.config();
-    if (dmsd_running(cfg.value("dmsd_pid_file"))) {
+    if (pid_file_locked(cfg.value("dmsd_pid_file"))) {
         throw Error(ErrorCode::dmsd_still_running,
                     fmt::format("dmsd is running ({} is locked): stop it first",
                                 cfg.value("dmsd_pid_file")));
@@ -126,7 +115,7 @@ ExitStatus restore_named_db(Context& ctx, Args /*args*/) {
 
 ExitStatus promote_replica(Context& ctx, Args /*args*/) {
     const auto& cfg = ctx.config();
-    if (dmsd_running(cfg.value("dmsd_pid_file"))) {
+    if (pid_file_locked(cfg.value("dmsd_pid_file"))) {
         throw Error(ErrorCode::dmsd_still_running,
                     fmt::format("dmsd is running ({} is locked): stop it first; start it again "
                                 "once named runs with the master configuration "

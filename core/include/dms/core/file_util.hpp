@@ -51,6 +51,10 @@ std::string read_file(const std::string& path);
 /// Create `path` and its parents if missing (mode 0755). @throws dms::Error(ErrorCode::io)
 void make_directories(const std::string& path);
 
+/// Whether a process holds a lock on `pid_file` (dmsd locks its PID file while it runs):
+/// false when the file is missing or unlocked.
+bool pid_file_locked(const std::string& pid_file);
+
 /// Where temporary files go: $TMPDIR when it is an absolute path, else /tmp.
 std::string temp_directory();
 

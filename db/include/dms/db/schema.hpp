@@ -90,4 +90,15 @@ SchemaChange upgrade_schema(Session& session,
 SchemaChange create_database(const DbSettings& settings,
                              const SchemaBundle& bundle = SchemaBundle::embedded());
 
+/// Maintenance (restore_db), in a session on the maintenance database `postgres`:
+/// whether database `name` exists;
+bool database_exists(Transaction& tx, const std::string& name);
+/// the other sessions connected to it, "user (application) from address" each, "" if
+/// none;
+std::string other_connections(Transaction& tx, const std::string& name);
+/// its owner, "" if there is no such database;
+std::string database_owner(Transaction& tx, const std::string& name);
+/// the role this session acts as.
+std::string current_role_name(Transaction& tx);
+
 } // namespace dms::db
