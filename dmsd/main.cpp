@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // dmsd: the DMS daemon. Runs the event queue (dms/dmsd/daemon.hpp) until SIGTERM, or
 // checks its configuration and database with --check.
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <iostream>
+#include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <fmt/ostream.h>
@@ -43,6 +47,9 @@ int check(const dms::Config& cfg) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // SIGHUP's default action ends the process: until dmsd handles it (a reload), one
+    // that comes while it starts is ignored rather than fatal.
+    ::signal(SIGHUP, SIG_IGN);
     po::options_description desc;
     desc.add_options()("config,c", po::value<std::string>())("check", "")("force", "")(
         "version,V", "")("help,h", "");
@@ -71,7 +78,16 @@ int main(int argc, char** argv) {
         if (vm.count("check") != 0U) {
             return check(cfg);
         }
-        return dms::dmsd::run_daemon(cfg, vm.count("force") != 0U);
+        const int status = dms::dmsd::run_daemon(cfg, vm.count("force") != 0U);
+        if (status == dms::dmsd::reload_requested) {
+            // The same program with the same arguments, in this process (the PID a
+            // service manager watches stays). Only our own descriptors are close-on-exec.
+            ::execv("/proc/self/exe", argv);
+            std::cerr << "dmsd: reload: cannot execute /proc/self/exe again: "
+                      << std::strerror(errno) << "\n";
+            return dms::to_int(dms::ExitStatus::os_err);
+        }
+        return status;
     } catch (const dms::Error& e) {
         std::cerr << "dmsd: " << e.what() << "\n";
         return dms::to_int(e.exit_status());

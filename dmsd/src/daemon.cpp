@@ -196,6 +196,9 @@ public:
                      m_wake) {}
 
     int run() {
+        // Signals first: a SIGHUP once "start" is logged is a reload, never lost.
+        asio::io_context io;
+        asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
         const auto workers = std::max<long>(1, m_config.number("event_queue_threads"));
         log::info("dmsd", "start", "{} event workers, database {}@{}:{}/{}, master named {}:{}",
                   workers, m_config.db.user, m_config.db.host, m_config.db.port, m_config.db.name,
@@ -206,15 +209,34 @@ public:
         }
         threads.emplace_back([this] { reconciler(); });
 
-        asio::io_context io;
-        asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
         std::function<void(const boost::system::error_code&, int)> on_signal =
             [&](const boost::system::error_code& ec, int sig) {
                 if (ec) {
                     return;
                 }
                 if (sig == SIGHUP) {
-                    log::info("dmsd", "signal", "SIGHUP: waking workers and the reconciler");
+                    // A configuration that does not load is reported and changes nothing;
+                    // one that loads is taken by starting again in place (same PID)
+                    // once the events in progress are done: every part of dmsd is made
+                    // from the configuration, so nothing keeps an old value.
+                    try {
+                        (void)load_config(Program::dmsd,
+                                          m_config.source.starts_with("(")
+                                              ? std::nullopt
+                                              : std::optional<std::string>(m_config.source));
+                        log::notice("dmsd", "reload",
+                                    "SIGHUP: {} loads; finishing the events in progress, then "
+                                    "starting again with it",
+                                    m_config.source);
+                        m_reload = true;
+                        io.stop();
+                        return;
+                    } catch (const Error& e) {
+                        log::error("dmsd", "reload",
+                                   "SIGHUP: {} not reloaded, running on with the configuration "
+                                   "loaded before: {}",
+                                   m_config.source, e.what());
+                    }
                     m_wake.notify();
                     m_reconcile_wake.notify();
                     signals.async_wait(on_signal);
@@ -233,8 +255,8 @@ public:
         for (auto& t : threads) {
             t.join();
         }
-        log::info("dmsd", "stop", "stopped");
-        return 0;
+        log::info("dmsd", "stop", "{}", m_reload ? "stopped for the reload" : "stopped");
+        return m_reload ? reload_requested : 0;
     }
 
 private:
@@ -358,6 +380,7 @@ private:
     std::string m_id;
     Wakeup m_wake, m_reconcile_wake;
     DatabaseWatch m_database;
+    bool m_reload = false; ///< SIGHUP with a configuration that loads
 };
 
 /// Wait while the database is a hot standby; false if a signal asked us to stop first.

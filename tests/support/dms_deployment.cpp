@@ -11,22 +11,13 @@
 #include <pqxx/pqxx>
 
 #include "dms/core/dns_client.hpp"
+#include "dms/core/file_util.hpp"
 
 namespace dms::test {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-bool pid_file_locked(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return false;
-    }
-    const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
-    ::close(fd);
-    return locked;
-}
 
 /// Poll `cond` every 100 ms until true or `timeout`.
 template <typename F>

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "dms/core/file_util.hpp"
+
 namespace dms::test {
 namespace {
 
@@ -20,16 +22,6 @@ std::string read_all(const std::string& path) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-bool pid_file_locked(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return false;
-    }
-    const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
-    ::close(fd);
-    return locked;
 }
 
 } // namespace

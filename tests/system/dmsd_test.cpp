@@ -2,6 +2,7 @@
 // dmsd against a real PostgreSQL and a real named: zones reach the master, edits and
 // roll-backs are published, nothing is lost when dmsd is killed or named is down, and
 // changes made behind dms's back are found and undone.
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -76,6 +77,42 @@ TEST_F(Dmsd, CreatedZoneIsServedWithValidFiles) {
     EXPECT_TRUE(answers("a.test.", "a.test.", "NS", "ns1.someorg.net."));
     EXPECT_EQ(count("processed IS NULL AND event_type LIKE 'Zone%'"), "0");
     EXPECT_EQ(count("state = 'FAILURE'"), "0");
+}
+
+// Issue 15: SIGHUP reloads dms.conf. One that loads is taken by starting again in
+// place (same PID, the events in progress finished first); one that does not is
+// reported and dmsd runs on with what it had. Either way it keeps publishing.
+TEST_F(Dmsd, SighupReloadsTheConfigurationInPlaceOrRunsOnWithTheOld) {
+    const auto pid = m_dmsd.pid();
+    // Started: its workers run (and SIGHUP is handled).
+    ASSERT_TRUE(wait_for([&] {
+        return read_file(m_dmsd_log).find("event workers") != std::string::npos;
+    })) << read_file(m_dmsd_log);
+    std::ofstream(m_conf, std::ios::app) << "event_queue_threads = 3\n";
+    ASSERT_EQ(::kill(pid, SIGHUP), 0);
+    ASSERT_TRUE(wait_for([&] {
+        return read_file(m_dmsd_log).find("3 event workers") != std::string::npos;
+    })) << read_file(m_dmsd_log);
+    EXPECT_THAT(read_file(m_dmsd_log), HasSubstr("finishing the events in progress, then "
+                                                 "starting again with it"));
+    ASSERT_TRUE(m_dmsd.running());
+    EXPECT_EQ(m_dmsd.pid(), pid);
+    ASSERT_TRUE(wait_for([&] { return pid_file_locked(m_dir.path() / "dmsd.pid"); }));
+    ASSERT_EQ(zt({"create_zone", "reloaded.test."}).status, 0);
+    EXPECT_TRUE(wait_for([&] { return served("reloaded.test."); }));
+
+    // A misspelled key: not reloaded, still running, still publishing.
+    const auto good = read_file(m_conf);
+    std::ofstream(m_conf, std::ios::app) << "event_queue_thread = 2\n";
+    ASSERT_EQ(::kill(pid, SIGHUP), 0);
+    ASSERT_TRUE(wait_for([&] {
+        return read_file(m_dmsd_log).find("not reloaded") != std::string::npos;
+    })) << read_file(m_dmsd_log);
+    EXPECT_THAT(read_file(m_dmsd_log), HasSubstr("event_queue_thread"));
+    ASSERT_TRUE(m_dmsd.running());
+    std::ofstream(m_conf, std::ios::trunc) << good; // zone_tool reads it too
+    ASSERT_EQ(zt({"create_zone", "still.test."}).status, 0);
+    EXPECT_TRUE(wait_for([&] { return served("still.test."); }));
 }
 
 TEST_F(Dmsd, EditIsPublishedWithANewSerialInOneUpdate) {

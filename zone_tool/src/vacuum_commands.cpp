@@ -177,7 +177,7 @@ void add_vacuum_commands(std::vector<Command>& t) {
                  "fv", "b", vacuum_audit});
     t.push_back({"vacuum_all", "",
                  "all five vacuums with zone_cfg's ages, without asking (the daily timer's); "
-                 "refused on a standby", 0, 0, "v", "b", vacuum_all});
+                 "refused on a standby", 0, 0, "fv", "b", vacuum_all});
     // clang-format on
 }
 

@@ -6,7 +6,11 @@
 // each sleeps until the next event is due.
 //
 //   SIGTERM, SIGINT  finish the events in progress, then exit 0
-//   SIGHUP           wake the workers and run the reconciler now
+//   SIGHUP           reload: if the configuration file loads, finish the events in
+//                    progress and return reload_requested (main() then executes dmsd
+//                    again in place: same PID, same arguments, the new configuration);
+//                    if it does not, log why and run on (waking the workers and the
+//                    reconciler, as before)
 
 #include "dms/core/config.hpp"
 
@@ -22,5 +26,8 @@ namespace dms::dmsd {
 /// (engine::check_not_fenced; EX_TEMPFAIL "fenced: ..." when another node took over);
 /// `force` (dmsd --force) overrides that check.
 int run_daemon(const Config& config, bool force = false);
+
+/// run_daemon's answer to a SIGHUP whose configuration loads: start again.
+constexpr int reload_requested = -1;
 
 } // namespace dms::dmsd
