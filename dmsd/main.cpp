@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
         }
         const auto cfg = dms::load_config(dms::Program::dmsd, path);
         dms::log::configure(cfg.log);
+        dms::log_config_notices(cfg);
         if (vm.count("check") != 0U) {
             return check(cfg);
         }

@@ -310,6 +310,7 @@ int main_entry(const std::vector<std::string>& args, std::istream& in, std::ostr
     try {
         auto cfg = load_config(Program::zone_tool, config_path);
         log::configure(cfg.log);
+        log_config_notices(cfg);
         if (words.empty() && interactive) {
             std::ostringstream buffer;
             Context ctx(std::move(cfg), in, buffer, err, true);

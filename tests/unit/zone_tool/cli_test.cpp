@@ -99,7 +99,8 @@ TEST_F(ZoneToolCli, BadConfigIsExConfig) {
     const auto r = run({"upgrade_db"});
     EXPECT_EQ(r.status, 78); // EX_CONFIG
     EXPECT_EQ(r.err,
-              "zone_tool: " + m_conf + ":2: unknown option 'db_prot' in section [DEFAULT]\n");
+              "zone_tool: " + m_conf +
+                  ":2: unknown option 'db_prot' in section [DEFAULT]; did you mean 'db_port'?\n");
 }
 
 /// A command table entry for the dispatch tests.

@@ -4,7 +4,9 @@
 //
 // Sections: [DEFAULT] applies to every program, [dmsd] and [zone_tool] to one
 // program and override [DEFAULT]. Every key must be a known option of the section
-// (options.cpp holds the table); anything else is a ConfigError naming file and line.
+// (config_options.cpp holds the table) or a key of the original DMS's dms.conf
+// (config_legacy.hpp: renamed, converted or ignored, each with a notice); anything
+// else is a ConfigError naming file and line, with the nearest known name.
 // `-c FILE` beats $DMS_CONFIG beats the default path. A missing default file means
 // built-in defaults; a missing file that was asked for is an error.
 
@@ -15,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dms/core/logging.hpp"
 
@@ -64,6 +67,9 @@ struct Config {
     log::Settings log;
     /// Effective value of every option of this program, as text.
     std::map<std::string, std::string, std::less<>> values;
+    /// What this program made of the original DMS's keys and sections in the file
+    /// ("FILE:LINE: ..." one each, in line order): renamed, converted or ignored.
+    std::vector<std::string> notices;
 
     const std::string& value(std::string_view name) const;
     /// A `seconds` option as a duration (fractions kept to the millisecond).
@@ -72,9 +78,11 @@ struct Config {
     long number(std::string_view name) const;
 };
 
-/// Parse configuration text. `file_name` is used in error messages only.
+/// Parse configuration text. `file_name` is used in messages only.
 /// Throws ConfigError ("FILE:LINE: problem") on any bad line, unknown section or
-/// key, repeated key, or bad value.
+/// key (a typo: "; did you mean 'db_host'?"), repeated key, or bad value. Keys and
+/// sections of the original DMS's dms.conf are no error: Config::notices says what
+/// became of them.
 Config parse_config(Program program, std::istream& in, std::string_view file_name);
 
 /// Built-in defaults only.
@@ -82,5 +90,8 @@ Config default_config(Program program);
 
 /// Resolve the path (`cli_path`, then $DMS_CONFIG, then the default) and parse it.
 Config load_config(Program program, const std::optional<std::string>& cli_path);
+
+/// Log each of `config.notices` as a warning (after log::configure).
+void log_config_notices(const Config& config);
 
 } // namespace dms
