@@ -117,6 +117,18 @@ constexpr std::array options{
                "dnssec_key_dir"},
     OptionSpec{"rsync_timeout", common, seconds, "30", "seconds an rsync run may take"},
     // The event queue.
+    // dmsd's HTTPS listener (docs/api.md): on when api_tls_cert_file is set.
+    OptionSpec{"api_address", dmsd, text, "127.0.0.1", "address dmsd's HTTPS listener binds"},
+    OptionSpec{"api_port", dmsd, count, "8443", "its port (0: a free one, logged)"},
+    OptionSpec{"api_tls_cert_file", dmsd, path, "",
+               "its certificate chain (PEM); empty: no listener"},
+    OptionSpec{"api_tls_key_file", dmsd, path, "", "its private key (PEM)"},
+    OptionSpec{"api_max_connections", dmsd, count, "256",
+               "connections served at once; more are closed"},
+    OptionSpec{"api_timeout", dmsd, seconds, "30",
+               "seconds a TLS handshake, a request's read or a response's write may take"},
+    OptionSpec{"api_max_request_bytes", dmsd, count, "1048576",
+               "largest request body (Content-Length checked before reading: 413)"},
     OptionSpec{"event_queue_threads", dmsd, count, "4", "event workers (database connections)"},
     OptionSpec{"master_hold_reconfig_factor", dmsd, count, "4",
                "the hold after a reconfiguration lasts at least this many times what its rndc "

@@ -30,6 +30,7 @@
 #include "dms/engine/dr.hpp"
 #include "dms/engine/master_context.hpp"
 
+#include "api_server.hpp"
 #include "contexts.hpp"
 
 namespace dms::dmsd {
@@ -208,6 +209,12 @@ public:
             threads.emplace_back([this, i] { worker(fmt::format("{}/w{}", m_id, i)); });
         }
         threads.emplace_back([this] { reconciler(); });
+        // The HTTPS listener (operations endpoints), when configured.
+        std::optional<ApiServer> api;
+        if (ApiServer::configured(m_config)) {
+            api.emplace(m_config);
+            api->start();
+        }
 
         std::function<void(const boost::system::error_code&, int)> on_signal =
             [&](const boost::system::error_code& ec, int sig) {
@@ -250,6 +257,9 @@ public:
         listen.start();
         io.run();
 
+        if (api) {
+            api->stop();
+        }
         m_wake.shutdown();
         m_reconcile_wake.shutdown();
         for (auto& t : threads) {

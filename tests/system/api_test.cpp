@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// dmsd's HTTPS listener (issue 16, docs/api.md): the operations endpoints with a real
+// HTTPS client (curl) on loopback against a dmsd with a real PostgreSQL and named:
+// /health and /ready, keep-alive, unknown paths and methods, an oversized request
+// refused before its body is read, a client that does not trust the certificate
+// refused, and /ready failing while the database is gone (and /health not).
+#include <fstream>
+#include <regex>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "dms/core/file_util.hpp"
+#include "dms/core/process.hpp"
+#include "dms/db/session.hpp"
+
+#include "dms_system.hpp"
+#include "named_fixture.hpp"
+
+namespace dms::test {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+class DmsdApi : public DmsSystem {
+protected:
+    void SetUp() override {
+        DMS_REQUIRE_TOOLS(installed_program("curl").empty() || installed_program("openssl").empty()
+                              ? std::string("curl or openssl not installed")
+                              : std::string());
+        // A self-signed pair for 127.0.0.1, and a second one nobody trusts here.
+        for (const auto* name : {"api", "other"}) {
+            RunOptions o;
+            o.timeout = 60s;
+            const auto r =
+                run_process({installed_program("openssl"), "req", "-x509", "-newkey", "ec",
+                             "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                             "-keyout", (m_tls.path() / (std::string(name) + ".key")).string(),
+                             "-out", (m_tls.path() / (std::string(name) + ".pem")).string()},
+                            o);
+            ASSERT_TRUE(r.ok()) << r.err;
+        }
+        DmsSystem::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        // The port it chose (api_port 0), from its log line.
+        ASSERT_TRUE(wait_for([&] {
+            std::smatch m;
+            const auto log = read_file(m_dmsd_log);
+            static const std::regex re(R"(https://127\.0\.0\.1:([0-9]+)/)");
+            if (!std::regex_search(log, m, re)) {
+                return false;
+            }
+            m_port = std::stoi(m[1].str());
+            return true;
+        })) << read_file(m_dmsd_log);
+    }
+    std::string extra_dmsd_config() const override {
+        return "api_port = 0\napi_timeout = 5\napi_max_request_bytes = 1000\n"
+               "api_tls_cert_file = " +
+               (m_tls.path() / "api.pem").string() +
+               "\napi_tls_key_file = " + (m_tls.path() / "api.key").string() + "\n";
+    }
+    std::string url(const std::string& path) const {
+        return "https://127.0.0.1:" + std::to_string(m_port) + path;
+    }
+    /// curl with the api certificate as its only trust anchor; `extra` before the URL.
+    ProcessResult curl(const std::vector<std::string>& extra, const std::string& path,
+                       const std::string& ca = "api.pem") {
+        std::vector<std::string> argv{
+            installed_program("curl"),    "-sS", "--max-time",    "10", "--cacert",
+            (m_tls.path() / ca).string(), "-w",  "\n%{http_code}"};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        argv.push_back(url(path));
+        RunOptions o;
+        o.timeout = 20s;
+        return run_process(argv, o);
+    }
+    /// The status code curl printed last (-w), "" if none.
+    static std::string code(const ProcessResult& r) {
+        const auto nl = r.out.rfind('\n');
+        return nl == std::string::npos ? std::string() : r.out.substr(nl + 1);
+    }
+
+    TempDir m_tls;
+    int m_port = 0;
+};
+
+TEST_F(DmsdApi, HealthAndReadyAnswerOverTls) {
+    auto r = curl({}, "/health");
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(code(r), "200");
+    EXPECT_THAT(r.out, HasSubstr("ok"));
+    r = curl({}, "/ready");
+    EXPECT_EQ(code(r), "200") << r.out;
+    EXPECT_THAT(r.out, HasSubstr("ready"));
+    // Both on one keep-alive connection.
+    r = curl({"-v", "--next", "--cacert", (m_tls.path() / "api.pem").string(), url("/ready")},
+             "/health");
+    EXPECT_TRUE(r.ok()) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("Re-using existing connection"));
+    // Paths and methods it does not serve.
+    EXPECT_EQ(code(curl({}, "/nothing")), "404");
+    r = curl({"-X", "DELETE"}, "/health");
+    EXPECT_EQ(code(r), "405");
+}
+
+TEST_F(DmsdApi, OversizedRequestsAndUntrustedCertificatesAreRefused) {
+    // 5,000 bytes declared, 1,000 allowed: 413 from the header alone.
+    const auto body = m_tls.write("big", std::string(5000, 'x'));
+    auto r = curl({"-X", "POST", "--data-binary", "@" + body, "-H", "Content-Type: text/plain"},
+                  "/health");
+    EXPECT_EQ(code(r), "413") << r.out << r.err;
+    // A client that trusts another certificate: the handshake fails.
+    r = curl({}, "/health", "other.pem");
+    EXPECT_FALSE(r.ok());
+    EXPECT_NE(code(r), "200");
+    // And dmsd serves on.
+    EXPECT_EQ(code(curl({}, "/health")), "200");
+}
+
+TEST_F(DmsdApi, ReadyIsUnavailableWithoutTheDatabaseAndHealthStaysUp) {
+    ASSERT_EQ(code(curl({}, "/ready")), "200");
+    // The database goes away (its connections are ended and new ones refused).
+    auto admin = db::Session::open(m_settings, "postgres");
+    admin.execute_outside_transaction("ALTER DATABASE " + m_settings.name +
+                                      " WITH ALLOW_CONNECTIONS false");
+    admin.execute_outside_transaction(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+        m_settings.name + "'");
+    ProcessResult r;
+    EXPECT_TRUE(wait_for([&] {
+        r = curl({}, "/ready");
+        return code(r) == "503";
+    })) << r.out;
+    EXPECT_THAT(r.out, HasSubstr("not ready: database"));
+    EXPECT_EQ(code(curl({}, "/health")), "200");
+    admin.execute_outside_transaction("ALTER DATABASE " + m_settings.name +
+                                      " WITH ALLOW_CONNECTIONS true");
+    EXPECT_TRUE(wait_for([&] { return code(curl({}, "/ready")) == "200"; }, 30s));
+}
+
+} // namespace
+} // namespace dms::test
