@@ -31,6 +31,7 @@ std::span<const Statement> sg_statements();
 std::span<const Statement> server_state_statements();
 std::span<const Statement> replication_statements();
 std::span<const Statement> vacuum_statements();
+std::span<const Statement> metrics_statements();
 
 /// Prepare every statement of every repository on `conn`.
 void declare_statements(pqxx::connection_base& conn);

@@ -4,6 +4,7 @@
 #include "api_server.hpp"
 
 #include <atomic>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
 #include "dms/db/master.hpp"
+#include "dms/db/metrics.hpp"
 #include "dms/db/session.hpp"
 
 namespace dms::dmsd {
@@ -43,10 +45,24 @@ struct ApiServer::Impl {
     std::chrono::milliseconds timeout;
     std::uint64_t max_request;
     std::optional<db::Session> session; ///< the API thread's own
+    /// Requests answered, by path ("other" for the rest) and status; the API thread's.
+    std::map<std::pair<std::string, int>, std::int64_t> requests;
+    std::map<std::string, std::pair<std::int64_t, double>> durations; ///< count, seconds
 
     void accept();
     /// "" when ready, else why not.
     std::string not_ready();
+    /// The Prometheus text exposition of /metrics.
+    std::string metrics();
+    void count(const std::string& path, int status, std::chrono::steady_clock::duration took) {
+        const auto key = path == "/health" || path == "/ready" || path == "/metrics"
+                             ? path
+                             : std::string("other");
+        ++requests[{key, status}];
+        auto& d = durations[key];
+        ++d.first;
+        d.second += std::chrono::duration<double>(took).count();
+    }
 };
 
 namespace {
@@ -105,9 +121,11 @@ private:
 
     void handle(const http::request<http::string_body>& req) {
         const auto target = std::string(req.target());
-        const auto path = target.substr(0, target.find('?'));
+        m_path = target.substr(0, target.find('?'));
+        m_started = std::chrono::steady_clock::now();
+        const auto& path = m_path;
         const bool keep = req.keep_alive();
-        if (path != "/health" && path != "/ready") {
+        if (path != "/health" && path != "/ready" && path != "/metrics") {
             return respond(http::status::not_found, "not found\n", keep, req.version());
         }
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -117,6 +135,10 @@ private:
         if (path == "/health") {
             return respond(http::status::ok, "ok\n", keep, req.version());
         }
+        if (path == "/metrics") {
+            return respond(http::status::ok, m_server.metrics(), keep, req.version(), nullptr,
+                           "text/plain; version=0.0.4; charset=utf-8");
+        }
         const auto why = m_server.not_ready();
         if (why.empty()) {
             return respond(http::status::ok, "ready\n", keep, req.version());
@@ -125,12 +147,15 @@ private:
     }
 
     void respond(http::status status, std::string body, bool keep, unsigned version,
-                 const char* allow = nullptr) {
+                 const char* allow = nullptr,
+                 const char* content_type = "text/plain; charset=utf-8") {
+        m_server.count(m_path, static_cast<int>(status),
+                       std::chrono::steady_clock::now() - m_started);
         m_response = {};
         m_response.version(version);
         m_response.result(status);
         m_response.set(http::field::server, "dmsd");
-        m_response.set(http::field::content_type, "text/plain; charset=utf-8");
+        m_response.set(http::field::content_type, content_type);
         if (allow != nullptr) {
             m_response.set(http::field::allow, allow);
         }
@@ -167,7 +192,29 @@ private:
     std::optional<http::request_parser<http::string_body>> m_parser;
     http::response<http::string_body> m_response;
     std::string m_peer;
+    std::string m_path; ///< of the request in hand ("" before one is read)
+    std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
 };
+
+/// A label value: backslash, double quote and newline escaped.
+std::string label(std::string_view v) {
+    std::string out;
+    for (const char c : v) {
+        if (c == '\\' || c == '"') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
 
 } // namespace
 
@@ -207,6 +254,72 @@ std::string ApiServer::Impl::not_ready() {
         session.reset();
         return std::string("database: ") + e.what();
     }
+}
+
+std::string ApiServer::Impl::metrics() {
+    std::string out;
+    family(out, "dms_up", "gauge", "1 while dmsd serves");
+    out += "dms_up 1\n";
+    std::optional<db::metrics::Snapshot> snap;
+    try {
+        if (!session) {
+            session.emplace(db::Session::open(config.db));
+        }
+        snap = session->transaction("metrics",
+                                    [](db::Transaction& tx) { return db::metrics::read(tx); });
+    } catch (const std::exception& e) {
+        session.reset();
+        log::warning("api", "metrics", "database: {}", e.what());
+    }
+    family(out, "dms_database_up", "gauge", "1 when the database answered this scrape");
+    out += fmt::format("dms_database_up {}\n", snap ? 1 : 0);
+    if (snap) {
+        const auto& m = *snap;
+        family(out, "dms_events_pending", "gauge", "events not yet processed, by type");
+        for (const auto& [type, n] : m.pending_by_type) {
+            out += fmt::format("dms_events_pending{{type=\"{}\"}} {}\n", label(type), n);
+        }
+        family(out, "dms_events_retrying", "gauge", "pending events waiting for a retry");
+        out += fmt::format("dms_events_retrying {}\n", m.retrying);
+        family(out, "dms_events_failed", "gauge", "events that failed for good, until vacuumed");
+        out += fmt::format("dms_events_failed {}\n", m.failed);
+        family(out, "dms_events_oldest_pending_age_seconds", "gauge",
+               "age of the oldest pending event (0: none)");
+        out += fmt::format("dms_events_oldest_pending_age_seconds {:.3f}\n",
+                           m.oldest_pending_age.value_or(0));
+        family(out, "dms_events_overdue_seconds", "gauge",
+               "how long the longest-due pending event has been due (0: none)");
+        out += fmt::format("dms_events_overdue_seconds {:.3f}\n", m.overdue.value_or(0));
+        family(out, "dms_zones", "gauge", "zones by ZoneSM state");
+        for (const auto& [state, n] : m.zones_by_state) {
+            out += fmt::format("dms_zones{{state=\"{}\"}} {}\n", label(state), n);
+        }
+        family(out, "dms_servers", "gauge", "servers by ServerSM state");
+        for (const auto& [state, n] : m.servers_by_state) {
+            out += fmt::format("dms_servers{{state=\"{}\"}} {}\n", label(state), n);
+        }
+        family(out, "dms_servers_lagging_zones", "gauge",
+               "zones behind the master, summed over the enabled servers");
+        out += fmt::format("dms_servers_lagging_zones {}\n", m.lagging_zones);
+        family(out, "dms_master_state", "gauge", "1 for the MasterSM's state");
+        out += fmt::format("dms_master_state{{state=\"{}\"}} 1\n", label(m.master_state));
+    }
+    family(out, "dms_api_requests_total", "counter", "requests answered, by path and status");
+    for (const auto& [key, n] : requests) {
+        out += fmt::format("dms_api_requests_total{{path=\"{}\",code=\"{}\"}} {}\n",
+                           label(key.first), key.second, n);
+    }
+    family(out, "dms_api_request_duration_seconds", "summary",
+           "time from a request read to its answer, by path");
+    for (const auto& [path, d] : durations) {
+        out += fmt::format("dms_api_request_duration_seconds_sum{{path=\"{}\"}} {:.6f}\n",
+                           label(path), d.second);
+        out += fmt::format("dms_api_request_duration_seconds_count{{path=\"{}\"}} {}\n",
+                           label(path), d.first);
+    }
+    family(out, "dms_api_connections", "gauge", "connections open");
+    out += fmt::format("dms_api_connections {}\n", connections.load());
+    return out;
 }
 
 ApiServer::ApiServer(const Config& config) : m_impl(std::make_unique<Impl>(config)) {
@@ -276,7 +389,7 @@ void ApiServer::start() {
             log::error("api", "serve", "{}", e.what());
         }
     });
-    log::info("api", "listen", "https://{}:{}/ (health, ready), at most {} connections",
+    log::info("api", "listen", "https://{}:{}/ (health, ready, metrics), at most {} connections",
               m_impl->config.value("api_address"), port(), s.max_connections);
 }
 

@@ -6,6 +6,8 @@
 // refused, and /ready failing while the database is gone (and /health not).
 #include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -120,6 +122,51 @@ TEST_F(DmsdApi, OversizedRequestsAndUntrustedCertificatesAreRefused) {
     EXPECT_NE(code(r), "200");
     // And dmsd serves on.
     EXPECT_EQ(code(curl({}, "/health")), "200");
+}
+
+// /metrics: the Prometheus text format (every sample line well-formed, under its
+// family's HELP and TYPE), with the database's gauges and the listener's own counters.
+TEST_F(DmsdApi, MetricsAreValidPrometheusTextWithTheQueueZonesServersAndRequests) {
+    ASSERT_EQ(zt({"create_zone", "m.test."}).status, 0);
+    ASSERT_TRUE(wait_for([&] { return zone_state("m.test.") == "PUBLISHED"; }));
+    ASSERT_EQ(code(curl({}, "/health")), "200");
+    const auto r = curl({"-D", "-"}, "/metrics");
+    ASSERT_EQ(code(r), "200") << r.out;
+    EXPECT_THAT(r.out, HasSubstr("text/plain; version=0.0.4"));
+    const auto body = r.out.substr(r.out.find("\r\n\r\n") + 4);
+    std::istringstream in(body.substr(0, body.rfind('\n')));
+    static const std::regex sample(
+        R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*",?)*\})? -?[0-9.]+(e[-+]?[0-9]+)?)");
+    static const std::regex help(R"(# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) .+)");
+    std::set<std::string> typed;
+    std::string line;
+    int samples = 0;
+    while (std::getline(in, line)) {
+        std::smatch m;
+        if (std::regex_match(line, m, help)) {
+            if (m[1] == "TYPE") {
+                typed.insert(m[2]);
+            }
+            continue;
+        }
+        ASSERT_TRUE(std::regex_match(line, m, sample)) << "not a sample line: " << line;
+        auto family = m[1].str();
+        for (const auto* suffix : {"_sum", "_count"}) {
+            if (!typed.contains(family) && family.ends_with(suffix)) {
+                family.resize(family.size() - std::string(suffix).size());
+            }
+        }
+        EXPECT_TRUE(typed.contains(family)) << line << ": no TYPE line before it";
+        ++samples;
+    }
+    EXPECT_GT(samples, 10);
+    EXPECT_THAT(body, HasSubstr("dms_up 1\n"));
+    EXPECT_THAT(body, HasSubstr("dms_database_up 1\n"));
+    EXPECT_THAT(body, HasSubstr("dms_zones{state=\"PUBLISHED\"} 1\n"));
+    EXPECT_THAT(body, ::testing::ContainsRegex("dms_master_state\\{state=\"(READY|HOLD)\"\\} 1"));
+    EXPECT_THAT(body, ::testing::ContainsRegex(
+                          "dms_api_requests_total\\{path=\"/health\",code=\"200\"\\} [1-9]"));
+    EXPECT_THAT(body, HasSubstr("dms_events_oldest_pending_age_seconds "));
 }
 
 TEST_F(DmsdApi, ReadyIsUnavailableWithoutTheDatabaseAndHealthStaysUp) {
