@@ -96,6 +96,27 @@ site_ports() {
     if ! grep -q '^rsync=' "$S_DIR/ports"; then
         echo "rsync=$(port_on "$addr" 873)" >>"$S_DIR/ports"
     fi
+    if ! grep -q '^api=' "$S_DIR/ports"; then
+        echo "api=$(port_on "$addr" 8443)" >>"$S_DIR/ports"
+    fi
+}
+
+# site_api_cert SITE: a self-signed certificate for the site's dmsd HTTPS listener
+# (docs/api.md), made once: DIR/api/cert.pem and key.pem (0600), for its address.
+site_api_cert() {
+    local addr dns rndc rsync api
+    site_vars "$1"
+    source "$S_DIR/ports"
+    [[ -s $S_DIR/api/cert.pem && -s $S_DIR/api/key.pem ]] && return 0
+    mkdir -p "$S_DIR/api"
+    (umask 077
+     timeout 60 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+         -days 3650 -subj "/CN=$addr" -addext "subjectAltName=IP:$addr" \
+         -keyout "$S_DIR/api/key.pem.tmp" -out "$S_DIR/api/cert.pem.tmp" 2>/dev/null) \
+        || die "openssl could not make the API certificate in $S_DIR/api"
+    mv "$S_DIR/api/key.pem.tmp" "$S_DIR/api/key.pem"
+    chmod 644 "$S_DIR/api/cert.pem.tmp"
+    mv "$S_DIR/api/cert.pem.tmp" "$S_DIR/api/cert.pem"
 }
 
 # site_addr SITE: the address of the site's named (and of the replica's PostgreSQL).
@@ -326,9 +347,14 @@ site_status() {
 
 # site_status_dmsd SITE: "dmsd dmsd - - PID" (replica-dmsd for the replica site).
 site_status_dmsd() {
+    local addr dns rndc rsync api
     site_vars "$1"
     if pid_alive "$S_DMSD_PID"; then
         echo "$S_DMSD_NAME dmsd - - $(head -n 1 "$S_DMSD_PID")"
+        source "$S_DIR/ports"
+        if [[ -n ${api:-} ]] && grep -q '^api_tls_cert_file' "$S_CONF" 2>/dev/null; then
+            echo "${S_DMSD_NAME%dmsd}api https $addr $api $(head -n 1 "$S_DMSD_PID")"
+        fi
     fi
 }
 
