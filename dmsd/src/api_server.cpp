@@ -324,8 +324,8 @@ std::string ApiServer::Impl::metrics() {
 
 ApiServer::ApiServer(const Config& config) : m_impl(std::make_unique<Impl>(config)) {
     auto& s = *m_impl;
-    const auto cert = config.value("api_tls_cert_file");
-    const auto key = config.value("api_tls_key_file");
+    const auto& cert = config.value("api_tls_cert_file");
+    const auto& key = config.value("api_tls_key_file");
     if (key.empty()) {
         throw Error(ErrorCode::config, "api_tls_cert_file is set: api_tls_key_file is needed too");
     }

@@ -115,7 +115,8 @@ std::chrono::milliseconds since(Clock::time_point t0) {
 
 } // namespace
 
-DumpReport dump_db(const Config& config, std::optional<std::string> dir, std::optional<int> keep) {
+DumpReport dump_db(const Config& config, const std::optional<std::string>& dir,
+                   std::optional<int> keep) {
     const auto t0 = Clock::now();
     const auto& db = config.db;
     const auto where = dir.value_or(config.value("dump_dir"));

@@ -8,7 +8,10 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <sys/resource.h>
 
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -62,6 +65,7 @@ protected:
     }
     std::string extra_dmsd_config() const override {
         return "api_port = 0\napi_timeout = 5\napi_max_request_bytes = 1000\n"
+               "api_max_connections = 100\n"
                "api_tls_cert_file = " +
                (m_tls.path() / "api.pem").string() +
                "\napi_tls_key_file = " + (m_tls.path() / "api.key").string() + "\n";
@@ -167,6 +171,77 @@ TEST_F(DmsdApi, MetricsAreValidPrometheusTextWithTheQueueZonesServersAndRequests
     EXPECT_THAT(body, ::testing::ContainsRegex(
                           "dms_api_requests_total\\{path=\"/health\",code=\"200\"\\} [1-9]"));
     EXPECT_THAT(body, HasSubstr("dms_events_oldest_pending_age_seconds "));
+}
+
+// 1,000 TLS connections at once, each asking /health and staying open (keep-alive):
+// dmsd serves api_max_connections of them (100 here), closes the rest at once, logs
+// it, and serves the next client normally once they are gone.
+TEST_F(DmsdApi, AThousandConnectionsAtOnceAreBoundedAndDmsdServesOn) {
+    rlimit files{};
+    ::getrlimit(RLIMIT_NOFILE, &files);
+    if (files.rlim_cur < 1500 && files.rlim_max > files.rlim_cur) {
+        files.rlim_cur = std::min<rlim_t>(files.rlim_max, 4096);
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
+    ASSERT_GE(files.rlim_cur, 1200U) << "too few file descriptors for 1,000 connections";
+    namespace asio = boost::asio;
+    namespace ssl = asio::ssl;
+    asio::io_context io;
+    ssl::context tls(ssl::context::tls_client);
+    tls.load_verify_file((m_tls.path() / "api.pem").string());
+    tls.set_verify_mode(ssl::verify_peer);
+    struct Client {
+        explicit Client(asio::io_context& io, ssl::context& tls) : stream(io, tls) {}
+        ssl::stream<asio::ip::tcp::socket> stream;
+        std::string request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        asio::streambuf reply;
+        bool ok = false;
+    };
+    std::vector<std::unique_ptr<Client>> clients;
+    const asio::ip::tcp::endpoint server(asio::ip::make_address("127.0.0.1"),
+                                         static_cast<unsigned short>(m_port));
+    for (int i = 0; i < 1000; ++i) {
+        auto& c = *clients.emplace_back(std::make_unique<Client>(io, tls));
+        c.stream.next_layer().async_connect(server, [&c](const boost::system::error_code& ec) {
+            if (ec) {
+                return;
+            }
+            c.stream.async_handshake(
+                ssl::stream_base::client, [&c](const boost::system::error_code& ec2) {
+                    if (ec2) {
+                        return;
+                    }
+                    asio::async_write(
+                        c.stream, asio::buffer(c.request),
+                        [&c](const boost::system::error_code& ec3, std::size_t) {
+                            if (ec3) {
+                                return;
+                            }
+                            asio::async_read_until(
+                                c.stream, c.reply, "\r\n\r\n",
+                                [&c](const boost::system::error_code& ec4, std::size_t) {
+                                    if (!ec4) {
+                                        std::istream in(&c.reply);
+                                        std::string line;
+                                        std::getline(in, line);
+                                        c.ok = line.starts_with("HTTP/1.1 200");
+                                    }
+                                });
+                        });
+                });
+        });
+    }
+    // Every connection answered or refused; none closed by us meanwhile.
+    io.run_for(60s);
+    const auto served =
+        std::count_if(clients.begin(), clients.end(), [](const auto& c) { return c->ok; });
+    EXPECT_GE(served, 1);
+    EXPECT_LE(served, 100) << "more served at once than api_max_connections";
+    EXPECT_THAT(read_file(m_dmsd_log), HasSubstr("(api_max_connections): one more closed"));
+    clients.clear();
+    // Once they are gone, a new client is served; dmsd is still there.
+    EXPECT_TRUE(wait_for([&] { return code(curl({}, "/health")) == "200"; }, 30s));
+    EXPECT_TRUE(m_dmsd.running());
 }
 
 TEST_F(DmsdApi, ReadyIsUnavailableWithoutTheDatabaseAndHealthStaysUp) {

@@ -35,7 +35,7 @@ struct DumpReport {
 };
 
 /// @throws dms::Error(io) naming pg_dump's own error, the directory or the file
-DumpReport dump_db(const Config& config, std::optional<std::string> dir = std::nullopt,
+DumpReport dump_db(const Config& config, const std::optional<std::string>& dir = std::nullopt,
                    std::optional<int> keep = std::nullopt);
 
 struct RestoreDbReport {
