@@ -20,16 +20,14 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 source "$TOP/scripts/lib/common.sh"
 source "$TOP/scripts/lib/named.sh"
+source "$TOP/scripts/lib/probe.sh" # private_sandbox
 
 n=${1:-100}; enables=${2:-5}; many=${3:-1000}
 bin=$DMS_BUILD/bin
 [[ -x $bin/propagation_bench ]] || die "build first (scripts/build)"
 command -v delv >/dev/null || die "delv is not installed (scripts/install-deps)"
 
-export DMS_SANDBOX_NO_BUILD=1 DMS_SANDBOX
-DMS_SANDBOX=$(mktemp -d /tmp/dms-bench-dnssec.XXXXXX)
-chmod 755 "$DMS_SANDBOX"
-export DMS_SANDBOX_NET=${DMS_SANDBOX_NET:-127.0.$((100 + RANDOM % 100))}
+private_sandbox bench-dnssec
 SB=$TOP/scripts/sandbox
 conf=$DMS_SANDBOX/dms.conf
 work=$DMS_SANDBOX/bench

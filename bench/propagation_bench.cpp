@@ -90,24 +90,25 @@ bool all_serve(const std::vector<Server>& servers, const std::string& zone,
 
 /// `delv` at `s` for NAME TYPE with only the anchors of `anchor_file` (and `root` as
 /// the top of the chain) says "; fully validated".
-bool validates(const Server& s, const std::string& anchor_file, const std::string& root,
-               const std::string& name, const std::string& type) {
+dms::ProcessResult delv(const Server& s, const std::string& anchor_file, const std::string& root,
+                        const std::string& name, const std::string& type) {
     dms::RunOptions o;
     o.timeout = 10s;
-    const auto r = dms::run_process({"delv", "-a", anchor_file, "+root=" + root, "@" + s.address,
-                                     "-p", std::to_string(s.port), name, type},
-                                    o);
-    return r.out.find("; fully validated") != std::string::npos;
+    return dms::run_process({"delv", "-a", anchor_file, "+root=" + root, "@" + s.address, "-p",
+                             std::to_string(s.port), name, type},
+                            o);
+}
+
+bool validates(const Server& s, const std::string& anchor_file, const std::string& root,
+               const std::string& name, const std::string& type) {
+    return delv(s, anchor_file, root, name, type).out.find("; fully validated") !=
+           std::string::npos;
 }
 
 /// `delv` at `s` validates the zone's SOA with serial `want` or a later one.
 bool validated_serial(const Server& s, const std::string& anchor_file, const std::string& zone,
                       std::uint32_t want) {
-    dms::RunOptions o;
-    o.timeout = 10s;
-    const auto r = dms::run_process({"delv", "-a", anchor_file, "+root=" + zone, "@" + s.address,
-                                     "-p", std::to_string(s.port), zone, "SOA"},
-                                    o);
+    const auto r = delv(s, anchor_file, zone, zone, "SOA");
     if (r.out.find("; fully validated") == std::string::npos) {
         return false;
     }
@@ -307,24 +308,30 @@ int create(const std::string& zone_tool, const std::string& conf, const std::str
 }
 
 /// The SHA-256 DS show_dnssec prints for `zone` ("TAG 13 2 HEX"), empty while none.
-std::string shown_ds(const std::string& zone_tool, const std::string& conf,
-                     const std::string& zone) {
-    const auto r = dms::run_process({zone_tool, "-c", conf, "show_dnssec", zone});
-    std::istringstream in(r.out);
+/// The rdata ("TAG ALG 2 HEX") of the first SHA-256 DS record among "... IN DS ..."
+/// lines (show_dnssec's output, a recreate_ds file); "" if none.
+std::string sha256_ds(const std::string& text) {
+    std::istringstream in(text);
     std::string line;
     while (std::getline(in, line)) {
         const auto p = line.find(" IN DS ");
-        if (p != std::string::npos && line.find(" 2 ", p + 7) != std::string::npos) {
-            const auto rdata = line.substr(p + 7);
-            std::istringstream f(rdata);
-            std::string tag, alg, type;
-            f >> tag >> alg >> type;
-            if (type == "2") {
-                return rdata;
-            }
+        if (p == std::string::npos) {
+            continue;
+        }
+        const auto rdata = line.substr(p + 7);
+        std::istringstream f(rdata);
+        std::string tag, alg, type;
+        f >> tag >> alg >> type;
+        if (type == "2") {
+            return rdata;
         }
     }
     return {};
+}
+
+std::string shown_ds(const std::string& zone_tool, const std::string& conf,
+                     const std::string& zone) {
+    return sha256_ds(dms::run_process({zone_tool, "-c", conf, "show_dnssec", zone}).out);
 }
 
 /// A delv trust-anchors file for `zone` from DS rdata "TAG ALG TYPE HEX".
@@ -474,18 +481,7 @@ int sign_many(const std::string& zone_tool, const std::string& conf, const std::
         // recreate_ds names the file after the zone without its final dot.
         const auto file = ds_dir + "/" + zone.substr(0, zone.size() - 1);
         std::ifstream in(file);
-        std::string line, rdata;
-        while (std::getline(in, line)) {
-            const auto p = line.find(" DS ");
-            if (p != std::string::npos) {
-                std::istringstream f(line.substr(p + 4));
-                std::string tag, alg, type;
-                f >> tag >> alg >> type;
-                if (type == "2") {
-                    rdata = line.substr(p + 4);
-                }
-            }
-        }
+        const auto rdata = sha256_ds(std::string(std::istreambuf_iterator<char>(in), {}));
         if (rdata.empty()) {
             std::cerr << file << ": no SHA-256 DS\n";
             return 1;

@@ -575,4 +575,18 @@ void log_config_notices(const Config& config) {
     }
 }
 
+std::string read_db_password(const DbSettings& settings) {
+    std::ifstream in(settings.password_file);
+    if (!in) {
+        throw ConfigError(fmt::format("{}: cannot read database password file: {}",
+                                      settings.password_file, std::strerror(errno)));
+    }
+    std::string line;
+    std::getline(in, line);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+        line.pop_back();
+    }
+    return line;
+}
+
 } // namespace dms

@@ -20,20 +20,6 @@ namespace {
 
 constexpr int max_attempts = 5;
 
-std::string read_password(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
-        throw ConfigError(
-            fmt::format("{}: cannot read database password file: {}", path, std::strerror(errno)));
-    }
-    std::string line;
-    std::getline(in, line);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
-        line.pop_back();
-    }
-    return line;
-}
-
 std::string describe(const DbSettings& s, std::string_view dbname) {
     return fmt::format("{}@{}:{}/{}", s.user, s.host.empty() ? "(local socket)" : s.host, s.port,
                        dbname);
@@ -102,7 +88,7 @@ std::string conninfo(const DbSettings& s, std::string_view dbname) {
         info += " host=" + conninfo_quote(s.host);
     }
     if (!s.password_file.empty()) {
-        info += " password=" + conninfo_quote(read_password(s.password_file));
+        info += " password=" + conninfo_quote(read_db_password(s));
     }
     info += " application_name='dms'";
     return info;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -50,6 +51,23 @@ struct ApiServer::Impl {
     std::map<std::string, std::pair<std::int64_t, double>> durations; ///< count, seconds
 
     void accept();
+    /// `fn` in a transaction of the listener's session (opened when there is none);
+    /// nothing, with the error in `why`, when the database fails (the session is
+    /// dropped, to be opened again next time).
+    template <typename F>
+    auto read(std::string_view what, F&& fn, std::string& why)
+        -> std::optional<std::invoke_result_t<F, db::Transaction&>> {
+        try {
+            if (!session) {
+                session.emplace(db::Session::open(config.db));
+            }
+            return session->transaction(what, std::forward<F>(fn));
+        } catch (const std::exception& e) {
+            session.reset();
+            why = e.what();
+            return std::nullopt;
+        }
+    }
     /// "" when ready, else why not.
     std::string not_ready();
     /// The Prometheus text exposition of /metrics.
@@ -240,36 +258,24 @@ void ApiServer::Impl::accept() {
 }
 
 std::string ApiServer::Impl::not_ready() {
-    try {
-        if (!session) {
-            session.emplace(db::Session::open(config.db));
-        }
-        const auto m =
-            session->transaction("ready", [](db::Transaction& tx) { return db::master::get(tx); });
-        if (m.state != "READY" && m.state != "HOLD") {
-            return "MasterSM is " + m.state;
-        }
-        return {};
-    } catch (const std::exception& e) {
-        session.reset();
-        return std::string("database: ") + e.what();
+    std::string why;
+    const auto m = read(
+        "ready", [](db::Transaction& tx) { return db::master::get(tx); }, why);
+    if (!m) {
+        return "database: " + why;
     }
+    return m->state == "READY" || m->state == "HOLD" ? std::string() : "MasterSM is " + m->state;
 }
 
 std::string ApiServer::Impl::metrics() {
     std::string out;
     family(out, "dms_up", "gauge", "1 while dmsd serves");
     out += "dms_up 1\n";
-    std::optional<db::metrics::Snapshot> snap;
-    try {
-        if (!session) {
-            session.emplace(db::Session::open(config.db));
-        }
-        snap = session->transaction("metrics",
-                                    [](db::Transaction& tx) { return db::metrics::read(tx); });
-    } catch (const std::exception& e) {
-        session.reset();
-        log::warning("api", "metrics", "database: {}", e.what());
+    std::string why;
+    const auto snap = read(
+        "metrics", [](db::Transaction& tx) { return db::metrics::read(tx); }, why);
+    if (!snap) {
+        log::warning("api", "metrics", "database: {}", why);
     }
     family(out, "dms_database_up", "gauge", "1 when the database answered this scrape");
     out += fmt::format("dms_database_up {}\n", snap ? 1 : 0);

@@ -2,9 +2,9 @@
 #include "dms/engine/backup.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <filesystem>
-#include <regex>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -30,6 +30,19 @@ std::string utc_stamp() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
     return buf;
+}
+
+/// Whether `s` is a utc_stamp().
+bool is_stamp(std::string_view s) {
+    if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') {
+        return false;
+    }
+    for (std::size_t i = 0; i < 15; ++i) {
+        if (i != 8 && std::isdigit(static_cast<unsigned char>(s[i])) == 0) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /// A pgpass line's field: ':' and '\' escaped.
@@ -59,16 +72,8 @@ public:
         env.push_back("PGCONNECT_TIMEOUT=" + std::to_string(s.connect_timeout));
         env.push_back("PGAPPNAME=dms-backup");
         if (!s.password_file.empty()) {
-            auto password = read_file(s.password_file);
-            while (!password.empty() &&
-                   (password.back() == '\n' || password.back() == '\r' || password.back() == ' ')) {
-                password.pop_back();
-            }
-            if (const auto nl = password.find('\n'); nl != std::string::npos) {
-                password.resize(nl);
-            }
             m_pgpass.emplace("dms-pgpass-");
-            const auto line = "*:*:*:*:" + pgpass_field(password) + "\n";
+            const auto line = "*:*:*:*:" + pgpass_field(read_db_password(s)) + "\n";
             if (::write(m_pgpass->fd(), line.data(), line.size()) !=
                 static_cast<ssize_t>(line.size())) {
                 throw Error(ErrorCode::io, fmt::format("{}: cannot write", m_pgpass->path()));
@@ -83,30 +88,12 @@ private:
     std::optional<TempFile> m_pgpass;
 };
 
-/// "pg_dump: error: connection to server ... failed: ..." — the tool's own last words.
-std::string tool_error(const ProcessResult& r) {
-    auto text = r.err.empty() ? r.out : r.err;
-    while (!text.empty() && text.back() == '\n') {
-        text.pop_back();
-    }
-    const auto nl = text.rfind('\n');
-    return nl == std::string::npos ? text : text.substr(nl + 1);
-}
-
 ProcessResult run_tool(const std::vector<std::string>& argv, const PgEnv& env,
                        std::chrono::milliseconds timeout) {
     RunOptions o;
     o.timeout = timeout;
     o.extra_env = env.env;
     return run_process(argv, o);
-}
-
-std::string failure(const std::string& tool, const ProcessResult& r) {
-    if (r.timed_out) {
-        return fmt::format("{} timed out after {} s", tool,
-                           std::chrono::duration_cast<std::chrono::seconds>(r.timeout).count());
-    }
-    return fmt::format("{} failed (exit {}): {}", tool, r.exit_code, tool_error(r));
 }
 
 std::chrono::milliseconds since(Clock::time_point t0) {
@@ -130,12 +117,13 @@ DumpReport dump_db(const Config& config, const std::optional<std::string>& dir,
     r.path = fmt::format("{}/{}{}.dump", where, base, utc_stamp());
     const auto tmp = r.path + ".part";
     PgEnv env(db, db.name);
-    const auto res = run_tool({config.value("pg_dump_path"), "--format=custom", "--file=" + tmp},
-                              env, config.duration("dump_timeout"));
+    const std::vector<std::string> argv{config.value("pg_dump_path"), "--format=custom",
+                                        "--file=" + tmp};
+    const auto res = run_tool(argv, env, config.duration("dump_timeout"));
     if (!res.ok()) {
         remove_file(tmp);
-        throw Error(ErrorCode::io,
-                    fmt::format("dump of {} to {}: {}", db.name, r.path, failure("pg_dump", res)));
+        throw Error(ErrorCode::io, fmt::format("dump of {} to {}: {}", db.name, r.path,
+                                               describe_failure(argv, res)));
     }
     std::error_code ec;
     fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
@@ -147,13 +135,11 @@ DumpReport dump_db(const Config& config, const std::optional<std::string>& dir,
     }
     r.bytes = fs::file_size(r.path, ec);
     // Rotation: this database's dumps by name (the time sorts), newest kept.
-    const std::regex mine(
-        "dms-" + std::regex_replace(db.name, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-        R"(-[0-9]{8}T[0-9]{6}Z\.dump)");
     std::vector<std::string> dumps;
     for (const auto& e : fs::directory_iterator(where, ec)) {
         const auto name = e.path().filename().string();
-        if (e.is_regular_file() && std::regex_match(name, mine)) {
+        if (e.is_regular_file() && name.starts_with(base) && name.ends_with(".dump") &&
+            is_stamp(std::string_view(name).substr(base.size(), name.size() - base.size() - 5))) {
             dumps.push_back(e.path().string());
         }
     }
@@ -183,9 +169,10 @@ RestoreDbReport restore_db(const Config& config, const std::string& file) {
     {
         // A custom-format dump? pg_restore lists its contents, or says what is wrong.
         PgEnv env(db, "postgres");
-        const auto list = run_tool({config.value("pg_restore_path"), "--list", file}, env, timeout);
+        const std::vector<std::string> argv{config.value("pg_restore_path"), "--list", file};
+        const auto list = run_tool(argv, env, timeout);
         if (!list.ok()) {
-            throw Error(ErrorCode::io, fmt::format("{}: {}", file, failure("pg_restore", list)));
+            throw Error(ErrorCode::io, fmt::format("{}: {}", file, describe_failure(argv, list)));
         }
     }
     const auto stamp = utc_stamp();
@@ -234,7 +221,7 @@ RestoreDbReport restore_db(const Config& config, const std::string& file) {
         const auto res = run_tool(argv, env, timeout);
         if (!res.ok()) {
             throw Error(ErrorCode::io, fmt::format("restore of {} into {}: {}", file, fresh,
-                                                   failure("pg_restore", res)));
+                                                   describe_failure(argv, res)));
         }
     } catch (...) {
         try {

@@ -20,6 +20,8 @@ namespace {
 
 /// zone_del_age 0: "off", as the original's zone_del_off_age.
 constexpr double zone_del_off_age = 366000;
+/// Zones looked at per page by vacuum_zis and the paring.
+constexpr std::int64_t zone_page = 100;
 
 VacuumResult started(std::string operation, std::string what, double age_days) {
     VacuumResult r;
@@ -86,20 +88,36 @@ void VacuumEngine::record(const VacuumResult& r) {
     });
 }
 
-VacuumResult VacuumEngine::event_queue(std::optional<double> age_days) {
-    require_primary();
-    auto r =
-        started("vacuum_event_queue", "events", age_days.value_or(cfg_days("event_max_age", 120)));
+void VacuumEngine::drain(VacuumResult& r, const Batch& one_batch) {
     for (;;) {
-        const auto n = m_session.transaction("vacuum_event_queue", [&](db::Transaction& tx) {
-            return db::vacuum::events(tx, r.age_days, m_batch);
-        });
+        const auto n = m_session.transaction(r.operation, one_batch);
         if (n == 0) {
-            break;
+            return;
         }
         r.removed += n;
         ++r.batches;
     }
+}
+
+void VacuumEngine::drain_by_zone(VacuumResult& r, const ZonePage& next_page,
+                                 const ZoneBatch& one_batch) {
+    std::int64_t after = 0;
+    for (;;) {
+        const auto page = m_session.transaction(
+            r.operation, [&](db::Transaction& tx) { return next_page(tx, after); });
+        if (page.empty()) {
+            return;
+        }
+        after = page.back();
+        drain(r, [&](db::Transaction& tx) { return one_batch(tx, page); });
+    }
+}
+
+VacuumResult VacuumEngine::event_queue(std::optional<double> age_days) {
+    require_primary();
+    auto r =
+        started("vacuum_event_queue", "events", age_days.value_or(cfg_days("event_max_age", 120)));
+    drain(r, [&](db::Transaction& tx) { return db::vacuum::events(tx, r.age_days, m_batch); });
     record(r);
     return r;
 }
@@ -156,28 +174,14 @@ VacuumResult VacuumEngine::zis(std::optional<double> age_days,
     if (keep < 0) {
         throw Error(ErrorCode::usage, fmt::format("zi_max_num {} is negative", keep));
     }
-    // Zones a page at a time; each zone's old ZIs a batch at a time.
-    constexpr std::int64_t zone_page = 100;
-    std::int64_t after = 0;
-    for (;;) {
-        const auto page = m_session.transaction("vacuum_zis", [&](db::Transaction& tx) {
+    drain_by_zone(
+        r,
+        [&](db::Transaction& tx, std::int64_t after) {
             return db::vacuum::zones_with_many_zis(tx, keep, after, zone_page);
+        },
+        [&](db::Transaction& tx, const std::vector<std::int64_t>& page) {
+            return db::vacuum::old_zis(tx, page, keep, r.age_days, m_batch);
         });
-        if (page.empty()) {
-            break;
-        }
-        after = page.back();
-        for (;;) {
-            const auto n = m_session.transaction("vacuum_zis", [&](db::Transaction& tx) {
-                return db::vacuum::old_zis(tx, page, keep, r.age_days, m_batch);
-            });
-            if (n == 0) {
-                break;
-            }
-            r.removed += n;
-            ++r.batches;
-        }
-    }
     r.note = fmt::format("keeping each zone's newest {}", keep);
     record(r);
     return r;
@@ -191,27 +195,14 @@ VacuumResult VacuumEngine::pare_deleted_zone_zis(std::optional<double> age_days)
         r.note = "off (zone_del_pare_age 0)";
         return r;
     }
-    constexpr std::int64_t zone_page = 100;
-    std::int64_t after = 0;
-    for (;;) {
-        const auto page = m_session.transaction("vacuum_pare_deleted_zone_zis", [&](auto& tx) {
+    drain_by_zone(
+        r,
+        [&](db::Transaction& tx, std::int64_t after) {
             return db::vacuum::deleted_zones_to_pare(tx, r.age_days, after, zone_page);
+        },
+        [&](db::Transaction& tx, const std::vector<std::int64_t>& page) {
+            return db::vacuum::pare_zis(tx, page, m_batch);
         });
-        if (page.empty()) {
-            break;
-        }
-        after = page.back();
-        for (;;) {
-            const auto n = m_session.transaction("vacuum_pare_deleted_zone_zis", [&](auto& tx) {
-                return db::vacuum::pare_zis(tx, page, m_batch);
-            });
-            if (n == 0) {
-                break;
-            }
-            r.removed += n;
-            ++r.batches;
-        }
-    }
     record(r);
     return r;
 }
@@ -223,16 +214,7 @@ VacuumResult VacuumEngine::audit(std::optional<double> age_days) {
     if (r.age_days < 30) {
         r.note = "rows younger than 30 days are always kept";
     }
-    for (;;) {
-        const auto n = m_session.transaction("vacuum_audit", [&](db::Transaction& tx) {
-            return db::vacuum::audit(tx, r.age_days, m_batch);
-        });
-        if (n == 0) {
-            break;
-        }
-        r.removed += n;
-        ++r.batches;
-    }
+    drain(r, [&](db::Transaction& tx) { return db::vacuum::audit(tx, r.age_days, m_batch); });
     record(r);
     return r;
 }

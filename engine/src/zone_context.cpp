@@ -208,6 +208,14 @@ void ZoneDbContext::reconfig_schedule(const sm::ZoneRow& row, sm::EventType zone
 }
 
 void ZoneDbContext::queue_master_partial_reconfig(std::int64_t sg_id) {
+    queue_master("MasterSMPartialReconfig", partial_reconfig_params(sg_id));
+}
+
+void ZoneDbContext::queue_unmerged_partial_reconfig(std::int64_t sg_id) {
+    queue_master("MasterSMPartialReconfig", partial_reconfig_params(sg_id), false);
+}
+
+std::string ZoneDbContext::partial_reconfig_params(std::int64_t sg_id) {
     std::string name;
     if (m_batch && m_batch->sg_names.contains(sg_id)) {
         name = m_batch->sg_names.at(sg_id);
@@ -218,8 +226,7 @@ void ZoneDbContext::queue_master_partial_reconfig(std::int64_t sg_id) {
             m_batch->sg_names.emplace(sg_id, name);
         }
     }
-    queue_master("MasterSMPartialReconfig",
-                 boost::json::serialize(boost::json::object{{"sg_id", sg_id}, {"sg_name", name}}));
+    return boost::json::serialize(boost::json::object{{"sg_id", sg_id}, {"sg_name", name}});
 }
 
 bool ZoneDbContext::other_live_zone(const sm::ZoneRow& row) {
@@ -267,12 +274,12 @@ ZoneDbContext::PublishResult ZoneDbContext::publish(sm::ZoneRow& row, const sm::
     dmsd_only(row);
 }
 
-void ZoneDbContext::queue_master(std::string_view type, const std::string& params) {
+void ZoneDbContext::queue_master(std::string_view type, const std::string& params, bool coalesce) {
     db::NewEvent e;
     e.event_type = std::string(type);
     e.master_id = 1;
     e.parameters = params;
-    e.coalesce = true;
+    e.coalesce = coalesce;
     if (m_batch) {
         m_batch->events.add(std::move(e));
         return;

@@ -6,10 +6,7 @@
 
 #include "dms/core/error.hpp"
 #include "dms/core/logging.hpp"
-#include "dms/db/events.hpp"
 #include "dms/db/references.hpp"
-#include "dms/db/sgs.hpp"
-#include "dms/engine/master_context.hpp"
 #include "dms/engine/zone_engine.hpp"
 
 #include "audit.hpp"
@@ -145,15 +142,7 @@ db::ZoneRecord ZoneEngine::set_zone(std::string_view name, const ZoneFlags& flag
             // with its ZoneSMConfig running, has no DoReconfig at all). This one is
             // processed after the commit, so named gets the policy (or loses it).
             if (z.sg_id && z.state != "DISABLED" && z.state != "DELETED") {
-                const auto sg = db::sgs::find_by_id(tx, *z.sg_id);
-                sm::MasterEventParams p;
-                p.sg_id = z.sg_id;
-                p.sg_name = sg ? sg->name : std::string();
-                db::NewEvent e;
-                e.event_type = "MasterSMPartialReconfig";
-                e.master_id = 1;
-                e.parameters = master_event_params_json(p);
-                db::events::insert(tx, e);
+                ZoneDbContext(tx, m_config).queue_unmerged_partial_reconfig(*z.sg_id);
             }
         } else if (z.use_apex_ns != before.use_apex_ns) {
             run_zone_event(tx, m_config, z, sm::EventType::zone_do_refresh, {},

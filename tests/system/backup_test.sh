@@ -18,32 +18,20 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 export DMS_BUILD=${1:-${DMS_BUILD:-$TOP/build}}
 source "$TOP/scripts/lib/common.sh"
-source "$TOP/scripts/lib/probe.sh" # component, addr_port, answers, serial_of
+source "$TOP/scripts/lib/probe.sh" # private_sandbox, wait_for, step, fail, skip, addr_port, ...
 
-skip() {
-    if [[ -n ${CI:-} ]]; then die "$* (CI is set, so this is a failure)"; fi
-    echo "SKIP: $*"; exit 77
-}
 for tool in named rsync dig psql pg_dump pg_restore; do
     command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || skip "PostgreSQL server binaries missing"
 
-export DMS_SANDBOX_NO_BUILD=1 DMS_SANDBOX
-DMS_SANDBOX=$(mktemp -d /tmp/dms-backup.XXXXXX)
-chmod 755 "$DMS_SANDBOX"
-export DMS_SANDBOX_NET=${DMS_SANDBOX_NET:-127.0.$((100 + RANDOM % 100))}
+private_sandbox backup
 SB=$TOP/scripts/sandbox
 export ZONE_TOOL=$DMS_BUILD/bin/zone_tool
 ZT=$ZONE_TOOL
 CONF=$DMS_SANDBOX/dms.conf
 DUMPS=$DMS_SANDBOX/dumps
 
-step() { echo "== $(date +%T) $*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
 cleanup() {
     local rc=$?
     set +e
@@ -56,14 +44,6 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
-wait_for() {
-    local limit=$1 t0=$SECONDS
-    shift
-    until "$@"; do
-        ((SECONDS - t0 < limit)) || return 1
-        sleep 0.2
-    done
-}
 
 step "sandbox (DMS_SANDBOX=$DMS_SANDBOX, net $DMS_SANDBOX_NET)"
 "$SB" up >"$DMS_SANDBOX.up.log" 2>&1 || { cat "$DMS_SANDBOX.up.log" >&2; fail "sandbox up"; }

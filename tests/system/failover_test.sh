@@ -29,34 +29,19 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 export DMS_BUILD=${1:-${DMS_BUILD:-$TOP/build}}
 source "$TOP/scripts/lib/common.sh"
 source "$TOP/scripts/lib/named.sh"
-source "$TOP/scripts/lib/probe.sh"  # component, addr_port, answers, serial_of
+source "$TOP/scripts/lib/probe.sh"  # private_sandbox, wait_for, step, fail, skip, addr_port, ...
 
-skip() {
-    if [[ -n ${CI:-} ]]; then die "$* (CI is set, so this is a failure)"; fi
-    echo "SKIP: $*"; exit 77
-}
 for tool in named rsync dig delv psql; do
     command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || skip "PostgreSQL server binaries missing"
 
-export DMS_SANDBOX_NO_BUILD=1
-export DMS_SANDBOX
-DMS_SANDBOX=$(mktemp -d /tmp/dms-failover.XXXXXX)
-chmod 755 "$DMS_SANDBOX"
-# A /24 of its own, so that a developer's sandbox on 127.0.0.x is left alone.
-export DMS_SANDBOX_NET=${DMS_SANDBOX_NET:-127.0.$((100 + RANDOM % 100))}
+private_sandbox failover
 SB=$TOP/scripts/sandbox
 ZT=$DMS_BUILD/bin/zone_tool
 MCONF=$DMS_SANDBOX/dms.conf
 RCONF=$DMS_SANDBOX/replica/dms.conf
 LOGS=${DMS_TEST_LOGS:-/tmp/dms-failover-logs.$$}
-
-step() { echo "== $(date +%T) $*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
 
 cleanup() {
     local rc=$?
@@ -76,14 +61,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_until SECONDS COMMAND...: poll every 0.2 s.
-wait_for() {
-    local limit=$1 t0=$SECONDS; shift
-    until "$@"; do
-        (( SECONDS - t0 < limit )) || return 1
-        sleep 0.2
-    done
-}
 
 
 step "sandbox with the replica site (DMS_SANDBOX=$DMS_SANDBOX, net $DMS_SANDBOX_NET)"

@@ -5,6 +5,7 @@
 // the daily timer's); -v lists the zones destroyed; -b N sets the rows per transaction
 // (default 1000); --json prints what each removed.
 #include <charconv>
+#include <functional>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -89,31 +90,31 @@ ExitStatus report(Context& ctx, const std::vector<engine::VacuumResult>& results
     return ExitStatus::ok;
 }
 
-/// The confirmation of the single vacuums.
-bool confirmed(Context& ctx, std::string_view what, const std::optional<double>& age) {
-    return ctx.confirm(
-        fmt::format("Delete {} older than {}?", what,
-                    age ? fmt::format("{:g} days", *age) : std::string("zone_cfg's age")));
+/// A single vacuum: its age argument, "Delete <what> older than ...?", then `run`.
+ExitStatus single(
+    Context& ctx, Args args, std::string_view what,
+    const std::function<engine::VacuumResult(engine::VacuumEngine&, std::optional<double>)>& run) {
+    const auto age = age_arg(args, 0);
+    if (!ctx.confirm(
+            fmt::format("Delete {} older than {}?", what,
+                        age ? fmt::format("{:g} days", *age) : std::string("zone_cfg's age")))) {
+        return ExitStatus::temp_fail;
+    }
+    auto v = vacuum(ctx);
+    return report(ctx, {run(v, age)});
 }
 
 ExitStatus vacuum_event_queue(Context& ctx, Args args) {
-    const auto age = age_arg(args, 0);
-    if (!confirmed(ctx, "processed events", age)) {
-        return ExitStatus::temp_fail;
-    }
-    return report(ctx, {vacuum(ctx).event_queue(age)});
+    return single(ctx, args, "processed events",
+                  [](auto& v, auto age) { return v.event_queue(age); });
 }
 
 ExitStatus vacuum_zones(Context& ctx, Args args) {
-    const auto age = age_arg(args, 0);
-    if (!confirmed(ctx, "deleted zones (and nuked ones)", age)) {
-        return ExitStatus::temp_fail;
-    }
-    return report(ctx, {vacuum(ctx).zones(age)});
+    return single(ctx, args, "deleted zones (and nuked ones)",
+                  [](auto& v, auto age) { return v.zones(age); });
 }
 
 ExitStatus vacuum_zis(Context& ctx, Args args) {
-    const auto age = age_arg(args, 0);
     std::optional<std::int64_t> max_num;
     if (args.size() > 1) {
         max_num = static_cast<std::int64_t>(days_arg(args[1], "max-num"));
@@ -122,29 +123,19 @@ ExitStatus vacuum_zis(Context& ctx, Args args) {
                         fmt::format("max-num '{}': a whole number was expected", args[1]));
         }
     }
-    if (!confirmed(ctx,
-                   "zone instances beyond each zone's newest (neither published nor "
-                   "candidate)",
-                   age)) {
-        return ExitStatus::temp_fail;
-    }
-    return report(ctx, {vacuum(ctx).zis(age, max_num)});
+    return single(ctx, args,
+                  "zone instances beyond each zone's newest (neither published nor candidate)",
+                  [&](auto& v, auto age) { return v.zis(age, max_num); });
 }
 
 ExitStatus vacuum_pare_deleted_zone_zis(Context& ctx, Args args) {
-    const auto age = age_arg(args, 0);
-    if (!confirmed(ctx, "the old zone instances of deleted zones", age)) {
-        return ExitStatus::temp_fail;
-    }
-    return report(ctx, {vacuum(ctx).pare_deleted_zone_zis(age)});
+    return single(ctx, args, "the old zone instances of deleted zones",
+                  [](auto& v, auto age) { return v.pare_deleted_zone_zis(age); });
 }
 
 ExitStatus vacuum_audit(Context& ctx, Args args) {
-    const auto age = age_arg(args, 0);
-    if (!confirmed(ctx, "audit rows (never younger than 30 days)", age)) {
-        return ExitStatus::temp_fail;
-    }
-    return report(ctx, {vacuum(ctx).audit(age)});
+    return single(ctx, args, "audit rows (never younger than 30 days)",
+                  [](auto& v, auto age) { return v.audit(age); });
 }
 
 ExitStatus vacuum_all(Context& ctx, Args) {

@@ -60,6 +60,11 @@ struct DbSettings {
     std::chrono::milliseconds plan_lifetime{10000};
 };
 
+/// The password in `settings.password_file` (its first line, trailing CR and blanks
+/// dropped), for libpq.
+/// @throws ConfigError naming the file when it cannot be read
+std::string read_db_password(const DbSettings& settings);
+
 struct Config {
     Program program = Program::zone_tool;
     std::string source; ///< file read, or "(built-in defaults)"

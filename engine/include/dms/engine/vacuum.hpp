@@ -20,6 +20,7 @@
 //  - Each operation that removed something writes one audit row with its counts.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,18 @@ public:
     std::vector<VacuumResult> all();
 
 private:
+    /// One batch's delete in its transaction: rows removed.
+    using Batch = std::function<std::int64_t(db::Transaction&)>;
+    /// The next page of zone ids after the given id (empty: done).
+    using ZonePage = std::function<std::vector<std::int64_t>(db::Transaction&, std::int64_t)>;
+    /// One batch's delete among a page of zones.
+    using ZoneBatch =
+        std::function<std::int64_t(db::Transaction&, const std::vector<std::int64_t>&)>;
+
+    /// Batches, each its own transaction, until one removes nothing; counted into `r`.
+    void drain(VacuumResult& r, const Batch& one_batch);
+    /// drain() over the zones a page at a time.
+    void drain_by_zone(VacuumResult& r, const ZonePage& next_page, const ZoneBatch& one_batch);
     void require_primary();
     double cfg_days(const char* key, double fallback);
     void record(const VacuumResult& r);

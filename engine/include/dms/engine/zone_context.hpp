@@ -63,6 +63,9 @@ public:
     void reconfig_schedule(const sm::ZoneRow& row, sm::EventType zone_event, bool randomize,
                            bool master_reconfig, const sm::ZoneEventParams& params) override;
     void queue_master_partial_reconfig(std::int64_t sg_id) override;
+    /// The same, never merged into a pending request: one that a reconfiguration in
+    /// progress may have merged would run before this transaction's change is seen.
+    void queue_unmerged_partial_reconfig(std::int64_t sg_id);
     bool other_live_zone(const sm::ZoneRow& row) override;
     bool other_served_zone(const sm::ZoneRow& row) override;
     bool zi_exists(const sm::ZoneRow& row, std::int64_t zi_id) override;
@@ -79,10 +82,13 @@ public:
 protected:
     db::Transaction& tx() { return m_tx; }
     const Config& config() const { return m_config; }
-    /// Queue a MasterSM event (coalesced with an identical pending one).
-    void queue_master(std::string_view type, const std::string& params_json);
+    /// Queue a MasterSM event (coalesced with an identical pending one unless told not).
+    void queue_master(std::string_view type, const std::string& params_json, bool coalesce = true);
 
 private:
+    /// {"sg_id", "sg_name"} of a MasterSMPartialReconfig.
+    std::string partial_reconfig_params(std::int64_t sg_id);
+
     db::Transaction& m_tx;
     const Config& m_config;
     ZoneBatch* m_batch;
